@@ -1,0 +1,389 @@
+"""The evidence record (hồ sơ minh chứng) a ward submits for one period.
+
+The record is validated in two steps: its *shape* here with pydantic (types, ranges, dates), and
+its *vocabulary* against a rule pack in `vocabulary.py` (which identifiers exist, what type each
+is). Shape errors are independent of any pack, so `dvcq validate` can report them even for a
+province that has no pack yet.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, Literal, Optional
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from .errors import EvidenceError, Problem, did_you_mean
+from .yamlio import LoadFailure, line_of, load_document
+
+MAX_COUNT = 10**9  # no ward counts a billion of anything; larger is a typo or an attack
+FACT_ID = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$")
+
+FactKind = Literal["count", "yesno", "rate", "checklist", "not_applicable"]
+
+
+def _as_int(v: Any, what: str) -> int:
+    """Counts must be whole numbers; strings are refused (the engine must never see '1' for 1)."""
+    if isinstance(v, bool):
+        raise ValueError(f"{what} phải là số nguyên, không phải true/false")
+    if isinstance(v, int):
+        n = v
+    elif isinstance(v, Decimal) and v.is_finite() and v == v.to_integral_value():
+        n = int(v)
+    elif isinstance(v, float) and v.is_integer():
+        n = int(v)
+    else:
+        raise ValueError(f"{what} phải là số nguyên không âm (nhận được {v!r})")
+    if n < 0:
+        raise ValueError(f"{what} không được âm (nhận được {n})")
+    if n > MAX_COUNT:
+        raise ValueError(f"{what} quá lớn ({n} > {MAX_COUNT})")
+    return n
+
+
+def parse_date(v: Any) -> Any:
+    """ISO dates, plus the dd/mm/yyyy form every Vietnamese document uses."""
+    if isinstance(v, str):
+        m = re.fullmatch(r"\s*(\d{1,2})/(\d{1,2})/(\d{4})\s*", v)
+        if m:
+            d, mo, y = (int(x) for x in m.groups())
+            try:
+                return date(y, mo, d)
+            except ValueError:
+                raise ValueError(f"ngày '{v}' không tồn tại")
+        m = re.fullmatch(r"\s*(\d{4})-(\d{1,2})-(\d{1,2})\s*", v)
+        if m:
+            y, mo, d = (int(x) for x in m.groups())
+            try:
+                return date(y, mo, d)
+            except ValueError:
+                raise ValueError(f"ngày '{v}' không tồn tại")
+        raise ValueError(f"'{v}' không phải ngày hợp lệ (dùng YYYY-MM-DD hoặc dd/mm/yyyy)")
+    return v
+
+
+class FactValue(BaseModel):
+    """One figure with its proof. The written forms (a bare 5, true, {num, den}, …) become one shape."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    kind: FactKind
+    value: Optional[int] = None          # count
+    flag: Optional[bool] = None          # yes/no
+    num: Optional[int] = None            # rate as counts
+    den: Optional[int] = None
+    percent: Optional[Decimal] = None    # rate as a stated percentage
+    done: Optional[int] = None           # checklist
+    total: Optional[int] = None
+    na_items: Optional[int] = None
+    source: Optional[str] = None
+    note: Optional[str] = None
+    reason: Optional[str] = None         # why it did not arise
+    confidence: Optional[Decimal] = None  # drafts from `dvcq extract`
+    review: Optional[bool] = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_written_form(cls, raw: Any) -> Any:
+        if isinstance(raw, dict) and "kind" in raw:
+            return raw
+        if isinstance(raw, bool):
+            return {"kind": "yesno", "flag": raw}
+        if isinstance(raw, (int, Decimal, float)):
+            return {"kind": "count", "value": _as_int(raw, "giá trị")}
+        if isinstance(raw, str):
+            if raw.strip().lower() in ("not_applicable", "không phát sinh", "khong phat sinh", "n/a"):
+                return {"kind": "not_applicable"}
+            raise ValueError(
+                f"'{raw}' không phải giá trị hợp lệ: dùng số, true/false, {{num, den}}, {{percent}}, "
+                "{done, total, not_applicable} hoặc not_applicable"
+            )
+        if not isinstance(raw, dict):
+            raise ValueError("giá trị phải là số, true/false, chuỗi 'not_applicable' hoặc một bảng khóa: giá trị")
+        meta_keys = {"source", "note", "reason", "confidence", "review"}
+        allowed = meta_keys | {"value", "num", "den", "percent", "done", "total", "not_applicable"}
+        unknown = [k for k in raw if k not in allowed]
+        if unknown:
+            hint = did_you_mean(str(unknown[0]), allowed)
+            raise ValueError(f"khóa '{unknown[0]}' không được phép" + (f" ({hint})" if hint else ""))
+        out = {k: raw[k] for k in meta_keys if k in raw}
+        keys = set(raw) - meta_keys
+        na = raw.get("not_applicable")
+        if "done" in keys or "total" in keys:
+            for k in ("done", "total"):
+                if k not in raw:
+                    raise ValueError(f"danh mục kiểm tra thiếu '{k}'")
+            if isinstance(na, bool):
+                raise ValueError("trong danh mục kiểm tra, 'not_applicable' là số nội dung không phát sinh")
+            out.update(kind="checklist", done=_as_int(raw["done"], "done"), total=_as_int(raw["total"], "total"),
+                       na_items=_as_int(na if na is not None else 0, "not_applicable"))
+            extra = keys - {"done", "total", "not_applicable"}
+        elif "num" in keys or "den" in keys:
+            for k in ("num", "den"):
+                if k not in raw:
+                    raise ValueError(f"tỷ lệ thiếu '{k}' (cần cả tử số num và mẫu số den)")
+            out.update(kind="rate", num=_as_int(raw["num"], "num"), den=_as_int(raw["den"], "den"))
+            extra = keys - {"num", "den"}
+        elif "percent" in keys:
+            p = raw["percent"]
+            if isinstance(p, bool) or not isinstance(p, (int, Decimal)):
+                raise ValueError(f"percent phải là số (nhận được {p!r})")
+            p = Decimal(p)
+            if not p.is_finite() or p < 0:
+                raise ValueError(f"percent phải là số không âm (nhận được {p})")
+            if p > 10**6:
+                raise ValueError(f"percent quá lớn ({p})")
+            out.update(kind="rate", percent=p)
+            extra = keys - {"percent"}
+        elif "value" in keys:
+            v = raw["value"]
+            if isinstance(v, bool):
+                out.update(kind="yesno", flag=v)
+            else:
+                out.update(kind="count", value=_as_int(v, "value"))
+            extra = keys - {"value"}
+        elif na is True:
+            out.update(kind="not_applicable")
+            extra = keys - {"not_applicable"}
+        else:
+            raise ValueError("thiếu giá trị: cần value, {num, den}, percent, {done, total} hoặc not_applicable: true")
+        if extra:
+            raise ValueError(f"không được kết hợp {sorted(extra)} với dạng giá trị này")
+        return out
+
+    @model_validator(mode="after")
+    def _consistent(self) -> "FactValue":
+        if self.kind == "checklist":
+            if self.done + self.na_items > self.total:
+                raise ValueError(
+                    f"số nội dung đã thực hiện ({self.done}) cộng số không phát sinh ({self.na_items}) "
+                    f"vượt tổng số ({self.total})"
+                )
+        if self.confidence is not None and not (0 <= self.confidence <= 1):
+            raise ValueError("confidence phải nằm trong khoảng 0–1")
+        return self
+
+    def written(self) -> dict:
+        """The canonical written form (what `convert` and the JSON result show)."""
+        out: dict[str, Any]
+        if self.kind == "count":
+            out = {"value": self.value}
+        elif self.kind == "yesno":
+            out = {"value": self.flag}
+        elif self.kind == "rate" and self.percent is not None:
+            out = {"percent": self.percent}
+        elif self.kind == "rate":
+            out = {"num": self.num, "den": self.den}
+        elif self.kind == "checklist":
+            out = {"done": self.done, "total": self.total, "not_applicable": self.na_items}
+        else:
+            out = {"not_applicable": True}
+        for k in ("reason", "source", "note", "confidence", "review"):
+            v = getattr(self, k)
+            if v is not None:
+                out[k] = v
+        return out
+
+
+class Ward(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(min_length=1)
+    district: Optional[str] = None
+    province: str = Field(min_length=1)
+    kind: Literal["phuong", "xa", "thi_tran"] = "phuong"
+    residential_groups: Optional[int] = None
+    source: Optional[str] = None
+
+    @field_validator("residential_groups", mode="before")
+    @classmethod
+    def _groups(cls, v):
+        return None if v is None else _as_int(v, "residential_groups")
+
+
+class Period(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    year: int = Field(ge=1945, le=2100)
+    quarter: Optional[int] = Field(default=None, ge=1, le=4)
+
+    @field_validator("year", "quarter", mode="before")
+    @classmethod
+    def _strict_int(cls, v):
+        return None if v is None else _as_int(v, "năm/quý")
+
+    def label(self) -> str:
+        return f"quý {self.quarter}/{self.year}" if self.quarter else f"năm {self.year}"
+
+    def start(self) -> date:
+        return date(self.year, 3 * (self.quarter - 1) + 1, 1) if self.quarter else date(self.year, 1, 1)
+
+    def end(self) -> date:
+        if not self.quarter:
+            return date(self.year, 12, 31)
+        m = 3 * self.quarter
+        return date(self.year, m, 30 if m in (6, 9) else 31)
+
+
+class Document(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    id: str
+    number: Optional[str] = None
+    issued_on: Optional[date] = None
+    sent_on: Optional[date] = None
+    issuer: Optional[str] = None
+    title: Optional[str] = None
+    source: Optional[str] = None
+    note: Optional[str] = None
+    confidence: Optional[Decimal] = None
+    review: Optional[bool] = None
+
+    _dates = field_validator("issued_on", "sent_on", mode="before")(classmethod(lambda cls, v: parse_date(v)))
+
+
+class Note(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    text: str
+    source: Optional[str] = None
+
+
+class Evidence(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    schema_: Optional[str] = Field(default=None, alias="schema")
+    ward: Ward
+    period: Period
+    status: Literal["final", "in_progress"] = "final"
+    documents: list[Document] = Field(default_factory=list)
+    facts: dict[str, FactValue] = Field(default_factory=dict)
+    notes: list[Note] = Field(default_factory=list)
+    extraction: Optional[dict[str, Any]] = None  # kept by drafts from `dvcq extract`
+
+    @field_validator("facts", mode="before")
+    @classmethod
+    def _fact_ids(cls, v):
+        if v is None:
+            return {}
+        if isinstance(v, dict):
+            for k in v:
+                if not isinstance(k, str) or not FACT_ID.match(k):
+                    raise ValueError(f"mã số liệu '{k}' không đúng dạng nhom.ten (vd. petitions.settled)")
+        return v
+
+    @field_validator("documents", "notes", mode="before")
+    @classmethod
+    def _none_is_empty(cls, v):
+        return [] if v is None else v
+
+    def fact(self, fid: str) -> Optional[FactValue]:
+        """A fact by id; `ward.residential_groups` lives in the ward block but reads like any fact."""
+        if fid == "ward.residential_groups" and fid not in self.facts and self.ward.residential_groups is not None:
+            return FactValue(kind="count", value=self.ward.residential_groups, source=self.ward.source)
+        return self.facts.get(fid)
+
+    def document(self, did: str) -> Optional[Document]:
+        for d in self.documents:
+            if d.id == did:
+                return d
+        return None
+
+
+class LoadedEvidence(BaseModel):
+    """A validated record together with where it came from (for messages and the audit hash)."""
+
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+
+    path: str
+    sha256: str
+    record: Evidence
+    lines: dict = Field(default_factory=dict)
+
+    def line(self, *loc) -> Optional[int]:
+        return line_of(self.lines, loc)
+
+
+_MESSAGES = {
+    "missing": "thiếu trường bắt buộc",
+    "extra_forbidden": "trường không được phép",
+    "int_type": "phải là số nguyên",
+    "int_parsing": "phải là số nguyên",
+    "bool_type": "phải là true hoặc false",
+    "bool_parsing": "phải là true hoặc false",
+    "string_type": "phải là chuỗi văn bản",
+    "string_too_short": "không được để trống",
+    "date_type": "phải là ngày (YYYY-MM-DD)",
+    "date_parsing": "phải là ngày (YYYY-MM-DD)",
+    "date_from_datetime_parsing": "phải là ngày hợp lệ (YYYY-MM-DD)",
+    "date_from_datetime_inexact": "phải là ngày, không kèm giờ",
+    "dict_type": "phải là một bảng khóa: giá trị",
+    "list_type": "phải là một danh sách",
+    "model_type": "phải là một bảng khóa: giá trị",
+    "decimal_parsing": "phải là số",
+    "decimal_type": "phải là số",
+}
+
+_FIELDS_BY_MODEL = {
+    "": set(Evidence.model_fields) - {"schema_"} | {"schema"},
+    "ward": set(Ward.model_fields),
+    "period": set(Period.model_fields),
+    "documents": set(Document.model_fields),
+    "notes": set(Note.model_fields),
+}
+
+
+def translate(exc: ValidationError, file: str, lines: dict) -> list[Problem]:
+    """pydantic's English errors → Vietnamese problems with file:line and the dotted field."""
+    problems = []
+    for err in exc.errors(include_url=False):
+        loc = tuple(x for x in err["loc"] if not (isinstance(x, str) and x.startswith("function-")))
+        typ = err["type"]
+        if typ == "value_error":
+            msg = str(err.get("ctx", {}).get("error", err["msg"]))
+        elif typ in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
+            sym = {"greater_than_equal": "≥", "less_than_equal": "≤", "greater_than": ">", "less_than": "<"}[typ]
+            bound = next(iter(err.get("ctx", {}).values()), "")
+            msg = f"phải {sym} {bound} (nhận được {err.get('input')!r})"
+        elif typ == "literal_error":
+            msg = f"phải là một trong: {err.get('ctx', {}).get('expected', '')} (nhận được {err.get('input')!r})"
+        else:
+            msg = _MESSAGES.get(typ, err["msg"])
+        hint = None
+        if typ == "extra_forbidden" and loc:
+            parent = loc[0] if len(loc) > 1 and isinstance(loc[0], str) else ""
+            hint = did_you_mean(str(loc[-1]), _FIELDS_BY_MODEL.get(parent, _FIELDS_BY_MODEL[""]))
+        field = ".".join(str(x) for x in loc) if loc else None
+        if loc and loc[0] == "facts" and len(loc) >= 2:
+            field = f"facts.{loc[1]}" + ("".join(f".{x}" for x in loc[2:]) if len(loc) > 2 else "")
+        problems.append(Problem(msg, file=file, line=line_of(lines, loc), field=field, hint=hint))
+    return problems
+
+
+def load_evidence(path: str | Path) -> LoadedEvidence:
+    """Read and shape-check one record (YAML or JSON). Raises EvidenceError with every problem found."""
+    p = Path(path)
+    if p.suffix.lower() == ".xlsx":
+        from .workbook import read_workbook  # optional format; kept apart so YAML users never import it
+
+        return read_workbook(p)
+    try:
+        data, lines = load_document(p, "tệp hồ sơ minh chứng")
+    except LoadFailure as exc:
+        raise EvidenceError([exc.problem])
+    raw = p.read_bytes()
+    return evidence_from_data(data, str(p), hashlib.sha256(raw).hexdigest(), lines)
+
+
+def evidence_from_data(data: Any, file: str, sha256: str, lines: Optional[dict] = None) -> LoadedEvidence:
+    lines = lines or {}
+    if not isinstance(data, dict):
+        raise EvidenceError.one("tệp hồ sơ phải là một bảng khóa: giá trị (ward, period, documents, facts)", file=file, line=1)
+    try:
+        record = Evidence.model_validate(data)
+    except ValidationError as exc:
+        raise EvidenceError(translate(exc, file, lines))
+    return LoadedEvidence(path=file, sha256=sha256, record=record, lines=lines)

@@ -1,0 +1,72 @@
+"""The explanation trail: for every item, the rule, its legal source, the evidence it read (with
+the evidence's own source), the branch that fired in the engine and the points given and lost.
+
+An indented, plain-text trace in the manner of OpenFisca's: an auditor reads it top-down.
+"""
+from __future__ import annotations
+
+from typing import Optional
+
+from .pack import fmt_number
+from .result import ItemResult, Result
+
+
+def _pts(d) -> str:
+    return fmt_number(d)
+
+
+def item_lines(it: ItemResult, indent: str = "") -> list[str]:
+    sign = "" if it.section != "deductions" else "trừ "
+    head = f"{indent}{it.id} {it.title}"
+    lines = [head,
+             f"{indent}  điểm: {sign}{_pts(abs(it.points)) if it.section == 'deductions' else _pts(it.points)}"
+             f"/{_pts(it.max)}" + (f" (mất {_pts(it.lost)})" if it.lost else "")]
+    if it.source:
+        lines.append(f"{indent}  căn cứ: {it.source}")
+    lines.append(f"{indent}  phương pháp: {it.method}" + (f"; luật kích hoạt: {it.rule}" if it.rule else ""))
+    if not it.parts:
+        for u in it.inputs:
+            src = f" [nguồn: {u.source}]" if u.source else ""
+            lines.append(f"{indent}  • {u.id} = {u.display}{src}")
+    lines.append(f"{indent}  cách tính: {it.reason}")
+    if it.adjustment:
+        lines.append(f"{indent}  điều chỉnh: {it.adjustment}")
+    if it.pending:
+        lines.append(f"{indent}  chờ thẩm định: {it.pending['range']} điểm (bước {_pts(it.pending['step'])})")
+    if it.missing:
+        lines.append(f"{indent}  thiếu minh chứng làm mất điểm: {', '.join(it.missing)}")
+    for p in it.parts:
+        lines.extend(item_lines(p, indent + "    "))
+    return lines
+
+
+def explain(result: Result, rule: Optional[str] = None) -> str:
+    p = result.pack
+    out = []
+    if p["status"] == "draft":
+        out.append(f"⚠ BỘ TIÊU CHÍ DỰ THẢO (draft): {p['id']} — {p.get('note') or ''}".rstrip(" —"))
+    e = result.evidence
+    out.append(f"Đơn vị: {e['ward']}, {e['district'] or ''}, {e['province']} — kỳ {e['period']['year']}"
+               + (f" quý {e['period']['quarter']}" if e['period']['quarter'] else ""))
+    out.append(f"Bộ tiêu chí: {p['id']} v{p['version']} ({p['legal_basis']}); sha256 {p['sha256'][:16]}…")
+    out.append(f"Hồ sơ: {e['file']} sha256 {e['sha256'][:16]}…")
+    out.append("")
+    items = result.items
+    if rule:
+        items = [i for i in items if i.id == rule or any(pp.id == rule for pp in i.parts)]
+    for it in items:
+        out.extend(item_lines(it))
+        out.append("")
+    if not rule:
+        out.append(f"Tổng điểm tiêu chí: {_pts(result.subtotal)}; điểm thưởng: {_pts(result.bonus)}; "
+                   f"điểm trừ: {_pts(result.deductions)}")
+        out.append(f"Tổng điểm: {_pts(result.total)}/{_pts(result.max_total)} → {result.grade.label}")
+        for v in result.grade.vetoes:
+            state = "CÓ" if v.holds else "không"
+            vals = ", ".join(f"{u.id} = {u.display}" for u in v.inputs)
+            out.append(f"  điều kiện loại trừ {v.id} ({v.grade}): {v.when} — {state} ({vals})")
+        if result.grade.capped_from:
+            out.append(f"  Đạt điểm mức '{result.grade.capped_from}' nhưng bị hạ do điều kiện loại trừ.")
+        if result.missing_evidence:
+            out.append("Thiếu minh chứng làm mất điểm: " + ", ".join(result.missing_evidence))
+    return "\n".join(out).rstrip() + "\n"

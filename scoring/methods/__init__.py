@@ -1,0 +1,248 @@
+"""Scoring methods: the one place to add a new kind of rule.
+
+A method turns an item's YAML keys into (1) the *branches* the engine compiles into
+durable-rules rules — each branch is `state == S` plus an optional integer range on one measure,
+and the branches of one item never overlap, so exactly one fires; (2) the *fact* to assert for a
+record (`derive`): a state and an exact integer measure computed here in Python, because
+durable-rules compares with type coercion and binary floats; (3) the *points* for the branch that
+fired (`award`), computed with `Fraction`/`Decimal`.
+
+To add a method: write `methods/<name>.py` with a `Method` subclass whose `name` is the YAML
+`method:` value, and add it to `REGISTRY` below. Document it in docs/rule-format.md.
+"""
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from dataclasses import dataclass, field
+from decimal import Decimal
+from fractions import Fraction
+from typing import Any, ClassVar, Optional
+
+from pydantic import BaseModel, ValidationError
+
+from ..errors import PackError, Problem, did_you_mean
+from ..evidence import Evidence, FactValue
+from ..pack import Item, Pack, fmt_number
+
+RATE_SCALE = 10**6          # a rate is asserted as floor(ratio · 10⁶): percent thresholds to 4 decimals
+PERCENT_SCALE = RATE_SCALE // 100
+
+# States a leaf fact can be in. `v` carries a measure; the others do not.
+VALUE, MISSING, NA, ZERO, OUT, NODATE, PENDING = "v", "missing", "na", "zero", "out", "nodate", "pending"
+
+
+@dataclass
+class InputUse:
+    """One piece of evidence as a rule saw it (for the trail)."""
+
+    id: str
+    kind: str                 # fact | document
+    state: str                # present | missing | not_applicable
+    display: str
+    value: Any = None         # the written form, for JSON
+    source: Optional[str] = None
+
+
+@dataclass
+class Derived:
+    state: str
+    measure: int = 0
+    inputs: list[InputUse] = field(default_factory=list)
+    exact: Optional[Fraction] = None   # the exact ratio / count behind the measure
+    text: str = ""                     # how the measure was obtained, e.g. "15/16 = 93,75%"
+    extra: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Branch:
+    key: str
+    state: str
+    lo: Optional[int] = None   # measure >= lo
+    hi: Optional[int] = None   # measure < hi
+    points: Optional[Decimal] = None  # None: computed by award()
+    label: str = ""
+
+
+@dataclass
+class Award:
+    points: Decimal
+    reason: str
+
+
+class Method(ABC):
+    """What leaf and composite methods share: construction from an item and its checked keys."""
+
+    name: ClassVar[str] = ""
+    Config: ClassVar[type[BaseModel]]
+
+    def __init__(self, item: Item, cfg: BaseModel, pack: Pack, uid: str):
+        self.item, self.cfg, self.pack, self.uid = item, cfg, pack, uid
+        self.setup()
+
+    def setup(self) -> None:
+        """Checks that need the pack (vocabulary types, parameters); raise ValueError to refuse."""
+
+    def inputs(self) -> list[str]:
+        return []
+
+    def monotone(self) -> bool:
+        """True when more of the measured thing never gives fewer points (property-tested)."""
+        return True
+
+
+class LeafMethod(Method):
+    """A method the engine evaluates directly: branches compiled to rules, one fact per record."""
+
+    @abstractmethod
+    def branches(self) -> list[Branch]:
+        """Every branch this item can take; together they cover every state and measure once."""
+
+    @abstractmethod
+    def derive(self, ev: Evidence) -> Derived:
+        """The state and exact integer measure of this item's evidence in one record."""
+
+    def award(self, branch: Branch, d: Derived) -> Award:
+        """Default: a fixed-points branch."""
+        return Award(branch.points if branch.points is not None else Decimal(0), branch.label)
+
+    # -- helpers shared by leaf methods ----------------------------------------------------
+    def na_branch(self) -> Branch:
+        p = self.item.na_points()
+        what = {"full": "tính đủ điểm", "zero": "không tính điểm"}.get(str(self.item.not_applicable),
+                                                                       f"tính {fmt_number(p)} điểm")
+        return Branch("na", NA, points=p, label=f"không phát sinh → {what} (theo quy tắc)")
+
+    def missing_branch(self) -> Branch:
+        return Branch("missing", MISSING, points=Decimal(0), label="thiếu minh chứng → 0 điểm")
+
+    def fact_def(self, fid: str, types: tuple[str, ...]):
+        fd = self.pack.vocabulary.facts.get(fid)
+        if fd is None:
+            hint = did_you_mean(fid, list(self.pack.vocabulary.facts))
+            raise ValueError(f"số liệu '{fid}' không có trong vocabulary" + (f" ({hint})" if hint else ""))
+        if fd.type not in types:
+            raise ValueError(f"số liệu '{fid}' có kiểu {fd.type}, phương pháp {self.name} cần {' hoặc '.join(types)}")
+        return fd
+
+
+class CompositeMethod(Method):
+    """An item made of parts (each a full item of its own); `combine` folds the parts' awards."""
+
+    part_items: list[Item]
+    parts: list["Bound"]
+
+    @abstractmethod
+    def combine(self, awards: list[tuple["Bound", Award]]) -> Award:
+        """The item's award from its parts' awards, in part order."""
+
+
+def describe_fact(fid: str, fv: Optional[FactValue], pack: Pack) -> InputUse:
+    if fv is None:
+        return InputUse(fid, "fact", "missing", "không có minh chứng")
+    if fv.kind == "not_applicable":
+        return InputUse(fid, "fact", "not_applicable", "không phát sinh" + (f" ({fv.reason})" if fv.reason else ""),
+                        {"not_applicable": True}, fv.source)
+    if fv.kind == "count":
+        unit = pack.vocabulary.facts[fid].unit if fid in pack.vocabulary.facts else None
+        disp = fmt_number(fv.value) + (f" {unit}" if unit else "")
+    elif fv.kind == "yesno":
+        disp = "có" if fv.flag else "không"
+    elif fv.kind == "rate" and fv.percent is not None:
+        disp = f"{fmt_number(fv.percent)}%"
+    elif fv.kind == "rate":
+        disp = f"{fv.num}/{fv.den}" + (f" = {pct(Fraction(fv.num, fv.den))}" if fv.den else "")
+    else:
+        disp = f"{fv.done}/{fv.total}" + (f" ({fv.na_items} không phát sinh)" if fv.na_items else "")
+    return InputUse(fid, "fact", "present", disp, fv.written(), fv.source)
+
+
+def pct(ratio: Fraction) -> str:
+    """93,75% when exact; ≈66,67% (marked) when the decimal does not end: thresholds use the exact value."""
+    value = ratio * 100
+    d = Decimal(value.numerator) / Decimal(value.denominator)
+    q = d.quantize(Decimal("0.01"), rounding="ROUND_HALF_UP")
+    return f"{fmt_number(d)}%" if q == d else f"≈{fmt_number(q)}%"
+
+
+def rate_measure(ratio: Fraction) -> int:
+    scaled = ratio * RATE_SCALE
+    return scaled.numerator // scaled.denominator
+
+
+def percent_threshold(p: Decimal, where: str) -> int:
+    scaled = Decimal(p) * PERCENT_SCALE
+    if scaled != scaled.to_integral_value():
+        raise ValueError(f"{where}: ngưỡng {fmt_number(p)}% có quá 4 chữ số thập phân")
+    return int(scaled)
+
+
+from . import checklist, composite, document_deadline, manual, per_item, proportional, tiers, yes_no  # noqa: E402
+
+REGISTRY: dict[str, type[Method]] = {
+    m.name: m
+    for m in (
+        document_deadline.DocumentDeadline,
+        yes_no.YesNo,
+        tiers.Tiers,
+        proportional.Proportional,
+        checklist.Checklist,
+        per_item.PerItem,
+        manual.Manual,
+        composite.Sum,
+        composite.BestOf,
+    )
+}
+
+
+@dataclass
+class Bound:
+    """An item with its method; composite items hold their parts."""
+
+    uid: str
+    item: Item
+    method: Method
+    parts: list["Bound"] = field(default_factory=list)
+
+    def leaves(self):
+        if self.parts:
+            for p in self.parts:
+                yield from p.leaves()
+        else:
+            yield self
+
+
+def bind_item(item: Item, pack: Pack, path_prefix: str) -> Bound:
+    """Choose the method by name and check the item's keys against it; PackError names the item."""
+    cls = REGISTRY.get(item.method)
+    if cls is None:
+        hint = did_you_mean(item.method, REGISTRY)
+        raise PackError.one(f"phương pháp chấm '{item.method}' không tồn tại", field=f"{path_prefix}.method",
+                            hint=hint or f"các phương pháp: {', '.join(sorted(REGISTRY))}", code="P003")
+    raw = item.config()
+    try:
+        cfg = cls.Config.model_validate(raw)
+    except ValidationError as exc:
+        probs = []
+        for err in exc.errors(include_url=False):
+            loc = ".".join(str(x) for x in err["loc"])
+            msg = err["msg"]
+            if err["type"] == "extra_forbidden":
+                hint = did_you_mean(str(err["loc"][-1]), cls.Config.model_fields)
+                msg = f"khóa không dùng được với phương pháp {item.method}" + (f" ({hint})" if hint else "")
+            elif err["type"] == "missing":
+                msg = f"phương pháp {item.method} cần khóa này"
+            elif err["type"] == "value_error":
+                msg = str(err.get("ctx", {}).get("error", msg))
+            probs.append(Problem(msg, field=f"{path_prefix}.{loc}", code="P004"))
+        raise PackError(probs)
+    try:
+        method = cls(item, cfg, pack, path_prefix)
+    except ValueError as exc:
+        raise PackError.one(str(exc), field=path_prefix, code="P005")
+    parts = []
+    for sub in getattr(method, "part_items", []):
+        parts.append(bind_item(sub, pack, f"{path_prefix}/{sub.id}"))
+    bound = Bound(path_prefix, item, method, parts)
+    if parts:
+        method.parts = parts
+    return bound

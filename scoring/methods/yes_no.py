@@ -1,0 +1,50 @@
+"""A duty done or not: yes → points, no → `no` (default 0)."""
+from __future__ import annotations
+
+from decimal import Decimal
+
+from pydantic import BaseModel, ConfigDict
+
+from ..pack import fmt_number
+from . import MISSING, NA, VALUE, Award, Branch, Derived, LeafMethod, describe_fact
+
+
+class Config(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    fact: str
+    points: Decimal
+    no: Decimal = Decimal(0)
+
+
+class YesNo(LeafMethod):
+    name = "yes_no"
+    Config = Config
+
+    def setup(self) -> None:
+        self.fact_def(self.cfg.fact, ("yesno",))
+        for p in (self.cfg.points, self.cfg.no):
+            if p < 0 or p > self.item.max:
+                raise ValueError(f"{self.uid}: điểm {fmt_number(p)} ngoài khoảng 0–{fmt_number(self.item.max)}")
+
+    def inputs(self) -> list[str]:
+        return [self.cfg.fact]
+
+    def branches(self) -> list[Branch]:
+        return [
+            Branch("yes", VALUE, 1, None, self.cfg.points, f"có → {fmt_number(self.cfg.points)} điểm"),
+            Branch("no", VALUE, None, 1, self.cfg.no, f"không → {fmt_number(self.cfg.no)} điểm"),
+            self.missing_branch(),
+            self.na_branch(),
+        ]
+
+    def derive(self, ev) -> Derived:
+        fv = ev.fact(self.cfg.fact)
+        use = describe_fact(self.cfg.fact, fv, self.pack)
+        if fv is None:
+            return Derived(MISSING, inputs=[use])
+        if fv.kind == "not_applicable":
+            return Derived(NA, inputs=[use])
+        return Derived(VALUE, 1 if fv.flag else 0, [use])
+
+    def monotone(self) -> bool:
+        return self.cfg.points >= self.cfg.no

@@ -1,0 +1,381 @@
+"""Rule packs (bộ tiêu chí): loading a YAML file into checked, typed objects.
+
+A pack is data. Nothing in it is executed: methods are chosen by name from `scoring.methods`,
+conditions are parsed by `conditions.py` into an allow-listed tree, dates are a tiny grammar
+("year-03-31", "year-1-12-01") resolved against the period being scored.
+Everything a method needs is checked here, at load, so scoring never meets a malformed rule.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+from datetime import date
+from decimal import Decimal
+from fractions import Fraction
+from pathlib import Path
+from typing import Any, Literal, Optional, Union
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from .errors import PackError, Problem, did_you_mean
+from .evidence import translate
+from .yamlio import LoadFailure, line_of, load_document
+
+ITEM_ID = re.compile(r"^[A-Za-z][A-Za-z0-9_.\-]{0,30}$")
+DATE_SPEC = re.compile(r"^year(?:([+-]\d{1,2}))?-(\d{2})-(\d{2})$")
+
+Points = Decimal
+
+
+class Rounding(BaseModel):
+    """How a computed (not tabled) number of points is rounded: to a multiple of `step`."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    step: Decimal = Decimal("0.01")
+    mode: Literal["down", "half_up", "up"] = "down"
+
+    @field_validator("step")
+    @classmethod
+    def _positive(cls, v):
+        if v <= 0:
+            raise ValueError("step phải > 0")
+        return v
+
+    def apply(self, value: Fraction) -> Decimal:
+        step = Fraction(self.step)
+        units = value / step
+        if self.mode == "down":
+            n = units.numerator // units.denominator
+        elif self.mode == "up":
+            n = -((-units.numerator) // units.denominator)
+        else:
+            n = (units + Fraction(1, 2)).numerator // (units + Fraction(1, 2)).denominator
+        return (Decimal(n) * self.step).normalize() if n else Decimal(0)
+
+    def describe(self) -> str:
+        mode = {"down": "làm tròn xuống", "half_up": "làm tròn", "up": "làm tròn lên"}[self.mode]
+        return f"{mode} đến bội số của {fmt_number(self.step)}"
+
+
+def fmt_number(d: Decimal | int | Fraction) -> str:
+    """Vietnamese decimal display: comma for the fraction, no trailing zeros (93,75; 4; 1,5)."""
+    if isinstance(d, Fraction):
+        exact = Decimal(d.numerator) / Decimal(d.denominator)
+        short = exact.quantize(Decimal("0.0001"), rounding="ROUND_HALF_UP")
+        if short != exact:
+            return "≈" + fmt_number(short)
+        d = exact
+    d = Decimal(d)
+    if d == d.to_integral_value():
+        return str(int(d))
+    text = format(d.normalize(), "f")
+    return text.replace(".", ",")
+
+
+class DateSpec(BaseModel):
+    """A date relative to the scored period's year: 'year-03-31' or 'year-1-12-01'."""
+
+    model_config = ConfigDict(frozen=True)
+    year_offset: int
+    month: int
+    day: int
+    text: str
+
+    @classmethod
+    def parse(cls, text: str) -> "DateSpec":
+        m = DATE_SPEC.match(str(text).strip())
+        if not m:
+            raise ValueError(f"'{text}' không đúng dạng ngày tương đối 'year-MM-DD' hoặc 'year-1-MM-DD'")
+        off, mo, d = int(m.group(1) or 0), int(m.group(2)), int(m.group(3))
+        try:
+            date(2024, mo, d)  # a leap year, so 02-29 is accepted here and clamped in resolve
+        except ValueError:
+            raise ValueError(f"'{text}': tháng {mo} không có ngày {d}")
+        return cls(year_offset=off, month=mo, day=d, text=text)
+
+    def human(self) -> str:
+        """'31/03 năm đánh giá', '01/12 năm trước' — for labels that do not know the year yet."""
+        which = {0: "năm đánh giá", -1: "năm trước", 1: "năm sau"}.get(self.year_offset, f"năm đánh giá {self.year_offset:+d}")
+        return f"{self.day:02d}/{self.month:02d} {which}"
+
+    def code(self) -> int:
+        """An integer that orders dates within ±9 years of the period without knowing the year."""
+        return (self.year_offset + 10) * 10000 + self.month * 100 + self.day
+
+    def resolve(self, year: int) -> date:
+        y = year + self.year_offset
+        try:
+            return date(y, self.month, self.day)
+        except ValueError:  # 02-29 in a common year
+            return date(y, self.month, 28)
+
+
+def date_code(d: date, period_year: int) -> Optional[int]:
+    """The same ordering code for an actual date; None when it is too far from the period."""
+    off = d.year - period_year
+    if not -9 <= off <= 9:
+        return None
+    return (off + 10) * 10000 + d.month * 100 + d.day
+
+
+class Parameter(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    date: str
+    label: Optional[str] = None
+
+    @field_validator("date")
+    @classmethod
+    def _spec(cls, v):
+        DateSpec.parse(v)
+        return v
+
+
+class FactDef(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    type: Literal["count", "yesno", "rate", "checklist"]
+    label: str
+    unit: Optional[str] = None
+    total: Optional[int] = Field(default=None, ge=1, le=200)
+    bounded: bool = True  # a rate above 100% is an error unless the vocabulary says it may be
+
+
+class DocDef(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    kind: str
+    label: str
+
+
+class Vocabulary(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    facts: dict[str, FactDef] = Field(default_factory=dict)
+    documents: dict[str, DocDef] = Field(default_factory=dict)
+
+
+class Meta(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9\-]{2,80}$")
+    version: str
+    title: str
+    legal_basis: str
+    jurisdiction: dict[str, str]
+    applies_to: list[Literal["phuong", "xa", "thi_tran"]]
+    period_kind: Literal["year", "quarter"] = "year"
+    effective_from: date
+    effective_to: Optional[date] = None
+    replaces: Optional[str] = None
+    status: Literal["draft", "in_force", "repealed"]
+    note: Optional[str] = None
+    max_total: Decimal
+    rounding: Rounding = Rounding()
+
+    @field_validator("jurisdiction")
+    @classmethod
+    def _province(cls, v):
+        if "province" not in v:
+            raise ValueError("jurisdiction cần khóa 'province'")
+        return v
+
+    def in_force_on(self, d: date) -> bool:
+        return self.effective_from <= d and (self.effective_to is None or d <= self.effective_to)
+
+    def range_label(self) -> str:
+        end = self.effective_to.strftime("%d/%m/%Y") if self.effective_to else "nay"
+        return f"{self.effective_from.strftime('%d/%m/%Y')} – {end}"
+
+
+class Item(BaseModel):
+    """A scored item (nội dung). Method-specific keys are kept in `config` and checked by the method."""
+
+    model_config = ConfigDict(extra="allow")
+    id: str
+    title: str
+    max: Decimal = Field(ge=0)
+    source: Optional[str] = None  # required on top-level items; parts inherit their item's
+    method: str
+    not_applicable: Union[Literal["full", "zero"], Decimal] = "zero"
+
+    @field_validator("id")
+    @classmethod
+    def _id(cls, v):
+        if not ITEM_ID.match(v):
+            raise ValueError(f"mã '{v}' chỉ gồm chữ, số, '.', '_' , '-' (tối đa 31 ký tự)")
+        return v
+
+    def config(self) -> dict:
+        return dict(self.model_extra or {})
+
+    def na_points(self) -> Decimal:
+        if self.not_applicable == "full":
+            return self.max
+        if self.not_applicable == "zero":
+            return Decimal(0)
+        return Decimal(self.not_applicable)
+
+
+class Criterion(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    id: str
+    title: str
+    max: Decimal
+    items: list[Item]
+
+
+class Section(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    title: str
+    cap: Optional[Decimal] = None
+    items: list[Item] = Field(default_factory=list)
+
+
+class Veto(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    id: str
+    when: str
+    reason: str
+
+
+class Grade(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    id: str
+    label: str
+    min: Decimal
+    vetoes: list[Veto] = Field(default_factory=list)
+
+
+class PackFile(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    format: Literal["dvcq-pack/1"]
+    pack: Meta
+    parameters: dict[str, Parameter] = Field(default_factory=dict)
+    vocabulary: Vocabulary
+    criteria: list[Criterion]
+    bonus: Optional[Section] = None
+    deductions: Optional[Section] = None
+    grades: list[Grade]
+
+
+class Pack:
+    """A loaded, checked pack: the file's data plus the compiled method objects for every item."""
+
+    def __init__(self, data: PackFile, path: str, sha256: str, lines: dict):
+        self.data = data
+        self.path = path
+        self.sha256 = sha256
+        self.lines = lines
+        self.meta = data.pack
+        self.vocabulary = data.vocabulary
+        self.parameters = {k: DateSpec.parse(v.date) for k, v in data.parameters.items()}
+        self.items: list[tuple[str, Item, Any]] = []  # (section, item, bound method)
+        self.conditions: dict[str, Any] = {}
+        self.warnings: list[Problem] = []
+
+    # -- lookups used by methods and renderers ---------------------------------------------
+    @property
+    def id(self) -> str:
+        return self.meta.id
+
+    def all_items(self):
+        for c in self.data.criteria:
+            for it in c.items:
+                yield "criteria", c, it
+        if self.data.bonus:
+            for it in self.data.bonus.items:
+                yield "bonus", None, it
+        if self.data.deductions:
+            for it in self.data.deductions.items:
+                yield "deductions", None, it
+
+    def fact_label(self, fid: str) -> str:
+        fd = self.vocabulary.facts.get(fid)
+        if fd:
+            return fd.label
+        dd = self.vocabulary.documents.get(fid)
+        return dd.label if dd else fid
+
+    def date_param(self, ref: str, where: str) -> DateSpec:
+        if ref in self.parameters:
+            return self.parameters[ref]
+        try:
+            return DateSpec.parse(ref)
+        except ValueError:
+            hint = did_you_mean(ref, self.parameters)
+            raise ValueError(
+                f"'{ref}' không phải tham số đã khai báo trong 'parameters' cũng không phải ngày 'year-MM-DD'"
+                + (f" ({hint})" if hint else "")
+            )
+
+    def line(self, *loc) -> Optional[int]:
+        return line_of(self.lines, loc)
+
+    def item_loc(self, item_id: str) -> tuple:
+        for ci, c in enumerate(self.data.criteria):
+            for ii, it in enumerate(c.items):
+                if it.id == item_id:
+                    return ("criteria", ci, "items", ii)
+        for sec in ("bonus", "deductions"):
+            s = getattr(self.data, sec)
+            if s:
+                for ii, it in enumerate(s.items):
+                    if it.id == item_id:
+                        return (sec, "items", ii)
+        return ()
+
+
+def load_pack(path: str | Path) -> Pack:
+    """Load, shape-check and bind a pack; every problem is reported with file:line."""
+    from .methods import bind_item  # late: methods import pack types
+    from . import conditions
+
+    p = Path(path)
+    try:
+        data, lines = load_document(p, "tệp bộ tiêu chí")
+    except LoadFailure as exc:
+        raise PackError([exc.problem])
+    name = str(p)
+    if not isinstance(data, dict):
+        raise PackError.one("tệp bộ tiêu chí phải là một bảng khóa: giá trị", file=name, line=1)
+    try:
+        pf = PackFile.model_validate(data)
+    except ValidationError as exc:
+        raise PackError(translate(exc, name, lines))
+    pack = Pack(pf, name, hashlib.sha256(p.read_bytes()).hexdigest(), lines)
+    problems: list[Problem] = []
+    seen: dict[str, tuple] = {}
+    for section, crit, item in pack.all_items():
+        loc = pack.item_loc(item.id)
+        if item.id in seen:
+            problems.append(Problem(f"mã '{item.id}' bị trùng", file=name, line=pack.line(*loc), field="id", code="P001"))
+            continue
+        seen[item.id] = loc
+        if not item.source:
+            problems.append(Problem(f"nội dung {item.id} thiếu 'source' (căn cứ pháp lý)", file=name,
+                                    line=pack.line(*loc), field=f"{item.id}.source", code="P002"))
+        try:
+            bound = bind_item(item, pack, path_prefix=item.id)
+        except PackError as exc:
+            for pr in exc.problems:
+                pr.file = pr.file or name
+                pr.line = pr.line or pack.line(*loc)
+            problems.extend(exc.problems)
+            continue
+        pack.items.append((section, item, bound))
+    for gi, g in enumerate(pf.grades):
+        for vi, v in enumerate(g.vetoes):
+            if v.id in pack.conditions:
+                problems.append(Problem(f"mã điều kiện loại trừ '{v.id}' bị trùng", file=name,
+                                        line=pack.line("grades", gi, "vetoes", vi), field=f"grades.{g.id}.vetoes", code="P011"))
+                continue
+            try:
+                pack.conditions[v.id] = conditions.parse(v.when, pack.vocabulary.facts)
+            except ValueError as exc:
+                problems.append(Problem(str(exc), file=name, line=pack.line("grades", gi, "vetoes", vi),
+                                        field=f"grades.{g.id}.vetoes.{v.id}.when", code="P010"))
+    if problems:
+        raise PackError(problems)
+    from .lint import lint
+
+    errors, warnings = lint(pack)
+    if errors:
+        raise PackError(errors)
+    pack.warnings = warnings
+    return pack

@@ -1,0 +1,73 @@
+"""Pieces the table and Markdown reporters share: header lines, the rows, the summary lines."""
+from __future__ import annotations
+
+from ..pack import fmt_number
+from ..result import Result
+
+HEADERS = ["Mã", "Nội dung", "Tối đa", "Điểm", "Căn cứ chấm điểm"]
+
+
+def header_lines(r: Result) -> list[str]:
+    p, e = r.pack, r.evidence
+    lines = []
+    if p["status"] == "draft":
+        lines.append(f"⚠ BỘ TIÊU CHÍ DỰ THẢO (draft) — {p.get('note') or 'điểm số chưa được đối chiếu với văn bản ký ban hành'}")
+    if e["status"] == "in_progress":
+        lines.append("⚠ Hồ sơ đang hoàn thiện: kết quả là tạm tính.")
+    period = f"năm {e['period']['year']}" + (f", quý {e['period']['quarter']}" if e["period"]["quarter"] else "")
+    where = ", ".join(x for x in (e["ward"], e["district"], e["province"]) if x)
+    lines.append(f"Đơn vị: {where} — {period}")
+    lines.append(f"Bộ tiêu chí: {p['title']} [{p['id']} v{p['version']}, {p['status']}]")
+    lines.append(f"Căn cứ: {p['legal_basis']}")
+    if r.mode == "verified":
+        lines.append("Kết quả sau thẩm định.")
+    return lines
+
+
+def rows(r: Result, pts=lambda d: fmt_number(d)) -> list[list[str]]:
+    out = []
+    by_crit = {c.id: c for c in r.criteria}
+    current = None
+    for it in r.items:
+        if it.section == "criteria" and it.criterion != current:
+            current = it.criterion
+            c = by_crit[current]
+            out.append([c.id, c.title.upper(), pts(c.max), pts(c.points), ""])
+        if it.section != "criteria" and current != it.section:
+            current = it.section
+            title = "ĐIỂM THƯỞNG" if it.section == "bonus" else "ĐIỂM TRỪ"
+            sec_pts = r.bonus if it.section == "bonus" else r.deductions
+            out.append(["", title, "", pts(sec_pts), ""])
+        reason = it.reason
+        if it.pending:
+            reason = f"[chờ thẩm định {it.pending['range']}] " + reason
+        if it.missing:
+            reason += f" [thiếu: {', '.join(it.missing)}]"
+        if it.adjustment:
+            reason += f" [{it.adjustment}]"
+        out.append([it.id, it.title, pts(it.max), pts(it.points), reason])
+    return out
+
+
+def summary_lines(r: Result) -> list[str]:
+    g = r.grade
+    lines = [
+        f"Điểm các tiêu chí: {fmt_number(r.subtotal)}; điểm thưởng: +{fmt_number(r.bonus)}; "
+        f"điểm trừ: {fmt_number(r.deductions)}",
+        f"TỔNG ĐIỂM: {fmt_number(r.total)}/{fmt_number(r.max_total)}",
+        f"XẾP LOẠI: {g.label}",
+    ]
+    if g.capped_from:
+        held = [v for v in g.vetoes if v.holds]
+        lines.append(f"  (đủ điểm mức '{g.capped_from}' nhưng bị hạ: " + "; ".join(f"{v.id} {v.reason}" for v in held) + ")")
+    if g.next_grade:
+        n = g.next_grade
+        if n["blocked_by"]:
+            lines.append(f"Mức trên ({n['label']}): không thể đạt do điều kiện loại trừ {', '.join(n['blocked_by'])}")
+        else:
+            lines.append(f"Mức trên ({n['label']}, từ {fmt_number(n['min'])} điểm): cần thêm {fmt_number(n['points_needed'])} điểm")
+    if r.pending:
+        lines.append("Điểm chờ thẩm định: " + "; ".join(f"{p['id']} (0–{fmt_number(p['max'])})" for p in r.pending))
+    if r.missing_evidence:
+        lines.append(f"Thiếu minh chứng làm mất điểm ({len(r.missing_evidence)}): " + ", ".join(r.missing_evidence))
+    return lines

@@ -1,0 +1,221 @@
+"""Scoring one record: derive facts → match in the engine → award points → assemble the result.
+
+The engine decides *which* branch of each rule applies; the methods compute *how many* points
+that branch gives, exactly. Nothing here prints or exits.
+"""
+from __future__ import annotations
+
+import os
+from decimal import Decimal
+from typing import Optional
+
+from . import engine
+from .errors import EngineError
+from .evidence import LoadedEvidence
+from .methods import MISSING, NA, Award, Bound, CompositeMethod, InputUse, describe_fact
+from .methods.manual import Manual
+from .pack import Pack, fmt_number
+from .result import CriterionResult, GradeResult, ItemResult, Result, VetoResult
+
+
+def _leaves(pack: Pack):
+    out = []
+    for _, _, bound in pack.items:
+        for leaf in bound.leaves():
+            out.append((leaf.uid, leaf.method.branches()))
+    return out
+
+
+def _vetoes(pack: Pack):
+    return [(v.id, pack.conditions[v.id]) for g in pack.data.grades for v in g.vetoes]
+
+
+def compile_pack(pack: Pack) -> engine.CompiledPack:
+    return engine.compiled(pack, lambda: _leaves(pack), lambda: _vetoes(pack))
+
+
+def pack_summary(pack: Pack) -> dict:
+    m = pack.meta
+    return {
+        "id": m.id,
+        "version": m.version,
+        "title": m.title,
+        "legal_basis": m.legal_basis,
+        "jurisdiction": dict(m.jurisdiction),
+        "status": m.status,
+        "effective_from": m.effective_from.isoformat(),
+        "effective_to": m.effective_to.isoformat() if m.effective_to else None,
+        "note": m.note,
+        "file": os.path.basename(pack.path),
+        "sha256": pack.sha256,
+    }
+
+
+def evidence_summary(ev: LoadedEvidence) -> dict:
+    r = ev.record
+    return {
+        "file": os.path.basename(ev.path),
+        "sha256": ev.sha256,
+        "ward": r.ward.name,
+        "district": r.ward.district,
+        "province": r.ward.province,
+        "period": {"year": r.period.year, "quarter": r.period.quarter},
+        "status": r.status,
+    }
+
+
+def evaluate(pack: Pack, ev: LoadedEvidence, manual: Optional[dict] = None, mode: str = "self") -> Result:
+    """Score `ev` under `pack`. `manual` maps item id → (points, reason) for verifier-only items."""
+    manual = manual or {}
+    record = ev.record
+    cp = compile_pack(pack)
+
+    derived = {}
+    for _, _, bound in pack.items:
+        for leaf in bound.leaves():
+            if isinstance(leaf.method, Manual):
+                derived[leaf.uid] = leaf.method.derive(record, manual.get(leaf.item.id))
+            else:
+                derived[leaf.uid] = leaf.method.derive(record)
+
+    veto_inputs: dict[str, list[InputUse]] = {}
+    veto_values: dict[str, dict[str, int]] = {}
+    for vid, node in _vetoes(pack):
+        from .conditions import identifiers
+
+        vals, uses = {}, []
+        for ident in identifiers(node):
+            fv = record.fact(ident)
+            uses.append(describe_fact(ident, fv, pack))
+            if fv is None or fv.kind == "not_applicable":
+                vals[ident] = 0  # nothing recorded: the veto looks at no occurrence (listed in the trail)
+            elif fv.kind == "yesno":
+                vals[ident] = 1 if fv.flag else 0
+            else:
+                vals[ident] = fv.value
+        veto_values[vid], veto_inputs[vid] = vals, uses
+
+    fired = cp.run({uid: (d.state, d.measure) for uid, d in derived.items()}, veto_values)
+
+    def leaf_award(leaf: Bound) -> tuple[Award, str]:
+        keys = fired.get(leaf.uid, [])
+        if len(keys) != 1:
+            raise EngineError(f"nội dung {leaf.uid}: bộ máy luật kích hoạt {len(keys)} nhánh (cần đúng 1): {keys}")
+        branch = next(b for b in leaf.method.branches() if b.key == keys[0])
+        return leaf.method.award(branch, derived[leaf.uid]), keys[0]
+
+    def build(bound: Bound, section: str, criterion: Optional[str]) -> ItemResult:
+        it = bound.item
+        if isinstance(bound.method, CompositeMethod):
+            parts = [build(p, section, criterion) for p in bound.parts]
+            award = bound.method.combine([(p, Award(r.points, r.reason)) for p, r in zip(bound.parts, parts)])
+            inputs = [u for r in parts for u in r.inputs]
+            res = ItemResult(it.id, it.title, section, criterion, it.max, award.points, award.reason, it.source,
+                             it.method, inputs, rule=None, parts=parts)
+            missing = [m for r in parts for m in r.missing_all]
+        else:
+            award, key = leaf_award(bound)
+            d = derived[bound.uid]
+            res = ItemResult(it.id, it.title, section, criterion, it.max, award.points, award.reason, it.source,
+                             it.method, d.inputs, rule=f"{bound.uid}#{key}",
+                             branches=[b.label for b in bound.method.branches()])
+            missing = [u.id for u in d.inputs if u.state == "missing"]
+            if isinstance(bound.method, Manual) and d.state != "v":
+                res.pending = {"max": it.max, "step": bound.method.cfg.step,
+                               "range": f"0–{fmt_number(it.max)}"}
+        res.missing_all = missing
+        res.missing = _dedupe(missing) if res.points < res.max and section != "deductions" else []
+        return res
+
+    items: list[ItemResult] = []
+    criteria: list[CriterionResult] = []
+    for c in pack.data.criteria:
+        c_items = [build(b, "criteria", c.id) for sec, crit, b in _bounds(pack, "criteria") if crit == c.id]
+        items.extend(c_items)
+        criteria.append(CriterionResult(c.id, c.title, c.max, sum((i.points for i in c_items), Decimal(0))))
+    subtotal = sum((c.points for c in criteria), Decimal(0))
+
+    bonus_items = [build(b, "bonus", None) for _, _, b in _bounds(pack, "bonus")]
+    cap = pack.data.bonus.cap if pack.data.bonus else None
+    if cap is not None:
+        room = cap
+        for bi in bonus_items:  # trim in pack order so the cap is visible on the items themselves
+            if bi.points > room:
+                bi.adjustment = f"giảm từ {fmt_number(bi.points)} xuống {fmt_number(room)} do trần điểm thưởng {fmt_number(cap)}"
+                bi.points = room
+            room -= bi.points
+    bonus = sum((b.points for b in bonus_items), Decimal(0))
+    items.extend(bonus_items)
+
+    ded_items = [build(b, "deductions", None) for _, _, b in _bounds(pack, "deductions")]
+    for di in ded_items:
+        di.points = -di.points
+    deductions = sum((d.points for d in ded_items), Decimal(0))
+    items.extend(ded_items)
+
+    raw_total = sum((i.points for i in items), Decimal(0))
+    max_total = pack.meta.max_total
+    total = min(max(raw_total, Decimal(0)), max_total)
+
+    grade = _grade(pack, total, fired, veto_inputs)
+    missing_evidence = _dedupe([m for i in items for m in i.missing])
+    pending = [{"id": i.id, "title": i.title, **i.pending} for i in items if i.pending]
+    warnings = []
+    if pack.meta.status == "draft":
+        warnings.append(f"Bộ tiêu chí {pack.id} đang ở trạng thái DỰ THẢO (draft): {pack.meta.note or ''}".strip())
+    if record.status == "in_progress":
+        warnings.append("Hồ sơ đang hoàn thiện (in_progress): kết quả là tạm tính.")
+    if pending:
+        warnings.append("Có điểm chờ cấp thẩm định: " + ", ".join(f"{p['id']} (0–{fmt_number(p['max'])})" for p in pending))
+    if raw_total != total:
+        warnings.append(f"Tổng điểm {fmt_number(raw_total)} được giới hạn trong khoảng 0–{fmt_number(max_total)}.")
+    return Result(pack_summary(pack), evidence_summary(ev), items, criteria, subtotal, bonus, deductions, raw_total,
+                  total, max_total, grade, missing_evidence, pending, warnings, mode)
+
+
+def _bounds(pack: Pack, section: str):
+    for sec, item, bound in pack.items:
+        if sec == section:
+            crit = next((c.id for c in pack.data.criteria if item in c.items), None)
+            yield sec, crit, bound
+
+
+def _dedupe(xs):
+    out = []
+    for x in xs:
+        if x not in out:
+            out.append(x)
+    return out
+
+
+def _grade(pack: Pack, total: Decimal, fired: dict, veto_inputs: dict) -> GradeResult:
+    bands = sorted(pack.data.grades, key=lambda g: g.min, reverse=True)
+    holds = {}
+    for vid in veto_inputs:
+        keys = fired.get(vid, [])
+        if len(keys) != 1:
+            raise EngineError(f"điều kiện {vid}: bộ máy luật kích hoạt {len(keys)} nhánh (cần đúng 1)")
+        holds[vid] = keys[0] == "holds"
+    vetoes, capped_from, chosen, upper = [], None, None, None
+    uppers = {}
+    for g in bands:
+        uppers[g.id] = upper
+        upper = g.min
+    for g in bands:
+        vs = [VetoResult(v.id, g.id, v.when, v.reason, holds[v.id], veto_inputs[v.id]) for v in g.vetoes]
+        vetoes.extend(vs)
+        if chosen is None and total >= g.min:
+            if any(v.holds for v in vs):
+                capped_from = capped_from or g.label
+                continue
+            chosen = g
+    if chosen is None:  # lint guarantees a band with min 0 and no veto; keep the contract anyway
+        chosen = bands[-1]
+    idx = bands.index(chosen)
+    nxt = None
+    if idx > 0:
+        above = bands[idx - 1]
+        blocked = [v.id for v in vetoes if v.grade == above.id and v.holds]
+        nxt = {"id": above.id, "label": above.label, "min": above.min,
+               "points_needed": max(above.min - total, Decimal(0)), "blocked_by": blocked}
+    return GradeResult(chosen.id, chosen.label, chosen.min, uppers[chosen.id], vetoes, capped_from, nxt)

@@ -1,0 +1,105 @@
+"""Checking a shape-valid record against a pack's vocabulary: the second validation step.
+
+Errors (exit 2): an identifier the pack does not know (with did-you-mean), a value of the wrong
+type, a bounded rate above 100%, a checklist whose total differs from the pack's, a report sent
+before it was issued, a pair of counts whose part exceeds its whole. Warnings: the evidence the
+pack reads but the record lacks (it will cost points).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .errors import EvidenceError, Problem, did_you_mean
+from .evidence import LoadedEvidence
+from .methods._shared import Pair
+from .pack import Pack
+
+EXPECTS = {
+    "count": "số đếm (số nguyên ≥ 0)",
+    "yesno": "có/không (true/false)",
+    "rate": "tỷ lệ {num, den} hoặc {percent}",
+    "checklist": "danh mục {done, total, not_applicable}",
+}
+
+
+@dataclass
+class Checked:
+    warnings: list[Problem] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)
+
+
+def used_inputs(pack: Pack) -> list[str]:
+    out: list[str] = []
+    for _, _, bound in pack.items:
+        for leaf in bound.leaves():
+            for i in leaf.method.inputs():
+                if i not in out:
+                    out.append(i)
+    return out
+
+
+def check(pack: Pack, ev: LoadedEvidence) -> Checked:
+    rec, file = ev.record, ev.path
+    problems: list[Problem] = []
+    vocab = pack.vocabulary
+    for fid, fv in rec.facts.items():
+        line = ev.line("facts", fid)
+        fd = vocab.facts.get(fid)
+        if fd is None:
+            problems.append(Problem(f"mã số liệu '{fid}' không có trong bộ tiêu chí {pack.id}", file=file, line=line,
+                                    field=f"facts.{fid}", hint=did_you_mean(fid, vocab.facts), code="V001"))
+            continue
+        if fv.kind == "not_applicable":
+            continue
+        if fv.kind != fd.type:
+            problems.append(Problem(f"'{fid}' ({fd.label}) cần {EXPECTS[fd.type]}, nhận được dạng {EXPECTS[fv.kind]}",
+                                    file=file, line=line, field=f"facts.{fid}", code="V002"))
+            continue
+        if fd.type == "rate" and fd.bounded:
+            if fv.percent is not None and fv.percent > 100:
+                problems.append(Problem(f"tỷ lệ {fv.percent}% vượt 100%", file=file, line=line,
+                                        field=f"facts.{fid}.percent", code="V003"))
+            if fv.num is not None and fv.num > fv.den:
+                problems.append(Problem(f"tử số {fv.num} lớn hơn mẫu số {fv.den}", file=file, line=line,
+                                        field=f"facts.{fid}.num", code="V003"))
+        if fd.type == "checklist" and fd.total is not None and fv.total != fd.total:
+            problems.append(Problem(f"danh mục '{fid}' có {fd.total} nội dung theo bộ tiêu chí, hồ sơ ghi total {fv.total}",
+                                    file=file, line=line, field=f"facts.{fid}.total", code="V004"))
+    if "ward.residential_groups" in rec.facts and rec.ward.residential_groups is not None:
+        fv = rec.facts["ward.residential_groups"]
+        if fv.kind == "count" and fv.value != rec.ward.residential_groups:
+            problems.append(Problem(f"số tổ dân phố ghi hai lần khác nhau ({rec.ward.residential_groups} và {fv.value})",
+                                    file=file, line=ev.line("facts", "ward.residential_groups"),
+                                    field="facts.ward.residential_groups", code="V005"))
+    seen: dict[str, int] = {}
+    for i, d in enumerate(rec.documents):
+        line = ev.line("documents", i)
+        if d.id not in vocab.documents:
+            problems.append(Problem(f"mã văn bản '{d.id}' không có trong bộ tiêu chí {pack.id}", file=file, line=line,
+                                    field=f"documents[{i}].id", hint=did_you_mean(d.id, vocab.documents), code="V006"))
+        if d.id in seen:
+            problems.append(Problem(f"văn bản '{d.id}' khai báo hai lần (đã có ở mục {seen[d.id]})", file=file, line=line,
+                                    field=f"documents[{i}].id", code="V007"))
+        seen.setdefault(d.id, i)
+        if d.issued_on and d.sent_on and d.sent_on < d.issued_on:
+            problems.append(Problem(f"ngày gửi {d.sent_on:%d/%m/%Y} trước ngày ban hành {d.issued_on:%d/%m/%Y}",
+                                    file=file, line=line, field=f"documents[{i}].sent_on", code="V008"))
+    for _, _, bound in pack.items:
+        for leaf in bound.leaves():
+            on = getattr(leaf.method.cfg, "on", None)
+            if isinstance(on, Pair):
+                a, b = rec.fact(on.num), rec.fact(on.den)
+                if a is not None and b is not None and a.kind == b.kind == "count" and a.value > b.value:
+                    problems.append(Problem(
+                        f"'{on.num}' ({a.value}) lớn hơn '{on.den}' ({b.value}) nên tỷ lệ của {leaf.uid} vượt 100%",
+                        file=file, line=ev.line("facts", on.num), field=f"facts.{on.num}", code="V009"))
+    if problems:
+        raise EvidenceError(problems)
+    out = Checked()
+    for ident in used_inputs(pack):
+        present = rec.fact(ident) is not None or rec.document(ident) is not None
+        if not present:
+            out.missing.append(ident)
+            out.warnings.append(Problem(f"thiếu minh chứng '{ident}' ({pack.fact_label(ident)})", file=file,
+                                        field=ident, code="W001"))
+    return out

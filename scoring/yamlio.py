@@ -1,0 +1,254 @@
+"""Reading YAML and JSON files that users wrote, without trusting them.
+
+Why our own loader and not `yaml.safe_load`: we need (1) line numbers for every key so an error
+can say `file:line`, (2) numbers with a fraction read as exact `Decimal` (95.2 must stay 95.2),
+(3) dates kept as text so an impossible date such as 2023-02-30 becomes a field error instead of
+a crash inside PyYAML, (4) duplicate keys refused (PyYAML silently keeps the last one), and
+(5) aliases refused, so a "billion laughs" file cannot expand without bound.
+"""
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import Problem
+
+MAX_BYTES = 5 * 1024 * 1024
+MAX_DEPTH = 40
+
+class _Loader(yaml.SafeLoader):
+    """SafeLoader with exact numbers, textual dates, no aliases and no duplicate keys."""
+
+    def compose_node(self, parent, index):  # refuse aliases before they expand
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise yaml.constructor.ConstructorError(
+                None, None, "bí danh YAML (alias '*') không được phép trong tệp này", event.start_mark
+            )
+        return super().compose_node(parent, index)
+
+
+# YAML 1.2 booleans only: YAML 1.1 reads `on:`, `no`, `yes`, `off` as booleans, which silently
+# turns a rule's `on:` key into True and a ward's answer "no" into False.
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:bool"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+_Loader.add_implicit_resolver(
+    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
+)
+
+
+def _construct_float(loader, node):
+    text = loader.construct_scalar(node).replace("_", "")
+    lowered = text.lower()
+    if lowered in (".nan", ".inf", "-.inf", "+.inf"):
+        raise yaml.constructor.ConstructorError(
+            None, None, f"giá trị '{text}' (NaN/vô cực) không phải là số hợp lệ", node.start_mark
+        )
+    try:
+        return Decimal(text)
+    except InvalidOperation:
+        raise yaml.constructor.ConstructorError(None, None, f"số không hợp lệ '{text}'", node.start_mark)
+
+
+def _construct_timestamp(loader, node):
+    return loader.construct_scalar(node)
+
+
+def _construct_str(loader, node):
+    return unicodedata.normalize("NFC", loader.construct_scalar(node))
+
+
+def _construct_mapping(loader, node, deep=False):
+    if not isinstance(node, yaml.MappingNode):
+        raise yaml.constructor.ConstructorError(None, None, "cần một bảng khóa: giá trị", node.start_mark)
+    loader.flatten_mapping(node)
+    seen: dict[Any, int] = {}
+    result = {}
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        if isinstance(key, (list, dict)):
+            raise yaml.constructor.ConstructorError(None, None, "khóa phải là chữ hoặc số", key_node.start_mark)
+        if key in seen:
+            raise yaml.constructor.ConstructorError(
+                None,
+                None,
+                f"khóa '{key}' bị lặp (đã có ở dòng {seen[key]})",
+                key_node.start_mark,
+            )
+        seen[key] = key_node.start_mark.line + 1
+        result[key] = loader.construct_object(value_node, deep=deep)
+    return result
+
+
+_Loader.add_constructor("tag:yaml.org,2002:float", _construct_float)
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
+_Loader.add_constructor("tag:yaml.org,2002:str", _construct_str)
+_Loader.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
+
+
+def _record_lines(node, path: tuple, lines: dict, depth: int = 0) -> None:
+    """Walk the composed node tree once to remember where each path starts."""
+    if depth > MAX_DEPTH:
+        raise yaml.constructor.ConstructorError(
+            None, None, f"cấu trúc lồng nhau quá sâu (hơn {MAX_DEPTH} cấp)", node.start_mark
+        )
+    lines.setdefault(path, node.start_mark.line + 1)
+    if isinstance(node, yaml.MappingNode):
+        for key_node, value_node in node.value:
+            key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
+            lines[path + (key,)] = key_node.start_mark.line + 1
+            _record_lines(value_node, path + (key,), lines, depth + 1)
+    elif isinstance(node, yaml.SequenceNode):
+        for i, child in enumerate(node.value):
+            lines[path + (i,)] = child.start_mark.line + 1
+            _record_lines(child, path + (i,), lines, depth + 1)
+
+
+def _nfc(value):
+    if isinstance(value, str):
+        return unicodedata.normalize("NFC", value)
+    if isinstance(value, dict):
+        return {_nfc(k): _nfc(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_nfc(v) for v in value]
+    return value
+
+
+def _json_depth_ok(text: str) -> bool:
+    depth = best = 0
+    in_str = esc = False
+    for ch in text:
+        if in_str:
+            if esc:
+                esc = False
+            elif ch == "\\":
+                esc = True
+            elif ch == '"':
+                in_str = False
+        elif ch == '"':
+            in_str = True
+        elif ch in "[{":
+            depth += 1
+            best = max(best, depth)
+        elif ch in "]}":
+            depth -= 1
+    return best <= MAX_DEPTH
+
+
+class LoadFailure(Exception):
+    """Raised with a ready `Problem`; callers wrap it in the error class of their input kind."""
+
+    def __init__(self, problem: Problem):
+        super().__init__(problem.render())
+        self.problem = problem
+
+
+def read_text(path: Path, what: str) -> str:
+    """Read a user file as UTF-8 text (BOM and CRLF tolerated), bounded in size."""
+    name = str(path)
+    try:
+        if path.is_dir():
+            raise LoadFailure(Problem(f"{what} là một thư mục, cần một tệp", file=name))
+        size = path.stat().st_size
+    except FileNotFoundError:
+        raise LoadFailure(Problem(f"không tìm thấy {what}", file=name))
+    except OSError as exc:
+        raise LoadFailure(Problem(f"không đọc được {what}: {exc.strerror}", file=name))
+    if size > MAX_BYTES:
+        raise LoadFailure(
+            Problem(f"{what} quá lớn ({size} byte, tối đa {MAX_BYTES} byte)", file=name)
+        )
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise LoadFailure(Problem(f"không đọc được {what}: {exc.strerror}", file=name))
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    if b"\x00" in raw:
+        raise LoadFailure(Problem(f"{what} không phải tệp văn bản UTF-8 (có byte NUL)", file=name))
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise LoadFailure(
+            Problem(f"{what} không phải UTF-8 hợp lệ (byte 0x{raw[exc.start]:02x})", file=name, line=line,
+                    hint="lưu lại tệp với mã hóa UTF-8")
+        )
+    return text.replace("\r\n", "\n")
+
+
+def load_document(path: Path, what: str) -> tuple[Any, dict]:
+    """Parse a YAML or JSON file into plain data and a path→line map.
+
+    JSON is parsed by `json` (exact `Decimal` for fractions, duplicate keys refused) since YAML 1.1
+    and JSON disagree on corner cases; YAML by the strict loader above.
+    """
+    text = read_text(path, what)
+    name = str(path)
+    if not text.strip():
+        raise LoadFailure(Problem(f"{what} rỗng", file=name))
+    if path.suffix.lower() == ".json":
+        return _load_json(text, name, what), {}
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            raise LoadFailure(Problem(f"{what} rỗng", file=name))
+        lines: dict = {}
+        _record_lines(node, (), lines)
+        data = loader.construct_document(node)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        problem = exc.problem or exc.context or "lỗi cú pháp YAML"
+        if "could not determine a constructor" in str(exc):
+            problem = f"thẻ YAML không được phép ({exc.problem.split('tag')[-1].strip()})" if exc.problem else "thẻ YAML không được phép"
+        elif "expected" in problem or "found" in problem or "while" in problem:
+            problem = f"lỗi cú pháp YAML: {problem}"
+        raise LoadFailure(Problem(problem, file=name, line=(mark.line + 1) if mark else None))
+    except yaml.YAMLError as exc:
+        raise LoadFailure(Problem(f"lỗi cú pháp YAML: {exc}", file=name))
+    except RecursionError:
+        raise LoadFailure(Problem("cấu trúc lồng nhau quá sâu", file=name))
+    finally:
+        loader.dispose()
+    return data, lines
+
+
+def _load_json(text: str, name: str, what: str) -> Any:
+    if not _json_depth_ok(text):
+        raise LoadFailure(Problem(f"cấu trúc lồng nhau quá sâu (hơn {MAX_DEPTH} cấp)", file=name))
+
+    def pairs(items):
+        out = {}
+        for k, v in items:
+            if k in out:
+                raise LoadFailure(Problem(f"khóa '{k}' bị lặp", file=name))
+            out[k] = v
+        return out
+
+    def bad_constant(c):
+        raise LoadFailure(Problem(f"giá trị '{c}' (NaN/vô cực) không phải là số hợp lệ", file=name))
+
+    try:
+        data = json.loads(text, parse_float=Decimal, object_pairs_hook=pairs, parse_constant=bad_constant)
+    except json.JSONDecodeError as exc:
+        raise LoadFailure(Problem(f"lỗi cú pháp JSON: {exc.msg}", file=name, line=exc.lineno))
+    return _nfc(data)
+
+
+def line_of(lines: dict, loc: tuple) -> int | None:
+    """The line of the deepest known prefix of `loc` (pydantic locations may go deeper than YAML)."""
+    loc = tuple(loc)
+    while loc:
+        if loc in lines:
+            return lines[loc]
+        loc = loc[:-1]
+    return lines.get(())
