@@ -17,7 +17,9 @@ from .errors import DvcqError, EngineError, UsageError
 from .output import write_atomic
 from .pack import fmt_number, load_pack
 
-FORMATS = ["table", "json", "markdown"]
+from .render import BINARY, available
+
+FORMATS = available()
 
 
 class DvcqGroup(click.Group):
@@ -52,14 +54,10 @@ def emit(text: str | bytes, output: str | None, protect=(), force: bool = False)
         click.echo(text, nl=False)
 
 
-def render(result, fmt: str) -> str:
-    if fmt == "json":
-        from .render.json import render as r
-    elif fmt == "markdown":
-        from .render.markdown import render as r
-    else:
-        from .render.table import render as r
-    return r(result)
+def render(result, fmt: str):
+    from .render import render as r
+
+    return r(result, fmt)
 
 
 rules_option = click.option("--rules", "rules", metavar="PACK.yaml",
@@ -91,7 +89,8 @@ def main():
 @click.argument("evidence", metavar="HỒ_SƠ")
 @rules_option
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True,
-              help="table: bảng cho màn hình/in; json: dữ liệu cho công cụ khác; markdown: báo cáo.")
+              help="table: bảng cho màn hình/in; json: dữ liệu cho công cụ khác; markdown: báo cáo; "
+                   "html: trang báo cáo in được; xlsx: bảng tự chấm Excel (cần -o).")
 @other_option
 @output_option
 @force_option
@@ -262,13 +261,30 @@ def schema(rules):
     click.echo(dumps(evidence_schema(load_pack(rules) if rules else None)))
 
 
+# Commands that live in their own packages: (module, command names).
+COMMAND_MODULES = [
+    ("scoring.extract.command", ["extract"]),
+    ("scoring.review.command", ["verify"]),
+    ("scoring.batch.command", ["batch"]),
+    ("scoring.audit.command", ["audit"]),
+    ("scoring.workbook.command", ["template", "convert"]),
+]
+
+
 def _optional_commands() -> None:
-    """Commands that live in their own packages register here."""
-    try:
-        from .extract.command import extract
-    except ImportError:
-        return
-    main.add_command(extract)
+    import importlib
+    import importlib.util
+
+    for module, names in COMMAND_MODULES:
+        try:
+            found = importlib.util.find_spec(module) is not None
+        except ModuleNotFoundError:
+            found = False
+        if not found:
+            continue
+        mod = importlib.import_module(module)  # a module that exists must import: no silent skip
+        for name in names:
+            main.add_command(getattr(mod, name))
 
 
 _optional_commands()

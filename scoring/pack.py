@@ -275,15 +275,15 @@ class Pack:
         return self.meta.id
 
     def all_items(self):
-        for c in self.data.criteria:
-            for it in c.items:
-                yield "criteria", c, it
-        if self.data.bonus:
-            for it in self.data.bonus.items:
-                yield "bonus", None, it
-        if self.data.deductions:
-            for it in self.data.deductions.items:
-                yield "deductions", None, it
+        """(section, criterion or None, item, YAML location) in pack order."""
+        for ci, c in enumerate(self.data.criteria):
+            for ii, it in enumerate(c.items):
+                yield "criteria", c, it, ("criteria", ci, "items", ii)
+        for sec in ("bonus", "deductions"):
+            s = getattr(self.data, sec)
+            if s:
+                for ii, it in enumerate(s.items):
+                    yield sec, None, it, (sec, "items", ii)
 
     def fact_label(self, fid: str) -> str:
         fd = self.vocabulary.facts.get(fid)
@@ -341,8 +341,7 @@ def load_pack(path: str | Path) -> Pack:
     pack = Pack(pf, name, hashlib.sha256(p.read_bytes()).hexdigest(), lines)
     problems: list[Problem] = []
     seen: dict[str, tuple] = {}
-    for section, crit, item in pack.all_items():
-        loc = pack.item_loc(item.id)
+    for section, crit, item, loc in pack.all_items():
         if item.id in seen:
             problems.append(Problem(f"mã '{item.id}' bị trùng", file=name, line=pack.line(*loc), field="id", code="P001"))
             continue

@@ -150,7 +150,7 @@ def describe_fact(fid: str, fv: Optional[FactValue], pack: Pack) -> InputUse:
     elif fv.kind == "rate" and fv.percent is not None:
         disp = f"{fmt_number(fv.percent)}%"
     elif fv.kind == "rate":
-        disp = f"{fv.num}/{fv.den}" + (f" = {pct(Fraction(fv.num, fv.den))}" if fv.den else "")
+        disp = ratio_text(fv.num, fv.den) if fv.den else f"{fv.num}/0"
     else:
         disp = f"{fv.done}/{fv.total}" + (f" ({fv.na_items} không phát sinh)" if fv.na_items else "")
     return InputUse(fid, "fact", "present", disp, fv.written(), fv.source)
@@ -162,6 +162,12 @@ def pct(ratio: Fraction) -> str:
     d = Decimal(value.numerator) / Decimal(value.denominator)
     q = d.quantize(Decimal("0.01"), rounding="ROUND_HALF_UP")
     return f"{fmt_number(d)}%" if q == d else f"≈{fmt_number(q)}%"
+
+
+def ratio_text(num: int, den: int) -> str:
+    """'15/16 = 93,75%', or '20/21 ≈ 95,24%' when the percentage does not end."""
+    p = pct(Fraction(num, den))
+    return f"{num}/{den} ≈ {p[1:]}" if p.startswith("≈") else f"{num}/{den} = {p}"
 
 
 def rate_measure(ratio: Fraction) -> int:

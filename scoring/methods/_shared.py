@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict
 
 from ..evidence import Evidence
 from ..pack import fmt_number
-from . import MISSING, NA, PERCENT_SCALE, VALUE, ZERO, Derived, describe_fact, pct, rate_measure
+from . import MISSING, NA, PERCENT_SCALE, VALUE, ZERO, Derived, describe_fact, rate_measure, ratio_text
 
 PointsWord = Union[Literal["full", "zero"], Decimal]
 
@@ -79,7 +79,7 @@ class Measure:
             if fd.value == 0:
                 return Derived(ZERO, inputs=uses, text=f"{fn.value}/0")
             ratio = Fraction(fn.value, fd.value)
-            return Derived(VALUE, rate_measure(ratio), uses, ratio, f"{fn.value}/{fd.value} = {pct(ratio)}")
+            return Derived(VALUE, rate_measure(ratio), uses, ratio, ratio_text(fn.value, fd.value))
         fv = ev.fact(self.on)
         use = describe_fact(self.on, fv, pack)
         if fv is None:
@@ -94,7 +94,7 @@ class Measure:
         if fv.den == 0:
             return Derived(ZERO, inputs=[use], text=f"{fv.num}/0")
         ratio = Fraction(fv.num, fv.den)
-        return Derived(VALUE, rate_measure(ratio), [use], ratio, f"{fv.num}/{fv.den} = {pct(ratio)}")
+        return Derived(VALUE, rate_measure(ratio), [use], ratio, ratio_text(fv.num, fv.den))
 
 
 def zero_label(word: PointsWord, max_points: Decimal) -> str:

@@ -49,5 +49,6 @@ class Proportional(LeafMethod):
             return Award(branch.points, f"{d.text}: {branch.label}" if d.text else branch.label)
         exact = Fraction(self.item.max) * min(d.exact, Fraction(1))
         pts = self.rounding.apply(exact)
-        return Award(pts, f"{d.text}; {fmt_number(self.item.max)} × {d.text.split(' = ')[-1]} = "
+        share = f"{d.exact.numerator}/{d.exact.denominator}" if d.exact.denominator != 1 else fmt_number(d.exact)
+        return Award(pts, f"{d.text}; {fmt_number(self.item.max)} × {share} = "
                           f"{fmt_number(exact)} → {fmt_number(pts)} điểm ({self.rounding.describe()})")
