@@ -111,6 +111,7 @@ class Result:
     pending: list
     warnings: list = field(default_factory=list)
     mode: str = "self"  # self | verified
+    missing_points: Decimal = Decimal(0)  # criteria points lost only because evidence is absent
 
     def item(self, item_id: str) -> ItemResult:
         for it in self.items:
@@ -146,6 +147,7 @@ class Result:
                 "next": g.next_grade,
             },
             "missing_evidence": list(self.missing_evidence),
+            "missing_points": self.missing_points,
             "pending": list(self.pending),
             "warnings": list(self.warnings),
         }

@@ -169,8 +169,9 @@ def evaluate(pack: Pack, ev: LoadedEvidence, manual: Optional[dict] = None, mode
         warnings.append("Có điểm chờ cấp thẩm định: " + ", ".join(f"{p['id']} (0–{fmt_number(p['max'])})" for p in pending))
     if raw_total != total:
         warnings.append(f"Tổng điểm {fmt_number(raw_total)} được giới hạn trong khoảng 0–{fmt_number(max_total)}.")
+    missing_points = sum((i.lost for i in items if i.section == "criteria" and i.missing and not i.pending), Decimal(0))
     return Result(pack_summary(pack), evidence_summary(ev), items, criteria, subtotal, bonus, deductions, raw_total,
-                  total, max_total, grade, missing_evidence, pending, warnings, mode)
+                  total, max_total, grade, missing_evidence, pending, warnings, mode, missing_points)
 
 
 def _bounds(pack: Pack, section: str):

@@ -70,4 +70,5 @@ def summary_lines(r: Result) -> list[str]:
         lines.append("Điểm chờ thẩm định: " + "; ".join(f"{p['id']} (0–{fmt_number(p['max'])})" for p in r.pending))
     if r.missing_evidence:
         lines.append(f"Thiếu minh chứng làm mất điểm ({len(r.missing_evidence)}): " + ", ".join(r.missing_evidence))
+        lines.append(f"Điểm các tiêu chí bị mất chỉ vì thiếu minh chứng: {fmt_number(r.missing_points)}")
     return lines
