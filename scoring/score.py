@@ -18,16 +18,36 @@ from .pack import Pack, fmt_number
 from .result import CriterionResult, GradeResult, ItemResult, Result, VetoResult
 
 
+class Plan:
+    """Everything about a pack that does not depend on the record, computed once per pack."""
+
+    def __init__(self, pack: Pack):
+        crit_of = {id(it): (c.id if c is not None else None) for _, c, it, _ in pack.all_items()}
+        self.ordered = [(sec, crit_of[id(item)], bound) for sec, item, bound in pack.items]
+        self.leaves = [leaf for _, _, b in pack.items for leaf in b.leaves()]
+        self.branches = {leaf.uid: leaf.method.branches() for leaf in self.leaves}
+        self.by_key = {uid: {b.key: b for b in bs} for uid, bs in self.branches.items()}
+        self.labels = {uid: [b.label for b in bs] for uid, bs in self.branches.items()}
+        from .conditions import identifiers
+
+        self.vetoes = [(v.id, pack.conditions[v.id], identifiers(pack.conditions[v.id]))
+                       for g in pack.data.grades for v in g.vetoes]
+
+
+def plan(pack: Pack) -> Plan:
+    p = getattr(pack, "_plan", None)
+    if p is None:
+        p = pack._plan = Plan(pack)
+    return p
+
+
 def _leaves(pack: Pack):
-    out = []
-    for _, _, bound in pack.items:
-        for leaf in bound.leaves():
-            out.append((leaf.uid, leaf.method.branches()))
-    return out
+    pl = plan(pack)
+    return [(leaf.uid, pl.branches[leaf.uid]) for leaf in pl.leaves]
 
 
 def _vetoes(pack: Pack):
-    return [(v.id, pack.conditions[v.id]) for g in pack.data.grades for v in g.vetoes]
+    return [(vid, node) for vid, node, _ in plan(pack).vetoes]
 
 
 def compile_pack(pack: Pack) -> engine.CompiledPack:
@@ -69,22 +89,20 @@ def evaluate(pack: Pack, ev: LoadedEvidence, manual: Optional[dict] = None, mode
     manual = manual or {}
     record = ev.record
     cp = compile_pack(pack)
+    pl = plan(pack)
 
     derived = {}
-    for _, _, bound in pack.items:
-        for leaf in bound.leaves():
-            if isinstance(leaf.method, Manual):
-                derived[leaf.uid] = leaf.method.derive(record, manual.get(leaf.item.id))
-            else:
-                derived[leaf.uid] = leaf.method.derive(record)
+    for leaf in pl.leaves:
+        if isinstance(leaf.method, Manual):
+            derived[leaf.uid] = leaf.method.derive(record, manual.get(leaf.item.id))
+        else:
+            derived[leaf.uid] = leaf.method.derive(record)
 
     veto_inputs: dict[str, list[InputUse]] = {}
     veto_values: dict[str, dict[str, int]] = {}
-    for vid, node in _vetoes(pack):
-        from .conditions import identifiers
-
+    for vid, node, idents in pl.vetoes:
         vals, uses = {}, []
-        for ident in identifiers(node):
+        for ident in idents:
             fv = record.fact(ident)
             uses.append(describe_fact(ident, fv, pack))
             if fv is None or fv.kind == "not_applicable":
@@ -101,7 +119,7 @@ def evaluate(pack: Pack, ev: LoadedEvidence, manual: Optional[dict] = None, mode
         keys = fired.get(leaf.uid, [])
         if len(keys) != 1:
             raise EngineError(f"nội dung {leaf.uid}: bộ máy luật kích hoạt {len(keys)} nhánh (cần đúng 1): {keys}")
-        branch = next(b for b in leaf.method.branches() if b.key == keys[0])
+        branch = pl.by_key[leaf.uid][keys[0]]
         return leaf.method.award(branch, derived[leaf.uid]), keys[0]
 
     def build(bound: Bound, section: str, criterion: Optional[str]) -> ItemResult:
@@ -118,7 +136,7 @@ def evaluate(pack: Pack, ev: LoadedEvidence, manual: Optional[dict] = None, mode
             d = derived[bound.uid]
             res = ItemResult(it.id, it.title, section, criterion, it.max, award.points, award.reason, it.source,
                              it.method, d.inputs, rule=f"{bound.uid}#{key}",
-                             branches=[b.label for b in bound.method.branches()])
+                             branches=pl.labels[bound.uid])
             missing = [u.id for u in d.inputs if u.state == "missing"]
             if isinstance(bound.method, Manual) and d.state != "v":
                 res.pending = {"max": it.max, "step": bound.method.cfg.step,
@@ -130,12 +148,12 @@ def evaluate(pack: Pack, ev: LoadedEvidence, manual: Optional[dict] = None, mode
     items: list[ItemResult] = []
     criteria: list[CriterionResult] = []
     for c in pack.data.criteria:
-        c_items = [build(b, "criteria", c.id) for sec, crit, b in _bounds(pack, "criteria") if crit == c.id]
+        c_items = [build(b, "criteria", c.id) for sec, crit, b in pl.ordered if sec == "criteria" and crit == c.id]
         items.extend(c_items)
         criteria.append(CriterionResult(c.id, c.title, c.max, sum((i.points for i in c_items), Decimal(0))))
     subtotal = sum((c.points for c in criteria), Decimal(0))
 
-    bonus_items = [build(b, "bonus", None) for _, _, b in _bounds(pack, "bonus")]
+    bonus_items = [build(b, "bonus", None) for sec, _, b in pl.ordered if sec == "bonus"]
     cap = pack.data.bonus.cap if pack.data.bonus else None
     if cap is not None:
         room = cap
@@ -147,7 +165,7 @@ def evaluate(pack: Pack, ev: LoadedEvidence, manual: Optional[dict] = None, mode
     bonus = sum((b.points for b in bonus_items), Decimal(0))
     items.extend(bonus_items)
 
-    ded_items = [build(b, "deductions", None) for _, _, b in _bounds(pack, "deductions")]
+    ded_items = [build(b, "deductions", None) for sec, _, b in pl.ordered if sec == "deductions"]
     for di in ded_items:
         di.points = -di.points
     deductions = sum((d.points for d in ded_items), Decimal(0))
@@ -172,13 +190,6 @@ def evaluate(pack: Pack, ev: LoadedEvidence, manual: Optional[dict] = None, mode
     missing_points = sum((i.lost for i in items if i.section == "criteria" and i.missing and not i.pending), Decimal(0))
     return Result(pack_summary(pack), evidence_summary(ev), items, criteria, subtotal, bonus, deductions, raw_total,
                   total, max_total, grade, missing_evidence, pending, warnings, mode, missing_points)
-
-
-def _bounds(pack: Pack, section: str):
-    for sec, item, bound in pack.items:
-        if sec == section:
-            crit = next((c.id for c in pack.data.criteria if item in c.items), None)
-            yield sec, crit, bound
 
 
 def _dedupe(xs):

@@ -22,16 +22,14 @@ from .errors import Problem
 MAX_BYTES = 5 * 1024 * 1024
 MAX_DEPTH = 40
 
-class _Loader(yaml.SafeLoader):
-    """SafeLoader with exact numbers, textual dates, no aliases and no duplicate keys."""
+# libyaml's parser when PyYAML was built with it (10× faster), else the pure-Python one. Either way
+# the constructors and resolvers below are ours; aliases are caught by node identity in
+# `_record_lines`, before anything is constructed, so a "billion laughs" file never expands.
+_Base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
-    def compose_node(self, parent, index):  # refuse aliases before they expand
-        if self.check_event(yaml.AliasEvent):
-            event = self.peek_event()
-            raise yaml.constructor.ConstructorError(
-                None, None, "bí danh YAML (alias '*') không được phép trong tệp này", event.start_mark
-            )
-        return super().compose_node(parent, index)
+
+class _Loader(_Base):
+    """Safe loading with exact numbers, textual dates, no aliases and no duplicate keys."""
 
 
 # YAML 1.2 booleans only: YAML 1.1 reads `on:`, `no`, `yes`, `off` as booleans, which silently
@@ -94,8 +92,18 @@ _Loader.add_constructor("tag:yaml.org,2002:str", _construct_str)
 _Loader.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
 
 
-def _record_lines(node, path: tuple, lines: dict, depth: int = 0) -> None:
-    """Walk the composed node tree once to remember where each path starts."""
+def _record_lines(node, path: tuple, lines: dict, depth: int = 0, seen: set | None = None) -> None:
+    """Walk the composed node tree once: remember where each path starts, refuse aliases.
+
+    An alias is the same node object reached twice; refusing it here keeps the walk linear.
+    """
+    seen = set() if seen is None else seen
+    if isinstance(node, (yaml.MappingNode, yaml.SequenceNode)):
+        if id(node) in seen:
+            raise yaml.constructor.ConstructorError(
+                None, None, "bí danh YAML (alias '*') không được phép trong tệp này", node.start_mark
+            )
+        seen.add(id(node))
     if depth > MAX_DEPTH:
         raise yaml.constructor.ConstructorError(
             None, None, f"cấu trúc lồng nhau quá sâu (hơn {MAX_DEPTH} cấp)", node.start_mark
@@ -105,11 +113,11 @@ def _record_lines(node, path: tuple, lines: dict, depth: int = 0) -> None:
         for key_node, value_node in node.value:
             key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
             lines[path + (key,)] = key_node.start_mark.line + 1
-            _record_lines(value_node, path + (key,), lines, depth + 1)
+            _record_lines(value_node, path + (key,), lines, depth + 1, seen)
     elif isinstance(node, yaml.SequenceNode):
         for i, child in enumerate(node.value):
             lines[path + (i,)] = child.start_mark.line + 1
-            _record_lines(child, path + (i,), lines, depth + 1)
+            _record_lines(child, path + (i,), lines, depth + 1, seen)
 
 
 def _nfc(value):
