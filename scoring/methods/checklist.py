@@ -53,7 +53,10 @@ class Checklist(LeafMethod):
             main = Branch("count", VALUE, label=f"{fmt_number(self.cfg.points_each)} điểm mỗi nội dung, tối đa "
                                                 f"{fmt_number(self.item.max)}")
         nap = points_of(self.cfg.none_applicable, self.item.max)
-        return [main, self.missing_branch(), self.na_branch(),
+        # The whole list written as "không phát sinh" means the same as every item not arising, so it
+        # takes `none_applicable` too: a checklist must never lose points for what did not arise.
+        return [main, self.missing_branch(),
+                Branch("na", NA, points=nap, label=f"cả danh mục không phát sinh → {fmt_number(nap)} điểm"),
                 Branch("none", ZERO, points=nap, label=f"không nội dung nào phát sinh → {fmt_number(nap)} điểm")]
 
     def derive(self, ev) -> Derived:
