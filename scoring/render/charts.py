@@ -1,0 +1,116 @@
+"""Horizontal bar charts as inline SVG, for reports that must open and print with no network.
+
+Hand-written SVG rather than a charting library: the charts needed are bars with labels, a
+library would bring a JavaScript runtime or a browser-side CDN (or matplotlib's font and float
+machinery) for what is a few rectangles, and SVG text uses the page's own font, so Vietnamese
+diacritics render exactly as in the table. Coordinates are computed with Decimal and rounded to
+hundredths so the same result always gives byte-identical output.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+from html import escape
+from typing import Optional
+
+from ..pack import fmt_number
+
+WON, LOST, NEUTRAL, GRID, INK = "#2e7d32", "#e57373", "#90a4ae", "#cfd8dc", "#263238"
+GRADE_COLOURS = ["#1b5e20", "#43a047", "#f9a825", "#c62828", "#6d4c41", "#546e7a"]
+
+
+@dataclass
+class Segment:
+    value: Decimal
+    colour: str
+    name: str              # what the segment is (for the tooltip), e.g. "điểm đạt"
+
+
+@dataclass
+class Row:
+    label: str
+    segments: list[Segment]
+    text: str                               # printed after the bar, e.g. "7/15"
+    marker: Optional[Decimal] = None        # a thin line at this value (e.g. the self-score)
+    marker_name: str = ""
+    tooltip: str = ""
+
+
+@dataclass
+class Chart:
+    title: str
+    rows: list[Row]
+    scale: Decimal                          # the value at the right end of the plot
+    legend: list[tuple[str, str]] = field(default_factory=list)  # (colour, text)
+    label_chars: int = 40                   # characters per label line before wrapping
+
+
+def _n(d: Decimal) -> str:
+    q = Decimal(d).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    return format(q.normalize(), "f") if q != q.to_integral_value() else str(int(q))
+
+
+def _wrap(text: str, width: int, lines: int = 2) -> list[str]:
+    words, out, cur = text.split(), [], ""
+    for w in words:
+        if cur and len(cur) + 1 + len(w) > width:
+            out.append(cur)
+            cur = w
+        else:
+            cur = f"{cur} {w}" if cur else w
+    if cur:
+        out.append(cur)
+    if len(out) > lines:
+        out = out[:lines]
+        out[-1] = out[-1][: max(width - 1, 1)].rstrip() + "…"
+    return out or [""]
+
+
+def svg(chart: Chart, width: int = 760) -> str:
+    """The chart as an `<svg>` element (role img, with a text title for screen readers)."""
+    label_w = chart.label_chars * 7 + 8
+    text_w = 120
+    plot_w = Decimal(width - label_w - text_w)
+    row_h, top = 36, 28 + (22 if chart.legend else 0)
+    height = top + row_h * len(chart.rows) + 26
+    scale = chart.scale if chart.scale > 0 else Decimal(1)
+    x0 = Decimal(label_w)
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" viewBox="0 0 {width} {height}" '
+             f'width="{width}" height="{height}" font-size="12" fill="{INK}">',
+             f"<title>{escape(chart.title)}</title>",
+             f'<text x="0" y="16" font-weight="bold" font-size="14">{escape(chart.title)}</text>']
+    if chart.legend:
+        x = 0
+        for colour, name in chart.legend:
+            parts.append(f'<rect x="{x}" y="28" width="12" height="12" fill="{colour}"/>'
+                         f'<text x="{x + 16}" y="38">{escape(name)}</text>')
+            x += 24 + 7 * len(name)
+    for k in range(0, 5):  # grid at 0, ¼, ½, ¾, 1 of the scale
+        gx = x0 + plot_w * k / 4
+        parts.append(f'<line x1="{_n(gx)}" y1="{top - 4}" x2="{_n(gx)}" y2="{height - 22}" stroke="{GRID}"/>'
+                     f'<text x="{_n(gx)}" y="{height - 8}" text-anchor="middle" font-size="10">'
+                     f"{escape(fmt_number(scale * k / 4))}</text>")
+    for i, row in enumerate(chart.rows):
+        y = top + i * row_h
+        lines = _wrap(row.label, chart.label_chars)
+        tip = row.tooltip or row.label
+        parts.append(f'<g class="bar"><title>{escape(tip)}</title>')
+        for j, line in enumerate(lines):
+            ly = Decimal(y + row_h // 2 + 4) + Decimal(2 * j - (len(lines) - 1)) * Decimal("6.5")
+            parts.append(f'<text x="0" y="{_n(ly)}">{escape(line)}</text>')
+        x = x0
+        for seg in row.segments:
+            if seg.value <= 0:
+                continue
+            w = plot_w * min(seg.value, scale) / scale
+            parts.append(f'<rect x="{_n(x)}" y="{y + 8}" width="{_n(w)}" height="{row_h - 16}" fill="{seg.colour}">'
+                         f"<title>{escape(seg.name)}: {escape(fmt_number(seg.value))}</title></rect>")
+            x += w
+        if row.marker is not None:
+            mx = x0 + plot_w * min(max(row.marker, Decimal(0)), scale) / scale
+            parts.append(f'<line x1="{_n(mx)}" y1="{y + 4}" x2="{_n(mx)}" y2="{y + row_h - 4}" stroke="{INK}" '
+                         f'stroke-width="2" stroke-dasharray="3 2"><title>{escape(row.marker_name)}: '
+                         f"{escape(fmt_number(row.marker))}</title></line>")
+        parts.append(f'<text x="{_n(x0 + plot_w + 8)}" y="{y + row_h // 2 + 4}">{escape(row.text)}</text></g>')
+    parts.append("</svg>")
+    return "".join(parts)

@@ -1,0 +1,330 @@
+"""The self-scoring table as wards submit it (bảng tự chấm điểm), as an Excel workbook.
+
+Where the sheet only adds up (a sum item's parts, a criterion's items, the subtotal, the total)
+it holds a formula, so a verifier who types a figure into "Điểm thẩm định" sees the sums follow;
+where the engine decided (an item's points under a rule, the grade) it holds the value. Every
+formula also carries the engine's result as its cached value, so viewers that never recalculate
+still show the right totals and tests can check the two agree.
+"""
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Optional
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+
+from ..pack import fmt_number
+from ..result import ItemResult, Result
+from ..workbook.xlsxio import exact_number, force_text, save
+
+SHEET = "Bảng điểm"
+HEADERS = ["Tiêu chí", "Nội dung", "Điểm tối đa", "Căn cứ chấm điểm (số liệu, tỷ lệ, văn bản)", "Điểm tự chấm",
+           "Điểm thẩm định", "Ghi chú"]
+WIDTHS = [9, 46, 9, 52, 10, 10, 38]
+COL_ID, COL_TITLE, COL_MAX, COL_BASIS, COL_SELF, COL_VERIFIED, COL_NOTE = range(1, 8)
+STATUS_VI = {"draft": "dự thảo", "in_force": "đang có hiệu lực", "repealed": "đã hết hiệu lực"}
+
+THIN = Side(style="thin", color="000000")
+BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+HEAD_FILL = PatternFill("solid", fgColor="D9E1F2")
+CRIT_FILL = PatternFill("solid", fgColor="F2F2F2")
+FONT = "Times New Roman"
+
+
+def _font(**kw) -> Font:
+    return Font(name=FONT, size=kw.pop("size", 11), **kw)
+
+
+def _lines(text: str, width: int) -> int:
+    per = max(width - 2, 1)
+    return sum(max(1, -(-len(part) * 11 // (per * 10))) for part in text.split("\n"))
+
+
+class _Table:
+    """Writes rows top-down, remembering each formula's engine value for the cached result."""
+
+    def __init__(self, result: Result):
+        self.r = result
+        self.wb = Workbook()
+        self.ws = self.wb.active
+        self.ws.title = SHEET
+        self.row = 1
+        self.cached: dict[str, object] = {}
+        # The mode's column gets the engine's values; the other is left for the other party to fill.
+        self.col_pts = COL_VERIFIED if result.mode == "verified" else COL_SELF
+        self.col_other = COL_SELF if result.mode == "verified" else COL_VERIFIED
+
+    def ref(self, col: int, row: Optional[int] = None) -> str:
+        return f"{get_column_letter(col)}{row or self.row}"
+
+    def put(self, col: int, value, bold: bool = False, italic: bool = False, align: str = "left",
+            wrap: bool = True, color: Optional[str] = None, size: int = 11) -> None:
+        cell = self.ws.cell(self.row, col)
+        if isinstance(value, Decimal):
+            cell.value = exact_number(value)
+        elif isinstance(value, str):
+            force_text(cell, value)
+        else:
+            cell.value = value
+        cell.font = _font(bold=bold, italic=italic, color=color, size=size)
+        cell.alignment = Alignment(horizontal=align, vertical="top" if wrap else "center", wrap_text=wrap)
+
+    def formula(self, col: int, text: str, value, bold: bool = False) -> None:
+        cell = self.ws.cell(self.row, col)
+        cell.value = "=" + text
+        cell.font = _font(bold=bold)
+        cell.alignment = Alignment(horizontal="center", vertical="top")
+        self.cached[self.ref(col)] = value
+
+    def sum_pair(self, cells_row: list[int], value: Decimal, bold: bool = False) -> None:
+        """The points column sums to the engine's value; the other column sums what gets typed in."""
+        if not cells_row:
+            self.put(self.col_pts, value, bold=bold, align="center")
+            return
+        pts = ",".join(self.ref(self.col_pts, r) for r in cells_row)
+        other = ",".join(self.ref(self.col_other, r) for r in cells_row)
+        self.formula(self.col_pts, f"SUM({pts})", value, bold)
+        self.formula(self.col_other, f'IF(COUNT({other})=0,"",SUM({other}))', "", bold)
+
+    def merge(self, first: int, last: int, text: str, **kw) -> None:
+        self.put(first, text, **kw)
+        if last > first:
+            self.ws.merge_cells(start_row=self.row, start_column=first, end_row=self.row, end_column=last)
+
+    def height(self, lines: int) -> None:
+        if lines > 1:
+            self.ws.row_dimensions[self.row].height = 15 * lines + 2
+
+    def box(self) -> None:
+        for c in range(1, len(HEADERS) + 1):
+            self.ws.cell(self.row, c).border = BORDER
+
+    # -- blocks -----------------------------------------------------------------------------
+    def heading(self) -> None:
+        r, e, p = self.r, self.r.evidence, self.r.pack
+        ward = e["ward"]
+        self.merge(1, 3, f"ỦY BAN NHÂN DÂN\n{ward.upper()}", bold=True, align="center")
+        self.merge(5, 7, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc", bold=True, align="center")
+        self.height(2)
+        self.row += 2
+        period = f"NĂM {e['period']['year']}" if not e["period"]["quarter"] else \
+            f"QUÝ {e['period']['quarter']} NĂM {e['period']['year']}"
+        what = "BẢNG ĐIỂM THẨM ĐỊNH" if r.mode == "verified" else "BẢNG TỰ CHẤM ĐIỂM"
+        self.merge(1, 7, f"{what} CÔNG TÁC DÂN VẬN CHÍNH QUYỀN {period}", bold=True, align="center", size=14)
+        self.row += 1
+        where = ", ".join(x for x in (e["ward"], e["district"], e["province"]) if x)
+        self.merge(1, 7, where, bold=True, align="center")
+        self.row += 1
+        basis = f"(Căn cứ {p['legal_basis']})"
+        self.merge(1, 7, basis, italic=True, align="center")
+        self.height(_lines(basis, sum(WIDTHS)))
+        self.row += 1
+        line = f"Bộ tiêu chí: {p['title']} — mã {p['id']}, phiên bản {p['version']}, trạng thái: " \
+               f"{STATUS_VI.get(p['status'], p['status'])}"
+        self.merge(1, 7, line, italic=True, align="center")
+        self.height(_lines(line, sum(WIDTHS)))
+        self.row += 1
+        if p["status"] != "in_force":
+            text = (f"BỘ TIÊU CHÍ DỰ THẢO — {p.get('note') or 'điểm số chưa được đối chiếu với văn bản ký ban hành'}"
+                    if p["status"] == "draft" else "BỘ TIÊU CHÍ ĐÃ HẾT HIỆU LỰC")
+            self.merge(1, 7, text, bold=True, color="C00000")
+            self.height(_lines(text, sum(WIDTHS)))
+            self.row += 1
+        if e["status"] == "in_progress":
+            self.merge(1, 7, "Hồ sơ đang hoàn thiện: kết quả là tạm tính.", bold=True, color="C55A11")
+            self.row += 1
+        self.row += 1
+
+    def header(self) -> int:
+        for c, h in enumerate(HEADERS, start=1):
+            self.put(c, h, bold=True, align="center")
+            self.ws.cell(self.row, c).fill = HEAD_FILL
+        self.box()
+        self.height(2)
+        row = self.row
+        self.row += 1
+        return row
+
+    def item(self, it: ItemResult) -> int:
+        """One item (and the parts of a `sum` item); returns the row holding its points."""
+        row = self.row
+        self.put(COL_ID, it.id, align="center")
+        self.put(COL_TITLE, it.title)
+        self.put(COL_MAX, it.max, align="center")
+        self.put(COL_BASIS, it.reason)
+        note = _note(it)
+        self.put(COL_NOTE, note)
+        self.box()
+        self.height(max(_lines(it.title, WIDTHS[1]), _lines(it.reason, WIDTHS[3]), _lines(note, WIDTHS[6])))
+        if it.method == "sum" and it.parts:
+            self.row += 1
+            part_rows = []
+            for n, p in enumerate(it.parts):
+                self.put(COL_ID, f"{chr(ord('a') + n)})", align="center")
+                self.put(COL_TITLE, f"– {p.title}", italic=True)
+                self.put(COL_MAX, p.max, align="center")
+                self.put(COL_BASIS, p.reason, italic=True)
+                self.put(COL_NOTE, _note(p))
+                self.put(self.col_pts, p.points, align="center")
+                self.box()
+                self.height(max(_lines(p.title, WIDTHS[1]), _lines(p.reason, WIDTHS[3])))
+                part_rows.append(self.row)
+                self.row += 1
+            end = self.row
+            self.row = row
+            self.sum_pair(part_rows, it.points)
+            self.row = end
+        else:
+            self.put(self.col_pts, it.points, align="center")
+            self.row += 1
+        return row
+
+    def section(self, ident: str, title: str, maximum, items: list[ItemResult], value: Decimal) -> int:
+        head = self.row
+        self.put(COL_ID, ident, bold=True, align="center")
+        self.put(COL_TITLE, title, bold=True)
+        if maximum is not None:
+            self.put(COL_MAX, maximum, bold=True, align="center")
+        for c in range(1, 8):
+            self.ws.cell(head, c).fill = CRIT_FILL
+        self.box()
+        self.height(_lines(title, WIDTHS[1]))
+        self.row += 1
+        rows = [self.item(it) for it in items]
+        end = self.row
+        self.row = head
+        self.sum_pair(rows, value, bold=True)
+        self.row = end
+        return head
+
+    def totals(self, crit_rows: list[int], bonus_row: Optional[int], ded_row: Optional[int]) -> None:
+        r = self.r
+        self.put(COL_TITLE, "Cộng điểm các tiêu chí", bold=True)
+        maxes = ",".join(self.ref(COL_MAX, x) for x in crit_rows)
+        self.formula(COL_MAX, f"SUM({maxes})", sum((c.max for c in r.criteria), Decimal(0)), bold=True)
+        self.sum_pair(crit_rows, r.subtotal, bold=True)
+        self.box()
+        sub = self.row
+        self.row += 1
+        self.put(COL_TITLE, "TỔNG ĐIỂM", bold=True)
+        self.put(COL_MAX, r.max_total, bold=True, align="center")
+        terms = [sub] + [x for x in (bonus_row, ded_row) if x]
+        expr = "+".join(self.ref(self.col_pts, x) for x in terms)
+        self.formula(self.col_pts, f"MIN({self.ref(COL_MAX)},MAX(0,{expr}))", r.total, bold=True)
+        expr = "+".join(f"N({self.ref(self.col_other, x)})" for x in terms)  # N(""): a blank section adds 0
+        self.formula(self.col_other, f'IF({self.ref(self.col_other, sub)}="","",MIN({self.ref(COL_MAX)},MAX(0,{expr})))',
+                     "", bold=True)
+        if r.raw_total != r.total:
+            self.put(COL_NOTE, f"Tổng {fmt_number(r.raw_total)} được giới hạn trong 0–{fmt_number(r.max_total)}")
+        self.box()
+        self.row += 1
+
+    def grade(self) -> None:
+        g = self.r.grade
+        self.put(COL_TITLE, "XẾP LOẠI", bold=True)
+        self.merge(COL_BASIS, COL_VERIFIED, g.label, bold=True)
+        notes = []
+        if g.capped_from:
+            held = [v for v in g.vetoes if v.holds]
+            notes.append(f"Đủ điểm mức '{g.capped_from}' nhưng bị hạ: " + "; ".join(f"{v.id} {v.reason}" for v in held))
+        self.put(COL_NOTE, "\n".join(notes))
+        self.box()
+        self.height(_lines("\n".join(notes), WIDTHS[6]) if notes else 1)
+        self.row += 1
+        if g.next_grade:
+            n = g.next_grade
+            if n["blocked_by"]:
+                text = f"Không thể đạt mức '{n['label']}' do điều kiện loại trừ {', '.join(n['blocked_by'])}"
+            else:
+                text = f"Cần thêm {fmt_number(n['points_needed'])} điểm để đạt mức '{n['label']}' (từ {fmt_number(n['min'])} điểm)"
+            self.put(COL_TITLE, "Khoảng cách tới mức trên")
+            self.merge(COL_BASIS, COL_NOTE, text)
+            self.box()
+            self.row += 1
+        if self.r.pending:
+            text = "; ".join(f"{p['id']} (0–{fmt_number(p['max'])} điểm)" for p in self.r.pending)
+            self.put(COL_TITLE, "Điểm chờ cấp thẩm định")
+            self.merge(COL_BASIS, COL_NOTE, text)
+            self.box()
+            self.row += 1
+        if self.r.missing_evidence:
+            text = ", ".join(self.r.missing_evidence)
+            self.put(COL_TITLE, f"Thiếu minh chứng làm mất điểm ({len(self.r.missing_evidence)})")
+            self.merge(COL_BASIS, COL_NOTE, text)
+            self.height(_lines(text, WIDTHS[3] + WIDTHS[4] + WIDTHS[5] + WIDTHS[6]))
+            self.box()
+            self.row += 1
+
+    def signatures(self) -> None:
+        e = self.r.evidence
+        self.row += 1
+        self.merge(5, 7, f"{e['ward']}, ngày ….. tháng ….. năm …….", italic=True, align="center")
+        self.row += 1
+        if self.r.mode == "verified":
+            left, right = ("NGƯỜI THẨM ĐỊNH", "(Ký, ghi rõ họ tên)"), ("TM. CƠ QUAN THẨM ĐỊNH", "(Ký tên, đóng dấu)")
+        else:
+            left, right = ("NGƯỜI LẬP BIỂU", "(Ký, ghi rõ họ tên)"), ("TM. ỦY BAN NHÂN DÂN\nCHỦ TỊCH", "(Ký tên, đóng dấu)")
+        self.merge(1, 3, left[0], bold=True, align="center")
+        self.merge(5, 7, right[0], bold=True, align="center")
+        self.height(2)
+        self.row += 1
+        self.merge(1, 3, left[1], italic=True, align="center")
+        self.merge(5, 7, right[1], italic=True, align="center")
+        self.row += 5  # room to sign
+        p = self.r.pack
+        trace = (f"Lập bằng dvcq; hồ sơ {e['file']} (sha256 {e['sha256']}); bộ tiêu chí {p['file']} "
+                 f"(sha256 {p['sha256']})")
+        self.merge(1, 7, trace, italic=True, color="808080", size=8)
+        self.height(_lines(trace, int(sum(WIDTHS) * 1.3)))
+
+    def page_setup(self, header_row: int) -> None:
+        ws = self.ws
+        for i, w in enumerate(WIDTHS, start=1):
+            ws.column_dimensions[get_column_letter(i)].width = w
+        ws.print_title_rows = f"{header_row}:{header_row}"
+        ws.print_area = f"A1:G{self.row}"
+        ws.page_setup.paperSize = ws.PAPERSIZE_A4
+        ws.page_setup.orientation = "landscape"
+        ws.page_setup.fitToWidth = 1
+        ws.page_setup.fitToHeight = 0
+        ws.sheet_properties.pageSetUpPr.fitToPage = True
+        ws.page_margins.left = ws.page_margins.right = 0.5
+        ws.page_margins.top = ws.page_margins.bottom = 0.6
+        ws.oddFooter.center.text = "Trang &P/&N"
+        ws.freeze_panes = f"A{header_row + 1}"
+
+
+def _note(it: ItemResult) -> str:
+    parts = []
+    if it.pending:
+        parts.append(f"Chờ cấp thẩm định chấm ({it.pending['range']} điểm)")
+    if it.missing:
+        parts.append("Thiếu minh chứng: " + ", ".join(it.missing))
+    if it.adjustment:
+        parts.append(it.adjustment)
+    return "\n".join(parts)
+
+
+def render(result: Result) -> bytes:
+    t = _Table(result)
+    t.heading()
+    header_row = t.header()
+    crit_rows = []
+    for c in result.criteria:
+        items = [i for i in result.items if i.section == "criteria" and i.criterion == c.id]
+        crit_rows.append(t.section(c.id, c.title.upper(), c.max, items, c.points))
+    bonus_row = ded_row = None
+    bonus = [i for i in result.items if i.section == "bonus"]
+    if bonus:
+        bonus_row = t.section("", "ĐIỂM THƯỞNG", None, bonus, result.bonus)
+    deds = [i for i in result.items if i.section == "deductions"]
+    if deds:
+        ded_row = t.section("", "ĐIỂM TRỪ", None, deds, result.deductions)
+    t.totals(crit_rows, bonus_row, ded_row)
+    t.grade()
+    t.signatures()
+    t.page_setup(header_row)
+    title = f"Bảng điểm công tác dân vận chính quyền — {result.evidence['ward']} — năm {result.evidence['period']['year']}"
+    return save(t.wb, title, {SHEET: t.cached})

@@ -1,0 +1,436 @@
+"""Writing the evidence workbook: a blank template from a pack, or a filled one from a record.
+
+One builder serves both, so a converted record and a fresh template look the same to the clerk and
+read back through the same code. Rows for figures and documents the record holds come first, in
+the record's order (so YAML → workbook → YAML keeps the order); the pack's other identifiers follow
+as empty rows to fill. Every value is written as exactly as Excel can hold it: numbers that a
+binary double would alter are written as text, which the reader accepts.
+"""
+from __future__ import annotations
+
+import os
+from datetime import date
+from decimal import Decimal
+from typing import Any, Optional
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from ..evidence import Evidence, FactValue
+from ..render.json import dumps
+from . import layout as L
+from .xlsxio import exact_number, force_text, save
+
+HEAD_FILL = PatternFill("solid", fgColor="DDEBF7")
+FIXED_FILL = PatternFill("solid", fgColor="F2F2F2")   # filled from the pack: read, not typed
+UNUSED_FILL = PatternFill("solid", fgColor="BFBFBF")  # a value column this row's type does not use
+THIN = Side(style="thin", color="999999")
+BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+DATE_FORMAT = "DD/MM/YYYY"
+META_CHUNK = 30000  # an Excel cell holds at most 32,767 characters
+STATUS_VI = {"draft": "dự thảo", "in_force": "đang có hiệu lực", "repealed": "đã hết hiệu lực"}
+MAX_WIDTH = 60
+
+
+def _cell_value(v: Any) -> Any:
+    if isinstance(v, bool):
+        return L.YES if v else L.NO
+    if isinstance(v, Decimal):
+        return exact_number(v)
+    return v
+
+
+class _Sheet:
+    """One data sheet: title rows, a header row, data rows, fitted widths, validation."""
+
+    def __init__(self, wb: Workbook, title: str, columns: list[L.Column], heading: str, lines: list[str]):
+        self.ws = wb.create_sheet(title)
+        self.columns = columns
+        self.col = {c.key: i + 1 for i, c in enumerate(columns)}
+        self.widths = {c.key: max(c.width, 8) for c in columns}
+        self.row = L.FIRST_ROW
+        self.validations: dict[tuple, DataValidation] = {}
+        self.lines: dict[int, int] = {}
+        ws = self.ws
+        ws.cell(1, 1, heading).font = Font(bold=True, size=13)
+        for i, line in enumerate(lines[:2]):
+            cell = ws.cell(2 + i, 1, line)
+            cell.font = Font(italic=True, color="444444")
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+            ws.merge_cells(start_row=2 + i, start_column=1, end_row=2 + i, end_column=len(columns))
+            span = sum(c.width for c in columns)
+            ws.row_dimensions[2 + i].height = 15 * wrapped_lines(line, span) + 2
+        for c in columns:
+            cell = ws.cell(L.HEADER_ROW, self.col[c.key], c.header)
+            cell.font = Font(bold=True)
+            cell.fill = HEAD_FILL
+            cell.border = BORDER
+            cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
+        ws.row_dimensions[L.HEADER_ROW].height = 45
+
+    def put(self, key: str, value: Any, fixed: bool = False, fmt: Optional[str] = None) -> None:
+        col = self.columns[self.col[key] - 1]
+        cell = self.ws.cell(self.row, self.col[key])
+        value = _cell_value(value)
+        if isinstance(value, str):
+            force_text(cell, value)
+        else:
+            cell.value = value
+        cell.border = BORDER
+        cell.alignment = Alignment(wrap_text=col.wrap, vertical="top")
+        if fixed:
+            cell.fill = FIXED_FILL
+        if isinstance(value, date):
+            cell.number_format = DATE_FORMAT
+        elif fmt:
+            cell.number_format = fmt
+        if value is not None:
+            text = "00/00/0000" if isinstance(value, date) else str(value)
+            longest = max(len(line) for line in text.split("\n"))
+            limit = col.width if col.wrap else MAX_WIDTH
+            self.widths[key] = max(self.widths[key], min(longest + 2, limit))
+            if col.wrap:
+                self.lines[self.row] = max(self.lines.get(self.row, 1), wrapped_lines(text, col.width))
+
+    def blank(self, key: str, fill: Optional[PatternFill] = None, fmt: Optional[str] = None) -> None:
+        cell = self.ws.cell(self.row, self.col[key])
+        cell.border = BORDER
+        col = self.columns[self.col[key] - 1]
+        cell.alignment = Alignment(wrap_text=col.wrap, vertical="top")
+        if fill:
+            cell.fill = fill
+        if fmt:
+            cell.number_format = fmt
+
+    def validate(self, key: str, kind: str, prompt: str, error: str, **kw) -> None:
+        """Attach a validation to this row's cell, sharing one rule object per identical rule."""
+        ref = f"{get_column_letter(self.col[key])}{self.row}"
+        if kind == "custom":  # relative formulas are per cell: never share
+            dv = DataValidation(type="custom", allow_blank=True, **kw)
+            self._configure(dv, prompt, error)
+            dv.add(ref)
+            self.ws.add_data_validation(dv)
+            return
+        sig = (key, kind, prompt, error, tuple(sorted(kw.items())))
+        dv = self.validations.get(sig)
+        if dv is None:
+            dv = DataValidation(type=kind, allow_blank=True, **kw)
+            self._configure(dv, prompt, error)
+            self.validations[sig] = dv
+            self.ws.add_data_validation(dv)
+        dv.add(ref)
+
+    @staticmethod
+    def _configure(dv: DataValidation, prompt: str, error: str) -> None:
+        dv.showInputMessage = True
+        dv.showErrorMessage = True
+        dv.promptTitle = "Hướng dẫn"
+        dv.prompt = prompt[:255]
+        dv.errorTitle = "Giá trị không hợp lệ"
+        dv.error = error[:255]
+
+    def next(self) -> None:
+        self.row += 1
+
+    def finish(self, freeze: str) -> None:
+        ws = self.ws
+        for row, n in self.lines.items():
+            if n > 1:  # neither Excel nor LibreOffice reliably grows rows of wrapped text on open
+                ws.row_dimensions[row].height = 15 * n + 2
+        for c in self.columns:
+            ws.column_dimensions[get_column_letter(self.col[c.key])].width = self.widths[c.key]
+        ws.freeze_panes = freeze
+        last = get_column_letter(len(self.columns))
+        ws.print_title_rows = f"{L.HEADER_ROW}:{L.HEADER_ROW}"
+        ws.page_setup.orientation = "landscape"
+        ws.page_setup.paperSize = ws.PAPERSIZE_A4
+        ws.page_setup.fitToWidth = 1
+        ws.page_setup.fitToHeight = 0
+        ws.sheet_properties.pageSetUpPr.fitToPage = True
+        ws.print_area = f"A1:{last}{max(self.row - 1, L.HEADER_ROW)}"
+
+
+def wrapped_lines(text: str, width: int) -> int:
+    """How many lines `text` takes in a wrapped column `width` characters wide (a generous estimate)."""
+    per_line = max(width - 2, 1)
+    return sum(max(1, -(-len(part) * 11 // (per_line * 10))) for part in text.split("\n"))
+
+
+def _whole(sheet: _Sheet, key: str, what: str, lo: int = 0, hi: Optional[int] = None) -> None:
+    if hi is None:
+        sheet.validate(key, "whole", f"{what}: số nguyên ≥ {lo}", f"{what} phải là số nguyên ≥ {lo}",
+                       operator="greaterThanOrEqual", formula1=str(lo))
+    else:
+        sheet.validate(key, "whole", f"{what}: số nguyên từ {lo} đến {hi}", f"{what} phải là số nguyên từ {lo} đến {hi}",
+                       operator="between", formula1=str(lo), formula2=str(hi))
+
+
+def _choice(sheet: _Sheet, key: str, words: list[str], prompt: str) -> None:
+    sheet.validate(key, "list", prompt, "Chọn một trong: " + ", ".join(words),
+                   formula1='"' + ",".join(words) + '"')
+
+
+def _date(sheet: _Sheet, key: str, what: str) -> None:
+    sheet.validate(key, "date", f"{what}: ngày dạng dd/mm/yyyy", f"{what} phải là ngày (dd/mm/yyyy) từ năm 1945 đến 2100",
+                   operator="between", formula1="DATE(1945,1,1)", formula2="DATE(2100,12,31)")
+
+
+def _confidence(sheet: _Sheet) -> None:
+    sheet.validate("confidence", "decimal", "Độ tin cậy: số từ 0 đến 1", "Độ tin cậy phải là số từ 0 đến 1",
+                   operator="between", formula1="0", formula2="1")
+
+
+def _pack_lines(pack) -> list[str]:
+    if pack is None:
+        return ["Chưa gắn với bộ tiêu chí nào: các mã là mã trong hồ sơ."]
+    m = pack.meta
+    return [f"Bộ tiêu chí: {m.title} — {m.legal_basis} [{m.id} v{m.version}, {STATUS_VI[m.status]}]"]
+
+
+def _ward_sheet(wb: Workbook, pack, rec: Optional[Evidence]) -> None:
+    s = _Sheet(wb, L.SHEET_WARD, L.WARD_COLUMNS, "HỒ SƠ MINH CHỨNG CÔNG TÁC DÂN VẬN CHÍNH QUYỀN — ĐƠN VỊ VÀ KỲ ĐÁNH GIÁ",
+               _pack_lines(pack) + ["Nhập vào cột \"Giá trị\". Không sửa cột \"Mã trường\"."])
+    values: dict[str, Any] = {}
+    if rec is not None:
+        w = rec.ward
+        kinds = {v: k for k, v in L.KIND_WORDS.items()}
+        statuses = {v: k for k, v in L.STATUS_WORDS.items()}
+        values = {"ward.name": w.name, "ward.district": w.district, "ward.province": w.province,
+                  "ward.kind": kinds[w.kind], "ward.residential_groups": w.residential_groups, "ward.source": w.source,
+                  "period.year": rec.period.year, "period.quarter": rec.period.quarter,
+                  "status": statuses[rec.status]}
+    elif pack is not None:
+        values = {"ward.province": pack.meta.jurisdiction["province"]}
+    for fid, label, help_ in L.WARD_FIELDS:
+        s.put("id", fid, fixed=True)
+        s.put("label", label, fixed=True)
+        s.put("help", help_, fixed=True)
+        v = values.get(fid)
+        if v is None:
+            s.blank("value", fmt="@" if fid in ("ward.name", "ward.district", "ward.province", "ward.source") else None)
+        else:
+            s.put("value", v, fmt="@" if isinstance(v, str) and fid not in ("ward.kind", "status") else None)
+        if fid == "ward.kind":
+            _choice(s, "value", list(L.KIND_WORDS), "Chọn loại đơn vị hành chính")
+        elif fid == "ward.residential_groups":
+            _whole(s, "value", "Số tổ dân phố, thôn")
+        elif fid == "period.year":
+            _whole(s, "value", "Năm đánh giá", 1945, 2100)
+        elif fid == "period.quarter":
+            _whole(s, "value", "Quý", 1, 4)
+        elif fid == "status":
+            _choice(s, "value", list(L.STATUS_WORDS), "Chọn tình trạng hồ sơ")
+        s.next()
+    s.finish("C5")
+
+
+def _doc_rows(pack, rec: Optional[Evidence]):
+    vocab = pack.vocabulary.documents if pack is not None else {}
+    rows = []
+    for d in (rec.documents if rec else []):
+        rows.append((d.id, vocab.get(d.id), d))
+    held = {d.id for d in (rec.documents if rec else [])}
+    for did, dd in vocab.items():
+        if did not in held:
+            rows.append((did, dd, None))
+    return rows
+
+
+def _docs_sheet(wb: Workbook, pack, rec: Optional[Evidence], columns: list[L.Column]) -> None:
+    s = _Sheet(wb, L.SHEET_DOCS, columns, "VĂN BẢN LÀM MINH CHỨNG",
+               _pack_lines(pack) + ["Mỗi dòng một văn bản. Văn bản chưa có: để trống cả dòng (hoặc ghi \"không\" ở cột "
+                                    "\"Đã có văn bản\"). Ngày ghi dạng dd/mm/yyyy."])
+    for did, dd, doc in _doc_rows(pack, rec):
+        s.put("id", did, fixed=True)
+        s.put("label", dd.label if dd else None, fixed=True)
+        s.put("kind", dd.kind if dd else None, fixed=True)
+        if doc is not None:
+            s.put("present", True)
+            for key in ("number", "issuer", "title", "source", "note"):
+                v = getattr(doc, key)
+                if v is None:
+                    s.blank(key, fmt="@")
+                else:
+                    s.put(key, v, fmt="@")
+            for key in ("issued_on", "sent_on"):
+                v = getattr(doc, key)
+                if v is None:
+                    s.blank(key, fmt=DATE_FORMAT)
+                else:
+                    s.put(key, v)
+            for key in L.DRAFT_KEYS:
+                if key in s.col:
+                    v = getattr(doc, key)
+                    if v is None:
+                        s.blank(key)
+                    else:
+                        s.put(key, v)
+        else:
+            for c in columns[3:]:
+                s.blank(c.key, fmt=DATE_FORMAT if c.key in ("issued_on", "sent_on") else
+                        ("@" if c.key in ("number", "issuer", "title", "source", "note") else None))
+        _choice(s, "present", [L.YES, L.NO], "Đơn vị đã có văn bản này chưa?")
+        _date(s, "issued_on", "Ngày ban hành")
+        _date(s, "sent_on", "Ngày gửi")
+        if "confidence" in s.col:
+            _confidence(s)
+            _choice(s, "review", [L.YES, L.NO], "Bản nháp: có cần người xem lại không?")
+        s.next()
+    s.finish("C5")
+
+
+def _fact_rows(pack, rec: Optional[Evidence]):
+    vocab = pack.vocabulary.facts if pack is not None else {}
+    rows = []
+    held = rec.facts if rec else {}
+    for fid, fv in held.items():
+        rows.append((fid, vocab.get(fid), fv))
+    for fid, fd in vocab.items():
+        if fid not in held and fid != "ward.residential_groups":  # the ward sheet asks for it
+            rows.append((fid, fd, None))
+    return rows
+
+
+def _facts_sheet(wb: Workbook, pack, rec: Optional[Evidence], columns: list[L.Column]) -> None:
+    s = _Sheet(wb, L.SHEET_FACTS, columns, "SỐ LIỆU LÀM MINH CHỨNG",
+               _pack_lines(pack) + ["Mỗi dòng một số liệu; chỉ nhập vào các ô trắng của dòng đó. Việc không phát sinh: "
+                                    "ghi \"không phát sinh\" ở cột \"Giá trị\". Số liệu chưa có: để trống."])
+    for fid, fd, fv in _fact_rows(pack, rec):
+        typ = fv.kind if fv is not None and fv.kind != "not_applicable" else (fd.type if fd else None)
+        s.put("id", fid, fixed=True)
+        s.put("label", fd.label if fd else None, fixed=True)
+        s.put("unit", fd.unit if fd else None, fixed=True)
+        s.put("type", L.TYPE_WORDS.get(typ) if typ else None, fixed=True)
+        values = _fact_cells(fv)
+        if fv is None and typ == "checklist" and fd is not None and fd.total is not None:
+            values["total"] = fd.total  # fixed by the pack; alone it does not make the figure present
+        used = L.TYPE_COLUMNS.get(typ, L.VALUE_KEYS) + ("value",)
+        for key in L.VALUE_KEYS:
+            if key in values:
+                s.put(key, values[key])
+            else:
+                s.blank(key, fill=None if key in used else UNUSED_FILL)
+        for key in ("reason", "source", "note") + tuple(k for k in L.DRAFT_KEYS if k in s.col):
+            v = values.get(key)
+            if v is None:
+                s.blank(key, fmt="@" if key in ("reason", "source", "note") else None)
+            else:
+                s.put(key, v, fmt="@" if isinstance(v, str) else None)
+        _fact_validation(s, fid, typ, fd)
+        s.next()
+    s.finish("C5")
+
+
+def _fact_cells(fv: Optional[FactValue]) -> dict:
+    if fv is None:
+        return {}
+    out: dict[str, Any] = {}
+    if fv.kind in ("count", "yesno"):
+        out["value"] = fv.value if fv.kind == "count" else fv.flag
+    elif fv.kind == "rate" and fv.percent is not None:
+        out["percent"] = fv.percent
+    elif fv.kind == "rate":
+        out.update(num=fv.num, den=fv.den)
+    elif fv.kind == "checklist":
+        out.update(done=fv.done, total=fv.total, na_items=fv.na_items)
+    else:
+        out["value"] = L.NOT_APPLICABLE
+    for key in ("reason", "source", "note", "confidence", "review"):
+        v = getattr(fv, key)
+        if v is not None:
+            out[key] = v
+    return out
+
+
+def _fact_validation(s: _Sheet, fid: str, typ: Optional[str], fd) -> None:
+    ref = f"{get_column_letter(s.col['value'])}{s.row}"
+    if typ == "count":
+        s.validate("value", "custom", "Số nguyên ≥ 0, hoặc \"không phát sinh\"",
+                   "Nhập số nguyên ≥ 0 hoặc \"không phát sinh\"",
+                   formula1=f'OR(AND(ISNUMBER({ref}),{ref}>=0,{ref}=INT({ref})),{ref}="{L.NOT_APPLICABLE}")')
+    elif typ == "yesno":
+        _choice(s, "value", [L.YES, L.NO, L.NOT_APPLICABLE], "Chọn có, không hoặc không phát sinh")
+    elif typ in ("rate", "checklist"):
+        _choice(s, "value", [L.NOT_APPLICABLE], "Chỉ ghi \"không phát sinh\" nếu việc này không phát sinh trong kỳ")
+    if typ in ("rate", None):
+        _whole(s, "num", "Tử số")
+        _whole(s, "den", "Mẫu số")
+        s.validate("percent", "decimal", "Tỷ lệ phần trăm, số ≥ 0 (ví dụ 95,2)", "Tỷ lệ phải là số ≥ 0",
+                   operator="greaterThanOrEqual", formula1="0")
+    if typ in ("checklist", None):
+        _whole(s, "done", "Số nội dung đã thực hiện")
+        if fd is not None and fd.total is not None:
+            _whole(s, "total", "Tổng số nội dung", fd.total, fd.total)
+        else:
+            _whole(s, "total", "Tổng số nội dung")
+        _whole(s, "na_items", "Số nội dung không phát sinh")
+    if "confidence" in s.col:
+        _confidence(s)
+        _choice(s, "review", [L.YES, L.NO], "Bản nháp: có cần người xem lại không?")
+
+
+def _notes_sheet(wb: Workbook, rec: Optional[Evidence]) -> None:
+    s = _Sheet(wb, L.SHEET_NOTES, L.NOTE_COLUMNS, "GHI CHÚ",
+               ["Những điều cần giải trình mà không thuộc số liệu nào (mỗi dòng một ghi chú)."])
+    for n in (rec.notes if rec else []):
+        s.put("text", n.text, fmt="@")
+        if n.source is None:
+            s.blank("source", fmt="@")
+        else:
+            s.put("source", n.source, fmt="@")
+        s.next()
+    for _ in range(3 if rec is None or not rec.notes else 0):  # room to start typing in a template
+        s.blank("text", fmt="@")
+        s.blank("source", fmt="@")
+        s.next()
+    s.finish("A5")
+
+
+def _meta_sheet(wb: Workbook, pack, rec: Optional[Evidence]) -> None:
+    ws = wb.create_sheet(L.SHEET_META)
+    ws.sheet_state = "hidden"
+    rows: list[tuple[str, str]] = [("format", L.FORMAT)]
+    if pack is not None:
+        rows += [("pack.id", pack.id), ("pack.version", pack.meta.version), ("pack.sha256", pack.sha256),
+                 ("pack.file", os.path.basename(pack.path)), ("pack.status", pack.meta.status)]
+    if rec is not None and rec.schema_ is not None:
+        rows.append(("record.schema", rec.schema_))
+    if rec is not None and rec.extraction is not None:
+        text = dumps(rec.extraction, indent=None)
+        for i in range(0, len(text), META_CHUNK):
+            rows.append(("record.extraction", text[i:i + META_CHUNK]))
+    for r, (k, v) in enumerate(rows, start=1):
+        force_text(ws.cell(r, 1), k)
+        force_text(ws.cell(r, 2), v)
+
+
+def _uses_draft_keys(rec: Optional[Evidence]) -> bool:
+    if rec is None:
+        return False
+    items = list(rec.facts.values()) + list(rec.documents)
+    return any(getattr(x, k) is not None for x in items for k in L.DRAFT_KEYS)
+
+
+def build(pack, rec: Optional[Evidence] = None) -> bytes:
+    """The workbook for `pack` (may be None when no pack governs the record), filled from `rec`."""
+    wb = Workbook()
+    wb.remove(wb.active)
+    drafts = _uses_draft_keys(rec)
+    doc_cols = [c for c in L.DOC_COLUMNS if drafts or c.key not in L.DRAFT_KEYS]
+    fact_cols = [c for c in L.FACT_COLUMNS if drafts or c.key not in L.DRAFT_KEYS]
+    _ward_sheet(wb, pack, rec)
+    _docs_sheet(wb, pack, rec, doc_cols)
+    _facts_sheet(wb, pack, rec, fact_cols)
+    _notes_sheet(wb, rec)
+    _meta_sheet(wb, pack, rec)
+    wb.active = 0
+    title = "Hồ sơ minh chứng công tác dân vận chính quyền"
+    if rec is not None:
+        title += f" — {rec.ward.name} — {rec.period.label()}"
+    return save(wb, title)
+
+
+def template(pack) -> bytes:
+    return build(pack, None)

@@ -1,0 +1,168 @@
+"""`dvcq score --format xlsx`: the official self-scoring table."""
+from __future__ import annotations
+
+import csv
+import io
+import re
+import zipfile
+from decimal import Decimal
+
+import pytest
+
+from scoring.cli import main
+from scoring.evidence import load_evidence
+from scoring.pipeline import score_file
+from scoring.render.xlsx import HEADERS, SHEET, render
+from scoring.score import evaluate
+
+from printtools import pdf_text, to_pdf
+from support import QN_SAMPLES, SAMPLES
+
+PHO_VAN = SAMPLES / "quang-ngai" / "pho-van-2023.yaml"
+
+
+def _sheets(data: bytes):
+    from openpyxl import load_workbook
+
+    return (load_workbook(io.BytesIO(data))[SHEET], load_workbook(io.BytesIO(data), data_only=True)[SHEET])
+
+
+def _rows_by_id(ws) -> dict:
+    out = {}
+    for r in range(1, ws.max_row + 1):
+        v = ws.cell(r, 1).value
+        if isinstance(v, str) and v and v not in out:
+            out[v] = r
+    return out
+
+
+def _row_with(ws, text: str) -> int:
+    for r in range(1, ws.max_row + 1):
+        if ws.cell(r, 2).value == text:
+            return r
+    raise KeyError(text)
+
+
+def _dec(v) -> Decimal:
+    return Decimal(repr(v)) if isinstance(v, float) else Decimal(v)
+
+
+@pytest.mark.parametrize("sample", QN_SAMPLES, ids=lambda p: p.stem)
+def test_table_values_formulas_and_cached_results_agree_with_the_engine(sample):
+    result = score_file(sample)
+    formulas, values = _sheets(render(result))
+    header = next(r for r in range(1, 20) if formulas.cell(r, 1).value == "Tiêu chí")
+    assert [formulas.cell(header, c).value for c in range(1, 8)] == HEADERS
+    rows = _rows_by_id(formulas)
+    for c in result.criteria:
+        r = rows[c.id]
+        assert str(formulas.cell(r, 5).value).startswith("=SUM(")
+        assert _dec(values.cell(r, 5).value) == c.points
+        assert _dec(formulas.cell(r, 3).value) == c.max
+    for it in result.items:
+        r = rows[it.id]
+        cell = formulas.cell(r, 5).value
+        if it.method == "sum":
+            assert str(cell).startswith("=SUM(")  # the sheet adds the parts
+        else:
+            assert _dec(cell) == it.points  # the engine decided: a value
+        assert _dec(values.cell(r, 5).value) == it.points
+        other = formulas.cell(r, 6).value  # left for the district's verified score (a sum item adds its parts)
+        assert other is None if it.method != "sum" else str(other).startswith('=IF(COUNT(')
+        assert formulas.cell(r, 4).value == it.reason
+    total = _row_with(formulas, "TỔNG ĐIỂM")
+    assert str(formulas.cell(total, 5).value).startswith("=MIN(")
+    assert _dec(values.cell(total, 5).value) == result.total
+    assert _dec(values.cell(_row_with(formulas, "Cộng điểm các tiêu chí"), 5).value) == result.subtotal
+    grade = _row_with(formulas, "XẾP LOẠI")
+    assert formulas.cell(grade, 4).value == result.grade.label
+
+
+def test_header_carries_legal_basis_draft_status_and_signature_lines():
+    result = score_file(PHO_VAN)
+    formulas, _ = _sheets(render(result))
+    texts = [str(c.value) for row in formulas.iter_rows() for c in row if c.value is not None]
+    assert any(result.pack["legal_basis"] in t for t in texts)
+    assert any(t.startswith("BỘ TIÊU CHÍ DỰ THẢO") for t in texts)
+    assert any("trạng thái: dự thảo" in t for t in texts)
+    assert "BẢNG TỰ CHẤM ĐIỂM CÔNG TÁC DÂN VẬN CHÍNH QUYỀN NĂM 2023" in texts
+    assert "NGƯỜI LẬP BIỂU" in texts and any(t.startswith("TM. ỦY BAN NHÂN DÂN") for t in texts)
+    assert any("ngày ….. tháng ….. năm" in t for t in texts)
+    assert any(result.evidence["sha256"] in t for t in texts)
+    assert int(formulas.page_setup.paperSize) == 9  # A4
+
+
+def test_verified_mode_fills_the_verified_column(qn_pack):
+    ev = load_evidence(PHO_VAN)
+    result = evaluate(qn_pack, ev, manual={"TC6.2": (Decimal("2.5"), "mô hình được nhân rộng")}, mode="verified")
+    formulas, values = _sheets(render(result))
+    rows = _rows_by_id(formulas)
+    assert _dec(formulas.cell(rows["TC6.2"], 6).value) == Decimal("2.5")
+    assert formulas.cell(rows["TC6.2"], 5).value is None
+    total = _row_with(formulas, "TỔNG ĐIỂM")
+    assert _dec(values.cell(total, 6).value) == result.total
+    texts = [str(c.value) for row in formulas.iter_rows() for c in row if c.value is not None]
+    assert any(t.startswith("BẢNG ĐIỂM THẨM ĐỊNH") for t in texts) and "NGƯỜI THẨM ĐỊNH" in texts
+
+
+def test_cli_writes_xlsx_only_to_a_file(tmp_path, runner):
+    r = runner.invoke(main, ["score", str(PHO_VAN), "--format", "xlsx"])
+    assert r.exit_code == 2 and "-o" in r.stderr
+    out = tmp_path / "bang-diem.xlsx"
+    r = runner.invoke(main, ["score", str(PHO_VAN), "--format", "xlsx", "-o", str(out)])
+    assert r.exit_code == 0, r.stderr
+    assert out.read_bytes() == render(score_file(PHO_VAN))  # same input, same bytes
+
+
+def _without_cached_values(data: bytes) -> bytes:
+    """The workbook as if no program had ever computed its formulas."""
+    src, out = zipfile.ZipFile(io.BytesIO(data)), io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            body = src.read(info.filename)
+            if info.filename.startswith("xl/worksheets/"):
+                body = re.sub(rb'(<c r="[A-Z]+\d+")([^>]*?) t="str"', rb"\1\2", body)
+                body = re.sub(rb"(<f>.*?</f>)<v>.*?</v>", rb"\1<v></v>", body)
+            dst.writestr(info, body)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("sample", QN_SAMPLES[:2], ids=lambda p: p.stem)
+def test_libreoffice_computes_the_same_totals_from_the_formulas(sample, tmp_path, soffice):
+    result = score_file(sample)
+    path = tmp_path / "bang-diem.xlsx"
+    path.write_bytes(_without_cached_values(render(result)))
+    out = to_pdf(soffice, path, tmp_path, "csv:Text - txt - csv (StarCalc):44,34,76,1")
+    rows = list(csv.reader(out.read_text(encoding="utf-8").splitlines()))
+    by_title = {r[1]: r for r in rows if len(r) > 4}
+    assert Decimal(by_title["TỔNG ĐIỂM"][4]) == result.total
+    assert Decimal(by_title["Cộng điểm các tiêu chí"][4]) == result.subtotal
+    assert by_title["TỔNG ĐIỂM"][5] == ""  # nothing verified yet: the verified total stays blank
+    by_id = {r[0]: r for r in rows if r and r[0]}
+    for c in result.criteria:
+        assert Decimal(by_id[c.id][4]) == c.points
+
+
+def test_xlsx_converts_to_pdf_with_vietnamese_text(tmp_path, soffice, pdftotext, artifacts):
+    result = score_file(PHO_VAN)
+    path = tmp_path / "bang-diem.xlsx"
+    path.write_bytes(render(result))
+    pdf = to_pdf(soffice, path, tmp_path)
+    assert pdf.read_bytes().startswith(b"%PDF")
+    text = pdf_text(pdftotext, pdf)
+    flat = " ".join(text.split())
+    for phrase in ("BẢNG TỰ CHẤM ĐIỂM CÔNG TÁC DÂN VẬN CHÍNH QUYỀN NĂM 2023", "Căn cứ chấm điểm",
+                   "LÃNH ĐẠO, CHỈ ĐẠO", "NGƯỜI LẬP BIỂU", "Không hoàn thành nhiệm vụ", "Quyết định số 1211/QĐ-UBND"):
+        assert phrase in flat, phrase
+    (artifacts / "bang-diem-pho-van.pdf").write_bytes(pdf.read_bytes())
+
+
+def test_evidence_workbook_prints_through_libreoffice(tmp_path, soffice, pdftotext, qn_pack):
+    from scoring.workbook.writer import build
+
+    path = tmp_path / "phieu.xlsx"
+    path.write_bytes(build(qn_pack, load_evidence(PHO_VAN).record))
+    flat = " ".join(pdf_text(pdftotext, to_pdf(soffice, path, tmp_path)).split())
+    for phrase in ("HỒ SƠ MINH CHỨNG CÔNG TÁC DÂN VẬN CHÍNH QUYỀN", "Phường Phổ Văn", "SỐ LIỆU LÀM MINH CHỨNG",
+                   "15/KH-UBND"):
+        assert phrase in flat, phrase
