@@ -186,11 +186,10 @@ def rules_list(directory):
     """Các bộ tiêu chí: tỉnh, thời gian hiệu lực, trạng thái."""
     from tabulate import tabulate
 
-    rows = []
-    for p in registry.all_packs(Path(directory) if directory else None):
-        rows.append([p.id, p.meta.jurisdiction["province"], p.meta.range_label(), p.meta.status,
-                     p.meta.replaces or "", os.path.relpath(p.path)])
-    rows.sort(key=lambda r: (r[1], r[2]))
+    packs = sorted(registry.all_packs(Path(directory) if directory else None),
+                   key=lambda p: (registry.norm(p.meta.jurisdiction["province"]), p.meta.effective_from, p.id))
+    rows = [[p.id, p.meta.jurisdiction["province"], p.meta.range_label(), p.meta.status, p.meta.replaces or "",
+             os.path.relpath(p.path)] for p in packs]
     click.echo(tabulate(rows, headers=["Mã", "Tỉnh", "Hiệu lực", "Trạng thái", "Thay thế", "Tệp"], disable_numparse=True))
 
 

@@ -70,8 +70,12 @@ class UsageError(DvcqError):
     """The command was asked for something that cannot be done with these inputs."""
 
 
+@dataclass
 class AuditMismatch(DvcqError):
-    """A sealed result no longer matches its inputs (exit 4, as `dvcq audit` promises)."""
+    """A sealed result no longer matches its inputs (exit 4, as `dvcq audit` promises).
+
+    A dataclass itself, so its default replaces the parent's in the generated constructor.
+    """
 
     exit_code: int = 4
 

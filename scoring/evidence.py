@@ -32,6 +32,8 @@ def _as_int(v: Any, what: str) -> int:
     if isinstance(v, int):
         n = v
     elif isinstance(v, Decimal) and v.is_finite() and v == v.to_integral_value():
+        if abs(v) > MAX_COUNT:  # before int(): int(Decimal("1e+99999999")) would run for hours
+            raise ValueError(f"{what} quá lớn (> {MAX_COUNT})")
         n = int(v)
     elif isinstance(v, float) and v.is_integer():
         n = int(v)
@@ -134,6 +136,8 @@ class FactValue(BaseModel):
             p = Decimal(p)
             if not p.is_finite() or p < 0:
                 raise ValueError(f"percent phải là số không âm (nhận được {p})")
+            if p and p.as_tuple().exponent < -30:  # exact arithmetic on 1e-99999999 would not finish
+                raise ValueError(f"percent có quá nhiều chữ số thập phân ({p})")
             if p > 10**6:
                 raise ValueError(f"percent quá lớn ({p})")
             out.update(kind="rate", percent=p)
@@ -325,6 +329,7 @@ _MESSAGES = {
     "model_type": "phải là một bảng khóa: giá trị",
     "decimal_parsing": "phải là số",
     "decimal_type": "phải là số",
+    "string_unicode": "chứa ký tự Unicode không hợp lệ",
 }
 
 _FIELDS_BY_MODEL = {

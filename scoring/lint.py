@@ -19,6 +19,7 @@ CODES = {
     "L006": "mã tiêu chí bị trùng",
     "L007": "điểm thưởng tối đa của một nội dung vượt trần điểm thưởng",
     "L008": "bộ tiêu chí vượt giới hạn của bộ máy luật durable-rules",
+    "L009": "bộ tiêu chí tự tham chiếu chính nó (replaces trùng id)",
     "W101": "số liệu khai báo trong vocabulary nhưng không nội dung nào dùng",
     "W102": "nội dung cho ít điểm hơn khi số liệu được thưởng tăng lên (không đơn điệu)",
     "W103": "tham số khai báo nhưng không được dùng",
@@ -70,6 +71,9 @@ def lint(pack: Pack) -> tuple[list[Problem], list[Problem]]:
     m = pack.meta
     if m.effective_to and m.effective_to < m.effective_from:
         err("L005", f"effective_to {m.effective_to} trước effective_from {m.effective_from}", ("pack", "effective_to"))
+    if m.replaces is not None and m.replaces.strip() == m.id:
+        err("L009", f"bộ tiêu chí '{m.id}' ghi replaces chính nó; replaces phải là id của bộ tiêu chí bị thay thế",
+            ("pack", "replaces"), "pack.replaces")
     used: set[str] = set()
     for _, _, bound in pack.items:
         for leaf in bound.leaves():

@@ -17,6 +17,7 @@ from typing import Any, Literal, Optional, Union
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from .batch.rules import BatchRules
 from .errors import PackError, Problem, did_you_mean
 from .evidence import translate
 from .yamlio import LoadFailure, line_of, load_document
@@ -87,6 +88,8 @@ class DateSpec(BaseModel):
         if not m:
             raise ValueError(f"'{text}' không đúng dạng ngày tương đối 'year-MM-DD' hoặc 'year-1-MM-DD'")
         off, mo, d = int(m.group(1) or 0), int(m.group(2)), int(m.group(3))
+        if not -9 <= off <= 9:  # documents are only dated within ±9 years of the period (date_code)
+            raise ValueError(f"'{text}': lệch {off:+d} năm, tối đa ±9 năm so với năm đánh giá")
         try:
             date(2024, mo, d)  # a leap year, so 02-29 is accepted here and clamped in resolve
         except ValueError:
@@ -252,6 +255,7 @@ class PackFile(BaseModel):
     bonus: Optional[Section] = None
     deductions: Optional[Section] = None
     grades: list[Grade]
+    batch: Optional[BatchRules] = None  # rules over a whole district's batch (quota, ineligibility)
 
 
 class Pack:
@@ -321,6 +325,33 @@ class Pack:
         return ()
 
 
+_TEXT_KEYS = {"title", "label", "note", "legal_basis", "source", "reason", "id", "version", "when", "unit",
+              "kind", "date", "by", "not_before", "not_after", "replaces", "province", "document", "fact", "mode"}
+
+
+def _quoted_numbers(value, file: str, lines: dict, path: tuple = ()):
+    """Quoted numbers (step: "0.25") reach pydantic as text and become Decimals there, past the YAML
+    loader's bounds: refuse here the ones exact arithmetic would never finish ("1e-99999999") or
+    that overflow the decimal context ("1e99999999")."""
+    from .yamlio import number_problem
+
+    if isinstance(value, dict):
+        for k, v in value.items():
+            if k not in _TEXT_KEYS:
+                yield from _quoted_numbers(v, file, lines, path + (k,))
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            yield from _quoted_numbers(v, file, lines, path + (i,))
+    elif isinstance(value, str):
+        try:
+            number = Decimal(value.strip())
+        except ArithmeticError:
+            return
+        problem = number_problem(value.strip(), number)
+        if problem:
+            yield Problem(problem, file=file, line=line_of(lines, path), field=".".join(str(x) for x in path))
+
+
 def load_pack(path: str | Path) -> Pack:
     """Load, shape-check and bind a pack; every problem is reported with file:line."""
     from .methods import bind_item  # late: methods import pack types
@@ -334,6 +365,9 @@ def load_pack(path: str | Path) -> Pack:
     name = str(p)
     if not isinstance(data, dict):
         raise PackError.one("tệp bộ tiêu chí phải là một bảng khóa: giá trị", file=name, line=1)
+    bad_numbers = list(_quoted_numbers(data, name, lines))
+    if bad_numbers:
+        raise PackError(bad_numbers)
     try:
         pf = PackFile.model_validate(data)
     except ValidationError as exc:
@@ -369,6 +403,8 @@ def load_pack(path: str | Path) -> Pack:
             except ValueError as exc:
                 problems.append(Problem(str(exc), file=name, line=pack.line("grades", gi, "vetoes", vi),
                                         field=f"grades.{g.id}.vetoes.{v.id}.when", code="P010"))
+    if pf.batch is not None:
+        problems.extend(pf.batch.check(pack))
     if problems:
         raise PackError(problems)
     from .lint import lint

@@ -204,7 +204,9 @@ def _grade(pack: Pack, total: Decimal, fired: dict, veto_inputs: dict) -> GradeR
     bands = sorted(pack.data.grades, key=lambda g: g.min, reverse=True)
     holds = {}
     for vid in veto_inputs:
-        keys = fired.get(vid, [])
+        # durable fires a rule once per `$or` disjunct that matches ("a or b" with both true fires
+        # twice), so count distinct branches: exactly one of holds/clear must have fired.
+        keys = sorted(set(fired.get(vid, [])))
         if len(keys) != 1:
             raise EngineError(f"điều kiện {vid}: bộ máy luật kích hoạt {len(keys)} nhánh (cần đúng 1)")
         holds[vid] = keys[0] == "holds"

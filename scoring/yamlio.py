@@ -43,6 +43,20 @@ _Loader.add_implicit_resolver(
 )
 
 
+MAX_NUMBER_CHARS = 40  # digits a number may be written with
+MAX_EXPONENT = 30      # |10-exponent| a number may reach: 1e-99999999 or 1.0e+99999999 would make
+                       # int() or Fraction() of it run for hours (a file must not hang the command)
+
+
+def number_problem(text: str, value: Decimal) -> str | None:
+    """Why a written number is refused (too long, too large, too many decimals), or None."""
+    if len(text) > MAX_NUMBER_CHARS:
+        return f"số '{text[:20]}…' quá dài ({len(text)} ký tự, tối đa {MAX_NUMBER_CHARS})"
+    if value.is_finite() and value and (value.adjusted() > MAX_EXPONENT or value.as_tuple().exponent < -MAX_EXPONENT):
+        return f"số '{text}' quá lớn hoặc có quá nhiều chữ số thập phân"
+    return None
+
+
 def _construct_float(loader, node):
     text = loader.construct_scalar(node).replace("_", "")
     lowered = text.lower()
@@ -51,9 +65,22 @@ def _construct_float(loader, node):
             None, None, f"giá trị '{text}' (NaN/vô cực) không phải là số hợp lệ", node.start_mark
         )
     try:
-        return Decimal(text)
+        value = Decimal(text)
     except InvalidOperation:
         raise yaml.constructor.ConstructorError(None, None, f"số không hợp lệ '{text}'", node.start_mark)
+    problem = number_problem(text, value)
+    if problem:
+        raise yaml.constructor.ConstructorError(None, None, problem, node.start_mark)
+    return value
+
+
+def _construct_int(loader, node):
+    text = loader.construct_scalar(node)
+    if len(text) > MAX_NUMBER_CHARS:  # Python refuses int() of 4,300+ digits with a bare ValueError
+        raise yaml.constructor.ConstructorError(
+            None, None, f"số '{text[:20]}…' quá dài ({len(text)} ký tự, tối đa {MAX_NUMBER_CHARS})", node.start_mark
+        )
+    return yaml.SafeLoader.construct_yaml_int(loader, node)
 
 
 def _construct_timestamp(loader, node):
@@ -87,9 +114,21 @@ def _construct_mapping(loader, node, deep=False):
 
 
 _Loader.add_constructor("tag:yaml.org,2002:float", _construct_float)
+_Loader.add_constructor("tag:yaml.org,2002:int", _construct_int)
 _Loader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
 _Loader.add_constructor("tag:yaml.org,2002:str", _construct_str)
 _Loader.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
+
+
+class _PyLoader(yaml.SafeLoader):
+    """The same loader on PyYAML's pure-Python parser, for files with many flow brackets: libyaml
+    composes nested `[`/`{` by C recursion and segfaults past ~20,000 levels, where Python's parser
+    stops with a RecursionError that we report."""
+
+
+_PyLoader.yaml_implicit_resolvers = _Loader.yaml_implicit_resolvers
+_PyLoader.yaml_constructors = _Loader.yaml_constructors
+MAX_C_BRACKETS = 10_000
 
 
 def _record_lines(node, path: tuple, lines: dict, depth: int = 0, seen: set | None = None) -> None:
@@ -151,6 +190,16 @@ def _json_depth_ok(text: str) -> bool:
     return best <= MAX_DEPTH
 
 
+def _field_at(lines: dict, line: int) -> str | None:
+    """The deepest key path starting on `line` (known once the document is composed), e.g. facts.x.y."""
+    paths = [p for p, n in lines.items() if n == line and p]
+    if not paths:
+        return None
+    keyed = [p for p in paths if isinstance(p[-1], str)]  # 'pack.status', not 'pack.status.0'
+    path = max(keyed or paths, key=len)
+    return ".".join(str(k) for k in path)
+
+
 class LoadFailure(Exception):
     """Raised with a ready `Problem`; callers wrap it in the error class of their input kind."""
 
@@ -205,22 +254,32 @@ def load_document(path: Path, what: str) -> tuple[Any, dict]:
         raise LoadFailure(Problem(f"{what} rỗng", file=name))
     if path.suffix.lower() == ".json":
         return _load_json(text, name, what), {}
-    loader = _Loader(text)
+    loader = (_Loader if text.count("[") + text.count("{") < MAX_C_BRACKETS else _PyLoader)(text)
+    lines: dict = {}
     try:
         node = loader.get_single_node()
         if node is None:
             raise LoadFailure(Problem(f"{what} rỗng", file=name))
-        lines: dict = {}
         _record_lines(node, (), lines)
         data = loader.construct_document(node)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         problem = exc.problem or exc.context or "lỗi cú pháp YAML"
         if "could not determine a constructor" in str(exc):
-            problem = f"thẻ YAML không được phép ({exc.problem.split('tag')[-1].strip()})" if exc.problem else "thẻ YAML không được phép"
+            tag = re.search(r"'([^']*)'", exc.problem or "")
+            shown = tag.group(1).replace("tag:yaml.org,2002:", "!!") if tag else ""
+            problem = f"thẻ YAML không được phép ({shown})" if shown else "thẻ YAML không được phép"
         elif "expected" in problem or "found" in problem or "while" in problem:
             problem = f"lỗi cú pháp YAML: {problem}"
-        raise LoadFailure(Problem(problem, file=name, line=(mark.line + 1) if mark else None))
+        bad_line = text.split("\n")[mark.line] if mark and mark.line < text.count("\n") + 1 else ""
+        hint = "YAML không cho phép ký tự tab để thụt lề: dùng dấu cách" if "\t" in bad_line else None
+        raise LoadFailure(Problem(problem, file=name, line=(mark.line + 1) if mark else None, hint=hint,
+                                  field=_field_at(lines, mark.line + 1) if mark and not re.search("bị lặp|bí danh", problem) else None))
+    except yaml.reader.ReaderError as exc:  # a control character: name it and its line, in Vietnamese
+        at = text.find(chr(exc.character)) if isinstance(exc.character, int) else -1  # libyaml counts bytes
+        line = text.count("\n", 0, at) + 1 if at >= 0 else None
+        raise LoadFailure(Problem(f"ký tự điều khiển #x{exc.character:04X} không được phép trong tệp YAML"
+                                  if isinstance(exc.character, int) else f"lỗi đọc YAML: {exc.reason}", file=name, line=line))
     except yaml.YAMLError as exc:
         raise LoadFailure(Problem(f"lỗi cú pháp YAML: {exc}", file=name))
     except RecursionError:
@@ -245,10 +304,24 @@ def _load_json(text: str, name: str, what: str) -> Any:
     def bad_constant(c):
         raise LoadFailure(Problem(f"giá trị '{c}' (NaN/vô cực) không phải là số hợp lệ", file=name))
 
+    def exact(text):
+        value = Decimal(text)
+        problem = number_problem(text, value)
+        if problem:
+            raise LoadFailure(Problem(problem, file=name))
+        return value
+
+    def whole(text):
+        if len(text) > MAX_NUMBER_CHARS:
+            raise LoadFailure(Problem(f"số '{text[:20]}…' quá dài ({len(text)} ký tự, tối đa {MAX_NUMBER_CHARS})", file=name))
+        return int(text)
+
     try:
-        data = json.loads(text, parse_float=Decimal, object_pairs_hook=pairs, parse_constant=bad_constant)
+        data = json.loads(text, parse_float=exact, parse_int=whole, object_pairs_hook=pairs, parse_constant=bad_constant)
     except json.JSONDecodeError as exc:
         raise LoadFailure(Problem(f"lỗi cú pháp JSON: {exc.msg}", file=name, line=exc.lineno))
+    except RecursionError:
+        raise LoadFailure(Problem("cấu trúc lồng nhau quá sâu", file=name))
     return _nfc(data)
 
 

@@ -5,6 +5,7 @@ binary artefacts we avoid everywhere else, so values are serialised here by hand
 """
 from __future__ import annotations
 
+import hashlib
 import json
 from datetime import date
 from decimal import Decimal
@@ -51,5 +52,25 @@ def dumps(value: Any, indent: int | None = 2, sort_keys: bool = False, _level: i
     raise TypeError(f"không tuần tự hóa được {type(value).__name__}")
 
 
+SEAL_ALGORITHM = "sha256"
+
+
+def canonical(body: Any) -> bytes:
+    """The bytes the seal hashes: keys sorted, no whitespace, UTF-8, exact decimals."""
+    return dumps(body, indent=None, sort_keys=True).encode("utf-8")
+
+
+def seal_of(body: dict) -> str:
+    return hashlib.sha256(canonical({k: v for k, v in body.items() if k != "seal"})).hexdigest()
+
+
+def sealed(body: dict) -> dict:
+    """`body` plus its `seal`. The body carries the pack, evidence (and review) hashes and the engine
+    version, so the seal binds a result to exactly the inputs and code that produced it (`dvcq audit`)."""
+    out = {k: v for k, v in body.items() if k != "seal"}
+    out["seal"] = {"algorithm": SEAL_ALGORITHM, "value": seal_of(out)}
+    return out
+
+
 def render(result) -> str:
-    return dumps(result.to_json_dict()) + "\n"
+    return dumps(sealed(result.to_json_dict())) + "\n"

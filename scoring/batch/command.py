@@ -1,0 +1,71 @@
+"""`dvcq batch`: score and rank a district's folder of records, verified where a review exists.
+
+Options are declared here rather than imported from `scoring.cli`, which imports this module while
+it is itself being imported.
+"""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from .render import FORMATS
+
+
+@click.command()
+@click.argument("folder", metavar="THƯ_MỤC")
+@click.option("--reviews", "reviews", metavar="THƯ_MỤC",
+              help="Thư mục tệp thẩm định; mỗi tệp được ghép với hồ sơ theo review_of.evidence_sha256 "
+                   "(và tên đơn vị, kỳ). Hồ sơ có thẩm định được xếp hạng theo điểm thẩm định.")
+@click.option("--rules", "rules", metavar="PACK.yaml",
+              help="Dùng một bộ tiêu chí cho mọi hồ sơ. Mặc định: mỗi hồ sơ dùng bộ có hiệu lực cho tỉnh và kỳ của nó.")
+@click.option("--rules-dir", "rules_dir", metavar="DIR", help="Thư mục bộ tiêu chí (mặc định rules/ hoặc $DVCQ_RULES).")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True,
+              help="table: bảng xếp hạng; csv: cho bảng tính; json: dữ liệu (có niêm phong); markdown: báo cáo.")
+@click.option("--jobs", "jobs", type=click.IntRange(min=1), metavar="N",
+              help="Số tiến trình chấm song song (mặc định: số nhân CPU; thư mục nhỏ luôn chấm tuần tự).")
+@click.option("--allow-other-province", is_flag=True,
+              help="Cho phép chấm thử hồ sơ của tỉnh khác với bộ tiêu chí đã chọn (--rules).")
+@click.option("-o", "--output", metavar="FILE", help="Ghi kết quả vào tệp (ghi nguyên tử) thay vì stdout.")
+@click.option("--force", is_flag=True, help="Cho phép ghi đè tệp kết quả đã có (không bao giờ ghi đè tệp đầu vào).")
+def batch(folder, reviews, rules, rules_dir, fmt, jobs, allow_other_province, output, force):
+    """Chấm và xếp hạng mọi hồ sơ trong một thư mục (các phường, xã của một huyện trong một năm).
+
+    In bảng xếp hạng (hạng, đơn vị, điểm tự chấm, điểm thẩm định, xếp loại, nội dung thay đổi
+    nhiều nhất) và số đơn vị theo từng mức xếp loại; áp dụng quy tắc chung của bộ tiêu chí
+    (chỉ tiêu mức cao nhất, không đủ điều kiện xếp loại). Hồ sơ lỗi được liệt kê kèm lỗi và không
+    làm dừng các hồ sơ khác.
+
+    Mã thoát: 0 khi mọi hồ sơ đều chấm được; 2 khi có hồ sơ/tệp thẩm định lỗi (kết quả vẫn được in);
+    1 khi có lỗi nội bộ.
+
+    \b
+    Ví dụ:
+      dvcq batch samples/quang-ngai --reviews samples/quang-ngai/reviews
+      dvcq batch hoso/2023 --reviews thamdinh/2023 --format csv -o xephang-2023.csv
+    """
+    from ..cli import emit
+    from .render import render
+    from .run import progress_bar, record_files, review_files, run_batch
+
+    folder_p = Path(folder)
+    reviews_p = Path(reviews) if reviews else None
+    bar = progress_bar(len(record_files(folder_p)))
+    if bar is not None:
+        with bar:
+            result = run_batch(folder_p, reviews_p, rules, rules_dir, allow_other_province, jobs, bar.update)
+    else:
+        result = run_batch(folder_p, reviews_p, rules, rules_dir, allow_other_province, jobs)
+    inputs = [str(p) for p in record_files(folder_p)] + ([str(p) for p in review_files(reviews_p)] if reviews_p else [])
+    inputs += [rules] if rules else []
+    inputs += sorted({p for g in result.groups for p in _pack_paths(g)})
+    emit(render(result, fmt), output, protect=inputs, force=force)
+    if result.failed:
+        click.echo(f"cảnh báo: {len(result.failed)} hồ sơ/tệp lỗi không được xếp hạng (xem danh sách cuối bảng).",
+                   err=True)
+        sys.exit(1 if result.internal_errors else 2)
+
+
+def _pack_paths(group) -> list[str]:
+    return sorted({r.s.pack_path for r in group.rows})

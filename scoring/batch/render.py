@@ -1,0 +1,194 @@
+"""Presenting a batch: the ranking per pack and period, counts per grade, the quota's moves, failures.
+
+CSV is for spreadsheets and other tools: one row per record (failed ones included, with their
+errors), plain decimals with a dot. JSON is sealed like every other result.
+"""
+from __future__ import annotations
+
+import csv
+import io
+from decimal import Decimal
+from typing import Any, Optional
+
+from tabulate import tabulate
+
+from ..pack import fmt_number
+from ..render.json import dumps, sealed
+from .. import result as result_module
+from .ranking import BatchResult, Group, Row, period_label
+
+FORMATS = ["table", "csv", "json", "markdown"]
+HEADERS = ["Hạng", "Đơn vị", "Huyện/thị xã", "Tự chấm", "Thẩm định", "Xếp loại", "Thay đổi nhiều nhất", "Ghi chú"]
+
+
+def signed(d: Decimal) -> str:
+    return ("+" if d > 0 else "−") + fmt_number(abs(d))
+
+
+def moved_text(row: Row) -> str:
+    return ", ".join(f"{i} {signed(d)}" for i, d in row.s.moved)
+
+
+def _row(r: Row) -> list[str]:
+    s = r.s
+    return [str(r.rank) if r.rank is not None else "—", s.ward, s.district or "", fmt_number(s.self_total),
+            fmt_number(s.verified_total) if s.verified_total is not None else "—", r.grade[1], moved_text(r), r.note]
+
+
+def group_title(g: Group) -> str:
+    p = g.pack
+    return (f"{period_label(g.period).capitalize()} — bộ tiêu chí {p['id']} v{p['version']} ({p['status']}) — "
+            f"{len(g.rows)} đơn vị, {sum(1 for r in g.rows if r.s.review)} đã thẩm định")
+
+
+def group_lines(g: Group) -> list[str]:
+    out = ["Số đơn vị theo xếp loại: " + "; ".join(f"{label}: {n}" for _, label, n in g.counts)]
+    q = g.quota
+    if q is not None:
+        head = (f"Chỉ tiêu '{q.grade_label}': tối đa {fmt_number(q.percent)}% của {q.base} đơn vị từ '{q.of_label}' "
+                f"trở lên = {q.allowed} đơn vị ({q.source})")
+        if q.moved:
+            out.append(head + f"; {q.before} đơn vị đạt mức này, chuyển xuống '{q.to_label}': "
+                       + ", ".join(f"{r.s.ward} ({fmt_number(r.s.total)} điểm, hạng {r.rank})" for r in q.moved))
+        else:
+            out.append(head + f"; {q.before} đơn vị đạt mức này: không phải chuyển đơn vị nào")
+    return out
+
+
+def warning_lines(b: BatchResult) -> list[str]:
+    out = []
+    drafts = sorted({g.pack["id"] for g in b.groups if g.pack["status"] == "draft"})
+    if drafts:
+        out.append(f"⚠ BỘ TIÊU CHÍ DỰ THẢO (draft): {', '.join(drafts)} — điểm số chưa được đối chiếu với văn bản ký "
+                   "ban hành; không dùng để xếp loại chính thức.")
+    return out
+
+
+def tail_lines(b: BatchResult) -> list[str]:
+    out = []
+    if b.failed:
+        out.append(f"Hồ sơ/tệp lỗi, không được xếp hạng ({len(b.failed)}):")
+        for f in b.failed:
+            out.append(f"  {f.file}:")
+            out += [f"    - {p}" for p in f.problems]
+    if b.unmatched_reviews:
+        out.append(f"Tệp thẩm định không khớp hồ sơ nào trong thư mục ({len(b.unmatched_reviews)}):")
+        out += [f"  {u['file']}: {u['ward']}, {period_label((u['period']['year'], u['period']['quarter']))}, "
+                f"sha256 {u['evidence_sha256'][:12]}…" for u in b.unmatched_reviews]
+    ranked = sum(len(g.ranked) for g in b.groups)
+    out.append(f"Tổng: {b.records} hồ sơ; {ranked} xếp hạng; "
+               f"{sum(len(g.rows) - len(g.ranked) for g in b.groups)} không đủ điều kiện xếp loại; {len(b.failed)} lỗi.")
+    return out
+
+
+def render_table(b: BatchResult) -> str:
+    out = warning_lines(b)
+    for g in b.groups:
+        if out:
+            out.append("")
+        out.append(group_title(g))
+        out.append(tabulate([_row(r) for r in g.rows], headers=HEADERS, tablefmt="simple_grid", disable_numparse=True,
+                            maxcolwidths=[None, 28, 22, None, None, 26, 28, 44],
+                            colalign=("right", "left", "left", "right", "right", "left", "left", "left")))
+        out += group_lines(g)
+    out += [""] + tail_lines(b)
+    return "\n".join(out) + "\n"
+
+
+def _md(s: str) -> str:
+    return s.replace("|", "\\|").replace("\n", " ")
+
+
+def render_markdown(b: BatchResult) -> str:
+    out = ["# Xếp hạng kết quả công tác dân vận chính quyền", ""]
+    out += [f"> {w}" for w in warning_lines(b)]
+    for g in b.groups:
+        out += ["", f"## {group_title(g)}", ""]
+        out.append(tabulate([[_md(c) for c in _row(r)] for r in g.rows], headers=HEADERS, tablefmt="github",
+                            disable_numparse=True,
+                            colalign=("right", "left", "left", "right", "right", "left", "left", "left")))
+        out.append("")
+        out += [f"- {_md(line)}" for line in group_lines(g)]
+    out += ["", "## Tổng hợp", ""]
+    out += [f"- {_md(line.strip())}" if not line.startswith("    ") else f"  {_md(line.strip())}"
+            for line in tail_lines(b)]
+    return "\n".join(out) + "\n"
+
+
+CSV_HEADERS = ["bo_tieu_chi", "ky", "hang", "don_vi", "huyen", "tu_cham", "tham_dinh", "diem", "xep_loai_id",
+               "xep_loai", "thay_doi_nhieu_nhat", "ghi_chu", "tep", "trang_thai"]
+
+
+def _plain(d: Optional[Decimal]) -> str:
+    if d is None:
+        return ""
+    return str(int(d)) if d == d.to_integral_value() else format(d.normalize(), "f")
+
+
+def render_csv(b: BatchResult) -> str:
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(CSV_HEADERS)
+    for g in b.groups:
+        for r in g.rows:
+            s = r.s
+            w.writerow([g.pack["id"], period_label(g.period), r.rank if r.rank is not None else "", s.ward,
+                        s.district or "", _plain(s.self_total), _plain(s.verified_total), _plain(s.total),
+                        r.grade[0], r.grade[1], "; ".join(f"{i} {_plain(d)}" for i, d in s.moved), r.note, s.file,
+                        "xep_hang" if r.rank is not None else "khong_du_dieu_kien"])
+    for f in b.failed:
+        w.writerow(["", "", "", "", "", "", "", "", "", "", "", " | ".join(f.problems), f.file, "loi"])
+    return buf.getvalue()
+
+
+def to_json_dict(b: BatchResult) -> dict[str, Any]:
+    groups = []
+    for g in b.groups:
+        rows = []
+        for r in g.rows:
+            s = r.s
+            rows.append({
+                "rank": r.rank, "ward": s.ward, "district": s.district, "province": s.province,
+                "file": s.file, "evidence_sha256": s.evidence_sha256, "status": s.status,
+                "review": s.review,
+                "self": {"total": s.self_total, "grade": {"id": s.self_grade[0], "label": s.self_grade[1]}},
+                "verified": ({"total": s.verified_total,
+                              "grade": {"id": s.verified_grade[0], "label": s.verified_grade[1]}}
+                             if s.verified_total is not None else None),
+                "total": s.total,
+                "grade": {"id": r.grade[0] or None, "label": r.grade[1]},
+                "moved": [{"id": i, "difference": d} for i, d in s.moved],
+                "quota_moved": r.quota_moved,
+                "ineligible": s.ineligible,
+                "note": r.note or None,
+                "missing_evidence": len(s.missing_evidence),
+                "pending": s.pending,
+            })
+        q = g.quota
+        groups.append({
+            "pack": g.pack,
+            "period": {"year": g.period[0], "quarter": g.period[1]},
+            "ranking": rows,
+            "counts": [{"id": gid or None, "label": label, "units": n} for gid, label, n in g.counts],
+            "quota": None if q is None else {
+                "grade": q.grade, "percent": q.percent, "of_at_least": q.of_label, "rounding": q.rounding,
+                "ties": q.ties, "source": q.source, "base": q.base, "allowed": q.allowed, "before": q.before,
+                "moved": [{"ward": r.s.ward, "file": r.s.file, "total": r.s.total, "rank": r.rank, "to": q.to_label}
+                          for r in q.moved]},
+        })
+    return {
+        "schema": "dvcq-batch/1",
+        "engine": {"name": "dvcq", "version": result_module.ENGINE_VERSION},
+        "records": b.records,
+        "groups": groups,
+        "failed": [{"file": f.file, "problems": list(f.problems), "internal": f.internal} for f in b.failed],
+        "unmatched_reviews": b.unmatched_reviews,
+    }
+
+
+def render_json(b: BatchResult) -> str:
+    return dumps(sealed(to_json_dict(b))) + "\n"
+
+
+def render(b: BatchResult, fmt: str) -> str:
+    return {"table": render_table, "csv": render_csv, "json": render_json, "markdown": render_markdown}[fmt](b)

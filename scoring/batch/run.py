@@ -1,0 +1,265 @@
+"""Scoring every record of a folder: one task per record, in worker processes for large folders.
+
+Each record is scored exactly as `dvcq score` (or `dvcq verify` when a review matches it) would
+score it alone: its own pack in force for its period, its own review. A record that fails is
+reported with its problems and never stops the others. Workers receive file paths and return
+small picklable outcomes; results come back in input order, so the output does not depend on
+which process finished first. Packs are compiled once per process (registry and engine caches).
+"""
+from __future__ import annotations
+
+import hashlib
+import multiprocessing
+import os
+import sys
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Callable, Optional
+
+from ..errors import DvcqError, UsageError
+
+RECORD_SUFFIXES = (".yaml", ".yml", ".json", ".xlsx")
+REVIEW_MARK = ".review."       # `x.review.yaml` is a review, never a record
+PARALLEL_FROM = 100            # below this, starting worker processes costs more than it saves
+
+
+@dataclass
+class Scored:
+    """One record's scores, as the ranking needs them (picklable, no engine objects)."""
+
+    file: str
+    ward: str
+    district: Optional[str]
+    province: str
+    period: tuple[int, Optional[int]]
+    status: str
+    pack_path: str
+    pack: dict
+    evidence_sha256: str
+    self_total: Decimal
+    self_grade: tuple[str, str]
+    total: Decimal                                   # verified total when reviewed, else self total
+    grade: tuple[str, str]                           # (id, label) of that score, before batch rules
+    review: Optional[dict] = None                    # {file, sha256, reviewer, reviewed_on}
+    verified_total: Optional[Decimal] = None
+    verified_grade: Optional[tuple[str, str]] = None
+    moved: list[tuple[str, Decimal]] = field(default_factory=list)
+    missing_evidence: list[str] = field(default_factory=list)
+    pending: list[str] = field(default_factory=list)
+    ineligible: list[dict] = field(default_factory=list)   # [{id, reason, missing, source}]
+
+
+@dataclass
+class Failed:
+    file: str
+    problems: list[str]
+    internal: bool = False
+
+
+@dataclass(frozen=True)
+class Task:
+    path: str
+    display: str
+    review: Optional[str]
+    rules: Optional[str]
+    rules_dir: Optional[str]
+    allow_other_province: bool
+
+
+def record_files(folder: Path) -> list[Path]:
+    if not folder.is_dir():
+        raise UsageError.one("không phải thư mục hồ sơ", file=str(folder))
+    return sorted(p for p in folder.iterdir()
+                  if p.is_file() and p.suffix.lower() in RECORD_SUFFIXES and REVIEW_MARK not in p.name
+                  and not p.name.startswith((".", "_", "~$")))
+
+
+def review_files(folder: Path) -> list[Path]:
+    if not folder.is_dir():
+        raise UsageError.one("không phải thư mục tệp thẩm định", file=str(folder))
+    return sorted(p for p in folder.iterdir()
+                  if p.is_file() and p.suffix.lower() in (".yaml", ".yml", ".json") and not p.name.startswith((".", "_")))
+
+
+def sha256_file(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 16), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def score_task(task: Task):
+    """Score one record (and its review); every failure becomes a `Failed`, never an exception."""
+    try:
+        return _score(task)
+    except DvcqError as exc:
+        return Failed(task.display, [p.render() for p in exc.problems] or [str(exc)])
+    except ImportError as exc:
+        if task.path.lower().endswith(".xlsx"):  # the optional workbook reader is not installed
+            return Failed(task.display, [f"{task.display}: chưa đọc được tệp Excel ở bản cài đặt này ({exc})"])
+        return Failed(task.display, [f"lỗi nội bộ ({type(exc).__name__}): {exc}"], internal=True)
+    except Exception as exc:  # our bug: keep going, but say so and make the run fail
+        return Failed(task.display, [f"lỗi nội bộ ({type(exc).__name__}): {exc}"], internal=True)
+
+
+def _score(task: Task):
+    from .. import registry, vocabulary
+    from ..evidence import load_evidence
+    from ..score import evaluate
+
+    ev = load_evidence(task.path)
+    if task.rules:
+        pack = registry.load_cached(Path(task.rules))
+    else:
+        pack = registry.select(ev, Path(task.rules_dir) if task.rules_dir else None)
+    registry.check_applies(pack, ev, task.allow_other_province)
+    vocabulary.check(pack, ev)
+    own = evaluate(pack, ev)
+    rec = ev.record
+    out = Scored(task.display, rec.ward.name, rec.ward.district, rec.ward.province,
+                 (rec.period.year, rec.period.quarter), rec.status, pack.path, own.pack, ev.sha256,
+                 own.total, (own.grade.id, own.grade.label), own.total, (own.grade.id, own.grade.label),
+                 missing_evidence=list(own.missing_evidence), pending=[p["id"] for p in own.pending])
+    final_record = rec
+    if task.review:
+        from ..review.model import load_review
+        from ..review.verification import verify
+
+        rv = load_review(task.review)
+        v = verify(pack, ev, rv, self_result=own)
+        r = v.verified
+        out.review = {"file": Path(task.review).name, "sha256": rv.sha256, "reviewer": rv.head.reviewer.unit,
+                      "reviewed_on": rv.head.reviewed_on.isoformat()}
+        out.verified_total, out.verified_grade = r.total, (r.grade.id, r.grade.label)
+        out.total, out.grade = r.total, (r.grade.id, r.grade.label)
+        out.moved = [(c.id, c.delta) for c in v.moved()]
+        out.missing_evidence = list(r.missing_evidence)
+        out.pending = [p["id"] for p in r.pending]
+        final_record = v.evidence.record
+    rules = pack.data.batch
+    if rules is not None:
+        for rule in rules.ineligible:
+            missing = [i for i in rule.requires if final_record.fact(i) is None and final_record.document(i) is None]
+            if missing:
+                out.ineligible.append({"id": rule.id, "reason": rule.reason, "missing": missing, "source": rule.source})
+    return out
+
+
+def run_tasks(tasks: list[Task], jobs: int, progress: Optional[Callable[[int], None]] = None) -> list:
+    """Outcomes in task order. `jobs` > 1 and a large folder: worker processes.
+
+    Forked on Linux: a worker starts in milliseconds with the modules already imported, and the
+    parent holds no thread or engine session at that moment (the engine never starts threads, and
+    each evaluation deletes its session). Elsewhere spawned, which re-imports the main module."""
+    if jobs <= 1 or len(tasks) < PARALLEL_FROM:
+        out = []
+        for t in tasks:
+            out.append(score_task(t))
+            if progress:
+                progress(1)
+        return out
+    method = "fork" if sys.platform.startswith("linux") else "spawn"
+    ctx = multiprocessing.get_context(method)
+    chunk = max(1, min(32, len(tasks) // (jobs * 8)))
+    out = []
+    with ctx.Pool(processes=jobs) as pool:
+        for res in pool.imap(score_task, tasks, chunksize=chunk):
+            out.append(res)
+            if progress:
+                progress(1)
+    return out
+
+
+def default_jobs() -> int:
+    try:
+        n = len(os.sched_getaffinity(0))
+    except AttributeError:
+        n = os.cpu_count() or 1
+    return max(1, n)
+
+
+def progress_bar(total: int):
+    """A progress bar on stderr for a person watching a terminal; nothing at all otherwise."""
+    import click
+
+    if total < 2 or not sys.stderr.isatty():
+        return None
+    return click.progressbar(length=total, label="Đang chấm", file=sys.stderr, show_pos=True, show_eta=True)
+
+
+def run_batch(folder: Path, reviews: Optional[Path] = None, rules: Optional[str] = None,
+              rules_dir: Optional[str] = None, allow_other_province: bool = False, jobs: Optional[int] = None,
+              progress: Optional[Callable[[int], None]] = None):
+    """Score a folder and rank it: a `ranking.BatchResult`. Only a missing or empty folder raises."""
+    from ..registry import norm
+    from ..review.model import load_review
+    from .ranking import build
+
+    files = record_files(folder)
+    if not files:
+        raise UsageError.one("thư mục không có hồ sơ nào (.yaml, .yml, .json, .xlsx)", file=str(folder),
+                             hint="tệp *.review.* là tệp thẩm định, không phải hồ sơ")
+    failed: list[Failed] = []
+    by_sha: dict[str, list] = {}
+    if reviews is not None:
+        for rp in review_files(reviews):
+            try:
+                rv = load_review(rp)
+            except DvcqError as exc:
+                failed.append(Failed(f"{rp.name} (tệp thẩm định)", [p.render() for p in exc.problems]))
+                continue
+            by_sha.setdefault(rv.head.review_of.evidence_sha256, []).append(rv)
+    tasks: list[Task] = []
+    used: set[str] = set()
+    for f in files:
+        sha = sha256_file(f)
+        rvs = by_sha.get(sha, [])
+        if len(rvs) > 1:
+            failed.append(Failed(f.name, [f"{f.name}: có {len(rvs)} tệp thẩm định cho cùng hồ sơ này: "
+                                          + ", ".join(Path(r.path).name for r in rvs) + " — chỉ giữ một"]))
+            used.add(sha)
+            continue
+        if rvs:
+            used.add(sha)
+        tasks.append(Task(str(f), f.name, rvs[0].path if rvs else None, rules, rules_dir, allow_other_province))
+    outcomes = run_tasks(tasks, jobs if jobs is not None else default_jobs(), progress)
+    scored = [o for o in outcomes if isinstance(o, Scored)]
+    failed += [o for o in outcomes if isinstance(o, Failed)]
+
+    # One unit, one record: two files for the same ward and period would be ranked twice.
+    units: dict[tuple, list[Scored]] = {}
+    for s in scored:
+        units.setdefault((norm(s.ward), norm(s.district or ""), s.period), []).append(s)
+    dup = {id(s) for group in units.values() if len(group) > 1 for s in group}
+    for group in units.values():
+        if len(group) > 1:
+            names = ", ".join(s.file for s in group)
+            for s in group:
+                failed.append(Failed(s.file, [f"{s.file}: {s.ward} ({s.period[0]}) có nhiều hồ sơ trong thư mục: {names}"
+                                              " — chỉ để lại một"]))
+    scored = [s for s in scored if id(s) not in dup]
+
+    # A review whose record is not in the folder byte-for-byte: stale (the record changed) or stray.
+    unmatched = []
+    stale: set[int] = set()
+    for sha, rvs in sorted(by_sha.items()):
+        if sha in used:
+            continue
+        for rv in rvs:
+            of = rv.head.review_of
+            hits = [s for s in scored if s.review is None and norm(s.ward) == norm(of.ward)
+                    and s.period == (of.period.year, of.period.quarter)]
+            for s in hits:
+                stale.add(id(s))
+                failed.append(Failed(s.file, [
+                    f"{Path(rv.path).name}: tệp thẩm định lập cho một phiên bản khác của hồ sơ {s.file} "
+                    f"(sha256 {sha[:12]}…, hồ sơ hiện tại {s.evidence_sha256[:12]}…): hồ sơ đã thay đổi sau khi "
+                    "thẩm định — thẩm định lại hoặc dùng đúng tệp đã thẩm định"]))
+            if not hits:
+                unmatched.append({"file": Path(rv.path).name, "ward": of.ward,
+                                  "period": {"year": of.period.year, "quarter": of.period.quarter},
+                                  "evidence_sha256": sha})
+    scored = [s for s in scored if id(s) not in stale]
+    return build(scored, failed, unmatched)

@@ -1,0 +1,47 @@
+"""`dvcq verify`: a district's review applied to one ward's record, self vs verified.
+
+Options are declared here rather than imported from `scoring.cli`, which imports this module while
+it is itself being imported.
+"""
+from __future__ import annotations
+
+import click
+
+from .render import FORMATS
+
+
+@click.command()
+@click.argument("evidence", metavar="HỒ_SƠ")
+@click.option("--review", "review", metavar="THẨM_ĐỊNH.yaml", required=True,
+              help="Tệp kết luận thẩm định của cấp huyện cho đúng hồ sơ này (review_of.evidence_sha256).")
+@click.option("--rules", "rules", metavar="PACK.yaml",
+              help="Tệp bộ tiêu chí. Mặc định: bộ có hiệu lực cho tỉnh và kỳ của hồ sơ, tìm trong "
+                   "thư mục rules/ (hoặc $DVCQ_RULES).")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True,
+              help="table: bảng so sánh cho màn hình/in; json: dữ liệu (có niêm phong); markdown: báo cáo.")
+@click.option("--allow-other-province", is_flag=True,
+              help="Cho phép chấm thử hồ sơ của tỉnh khác với bộ tiêu chí đã chọn.")
+@click.option("-o", "--output", metavar="FILE", help="Ghi kết quả vào tệp (ghi nguyên tử) thay vì stdout.")
+@click.option("--force", is_flag=True, help="Cho phép ghi đè tệp kết quả đã có (không bao giờ ghi đè tệp đầu vào).")
+def verify(evidence, review, rules, fmt, allow_other_province, output, force):
+    """Thẩm định: áp dụng kết luận của cấp huyện vào hồ sơ; so sánh điểm tự chấm và điểm thẩm định.
+
+    Mỗi kết luận (số liệu, văn bản, hoặc điểm dành cho cấp thẩm định) phải có lý do. Thẩm định lập
+    cho hồ sơ khác (sha256, tên đơn vị hoặc kỳ không khớp) bị từ chối.
+
+    \b
+    Ví dụ:
+      dvcq verify samples/quang-ngai/pho-van-2023.yaml \\
+          --review samples/quang-ngai/reviews/pho-van-2023.review.yaml
+      dvcq verify hoso.yaml --review thamdinh.yaml --format json -o ketqua-thamdinh.json
+    """
+    from ..cli import emit
+    from ..pipeline import prepare
+    from .model import load_review
+    from .render import render
+    from .verification import verify as run
+
+    prep = prepare(evidence, rules, allow_other_province)
+    rv = load_review(review)
+    result = run(prep.pack, prep.evidence, rv)
+    emit(render(result, fmt), output, protect=[evidence, review, rules or prep.pack.path], force=force)

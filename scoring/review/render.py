@@ -1,0 +1,137 @@
+"""Presenting a verification: self vs verified per item, every reason, both totals and grades.
+
+Formats mirror `dvcq score`: a table for the screen or a printout, Markdown for a dossier, and the
+sealed JSON contract for other tools.
+"""
+from __future__ import annotations
+
+from decimal import Decimal
+
+from tabulate import tabulate
+
+from ..pack import fmt_number
+from ..render.common import header_lines, summary_lines
+from ..render.json import dumps, sealed
+from .model import KIND_LABEL
+from .verification import Verification
+
+HEADERS = ["Mã", "Nội dung", "Tối đa", "Tự chấm", "Thẩm định", "Chênh lệch", "Căn cứ, lý do"]
+FORMATS = ["table", "json", "markdown"]
+
+
+def signed(d: Decimal) -> str:
+    """'+1,5', '−2', '' for no change: the sign is the point of this column."""
+    if d == 0:
+        return ""
+    return ("+" if d > 0 else "−") + fmt_number(abs(d))
+
+
+def review_lines(v: Verification) -> list[str]:
+    h = v.review.head
+    who = h.reviewer.unit + (f" ({h.reviewer.name})" if h.reviewer.name else "")
+    return [f"Thẩm định: {who}, ngày {h.reviewed_on:%d/%m/%Y} — tệp {v.review.summary()['file']} "
+            f"(sha256 {v.review.sha256[:12]}…), {len(v.findings)} kết luận"]
+
+
+def rows(v: Verification) -> list[list[str]]:
+    s, r = v.self_result, v.verified
+    out = []
+    self_crit = {c.id: c for c in s.criteria}
+    current = None
+    for own, it in zip(s.items, r.items):
+        if it.section == "criteria" and it.criterion != current:
+            current = it.criterion
+            c = next(c for c in r.criteria if c.id == current)
+            sc = self_crit[current]
+            out.append([c.id, c.title.upper(), fmt_number(c.max), fmt_number(sc.points), fmt_number(c.points),
+                        signed(c.points - sc.points), ""])
+        if it.section != "criteria" and current != it.section:
+            current = it.section
+            title = "ĐIỂM THƯỞNG" if it.section == "bonus" else "ĐIỂM TRỪ"
+            a, b = (s.bonus, r.bonus) if it.section == "bonus" else (s.deductions, r.deductions)
+            out.append(["", title, "", fmt_number(a), fmt_number(b), signed(b - a), ""])
+        ch = v.change(it.id)
+        if ch is None:
+            reason = it.reason
+        else:
+            reason = it.reason if own.reason == it.reason else f"Tự chấm: {own.reason}\nThẩm định: {it.reason}"
+            for n in ch.findings:
+                f = v.finding(n)  # an item finding's reason is already the verified reason
+                reason += f" (kết luận #{n})" if f.kind == "item" else f"\nKết luận #{n}: {f.reason}"
+        if it.pending:
+            reason = f"[chờ thẩm định {it.pending['range']}] " + reason
+        out.append([it.id, it.title, fmt_number(it.max), fmt_number(own.points), fmt_number(it.points),
+                    signed(it.points - own.points), reason])
+    return out
+
+
+def finding_lines(v: Verification) -> list[str]:
+    out = []
+    for f in v.findings:
+        e = v.effects[f.number]
+        where = []
+        for item_id in e.items:
+            ch = v.change(item_id)
+            where.append(f"{item_id} {signed(ch.delta) or 'không đổi điểm'}" if ch else item_id)
+        if e.vetoes:
+            where.append("điều kiện xếp loại " + ", ".join(e.vetoes))
+        out.append(f"#{f.number} {KIND_LABEL[f.kind]} {f.ident}: {e.before} → {e.after}"
+                   + (f" [{'; '.join(where)}]" if where else ""))
+        out.append(f"   Lý do: {f.reason}" + (f" (nguồn: {f.source})" if f.source else ""))
+    return out
+
+
+def total_lines(v: Verification) -> list[str]:
+    s, r = v.self_result, v.verified
+    lines = [f"TỔNG ĐIỂM: tự chấm {fmt_number(s.total)} → thẩm định {fmt_number(r.total)}/{fmt_number(r.max_total)}"
+             + (f" ({signed(r.total - s.total)})" if r.total != s.total else " (không đổi)"),
+             f"XẾP LOẠI: tự chấm: {s.grade.label} → thẩm định: {r.grade.label}"
+             + ("" if s.grade.id == r.grade.id else " (thay đổi)")]
+    return lines
+
+
+def _trailer(v: Verification) -> list[str]:
+    """The verified summary lines without the total/grade lines already shown side by side."""
+    return [ln for ln in summary_lines(v.verified) if not ln.startswith(("TỔNG ĐIỂM", "XẾP LOẠI"))]
+
+
+def render_table(v: Verification) -> str:
+    body = tabulate(rows(v), headers=HEADERS, tablefmt="simple_grid", disable_numparse=True,
+                    maxcolwidths=[None, 36, None, None, None, None, 56],
+                    colalign=("left", "left", "right", "right", "right", "right", "left"))
+    out = header_lines(v.verified) + review_lines(v) + ["", body, "", "KẾT LUẬN THẨM ĐỊNH:"]
+    out += finding_lines(v) or ["(không có kết luận nào: công nhận kết quả tự chấm)"]
+    out += [""] + total_lines(v) + _trailer(v)
+    return "\n".join(out) + "\n"
+
+
+def _cell(s: str) -> str:
+    return s.replace("|", "\\|").replace("\n", "<br>")
+
+
+def render_markdown(v: Verification) -> str:
+    e = v.verified.evidence
+    out = [f"# Kết quả thẩm định công tác dân vận chính quyền — {e['ward']} ({e['period']['year']})", ""]
+    for line in header_lines(v.verified) + review_lines(v):
+        out.append(f"> {line}" if line.startswith("⚠") else f"- {line}")
+    out.append("")
+    table = [[_cell(c) for c in row] for row in rows(v)]
+    out.append(tabulate(table, headers=HEADERS, tablefmt="github", disable_numparse=True,
+                        colalign=("left", "left", "right", "right", "right", "right", "left")))
+    out += ["", "## Kết luận thẩm định", ""]
+    lines = finding_lines(v)
+    if not lines:
+        out.append("Không có kết luận nào: công nhận kết quả tự chấm.")
+    for i in range(0, len(lines), 2):
+        out.append(f"- {_cell(lines[i])}  \n  {lines[i + 1].strip()}")
+    out += ["", "## Tổng hợp", ""]
+    out += [f"- {ln.strip()}" for ln in total_lines(v) + _trailer(v)]
+    return "\n".join(out) + "\n"
+
+
+def render_json(v: Verification) -> str:
+    return dumps(sealed(v.to_json_dict())) + "\n"
+
+
+def render(v: Verification, fmt: str) -> str:
+    return {"table": render_table, "json": render_json, "markdown": render_markdown}[fmt](v)
