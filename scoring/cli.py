@@ -17,7 +17,7 @@ from .errors import DvcqError, EngineError, UsageError
 from .output import write_atomic
 from .pack import fmt_number, load_pack
 
-from .render import BINARY, available
+from .render import available
 
 FORMATS = available()
 
@@ -232,7 +232,6 @@ def rules_show(ident):
 @click.argument("files", nargs=-1, required=True, metavar="TỆP...")
 def rules_lint(files):
     """Kiểm tra bộ tiêu chí: tổng điểm, mã trùng, số liệu chưa khai báo, bậc chồng lấn/hở, mức không đạt được."""
-    from .lint import lint
 
     bad = False
     for f in files:

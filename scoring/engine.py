@@ -22,7 +22,6 @@ import json
 import threading
 from collections import Counter
 from dataclasses import dataclass
-from typing import Optional
 
 import durable_rules_engine as _dre
 

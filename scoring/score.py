@@ -12,7 +12,7 @@ from typing import Optional
 from . import engine
 from .errors import EngineError
 from .evidence import LoadedEvidence
-from .methods import MISSING, NA, Award, Bound, CompositeMethod, InputUse, describe_fact
+from .methods import Award, Bound, CompositeMethod, InputUse, describe_fact
 from .methods.manual import Manual
 from .pack import Pack, fmt_number
 from .result import CriterionResult, GradeResult, ItemResult, Result, VetoResult

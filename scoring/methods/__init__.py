@@ -112,6 +112,17 @@ class LeafMethod(Method):
                                                                        f"tính {fmt_number(p)} điểm")
         return Branch("na", NA, points=p, label=f"không phát sinh → {what} (theo quy tắc)")
 
+    def read_fact(self, ev: Evidence, fid: str):
+        """(value, trail entry, outcome): the outcome is the Derived for a missing or not-applicable
+        fact, None when a value is present and the method measures it itself."""
+        fv = ev.fact(fid)
+        use = describe_fact(fid, fv, self.pack)
+        if fv is None:
+            return fv, use, Derived(MISSING, inputs=[use])
+        if fv.kind == "not_applicable":
+            return fv, use, Derived(NA, inputs=[use])
+        return fv, use, None
+
     def missing_branch(self) -> Branch:
         return Branch("missing", MISSING, points=Decimal(0), label="thiếu minh chứng → 0 điểm")
 

@@ -80,12 +80,9 @@ class Measure:
                 return Derived(ZERO, inputs=uses, text=f"{fn.value}/0")
             ratio = Fraction(fn.value, fd.value)
             return Derived(VALUE, rate_measure(ratio), uses, ratio, ratio_text(fn.value, fd.value))
-        fv = ev.fact(self.on)
-        use = describe_fact(self.on, fv, pack)
-        if fv is None:
-            return Derived(MISSING, inputs=[use])
-        if fv.kind == "not_applicable":
-            return Derived(NA, inputs=[use])
+        fv, use, outcome = self.method.read_fact(ev, self.on)
+        if outcome:
+            return outcome
         if self.kind == "count":
             return Derived(VALUE, fv.value, [use], Fraction(fv.value), fmt_number(fv.value))
         if fv.percent is not None:

@@ -13,7 +13,7 @@ from typing import Literal, Optional
 from pydantic import BaseModel, ConfigDict
 
 from ..pack import Rounding, fmt_number
-from . import MISSING, NA, VALUE, ZERO, Award, Branch, Derived, LeafMethod, describe_fact, rate_measure
+from . import NA, VALUE, ZERO, Award, Branch, Derived, LeafMethod, rate_measure
 from ._shared import PointsWord, points_of
 
 
@@ -60,12 +60,9 @@ class Checklist(LeafMethod):
                 Branch("none", ZERO, points=nap, label=f"không nội dung nào phát sinh → {fmt_number(nap)} điểm")]
 
     def derive(self, ev) -> Derived:
-        fv = ev.fact(self.cfg.fact)
-        use = describe_fact(self.cfg.fact, fv, self.pack)
-        if fv is None:
-            return Derived(MISSING, inputs=[use])
-        if fv.kind == "not_applicable":
-            return Derived(NA, inputs=[use])
+        fv, use, outcome = self.read_fact(ev, self.cfg.fact)
+        if outcome:
+            return outcome
         applicable = fv.total - fv.na_items
         if self.cfg.mode == "per_item":
             n = fv.done + (fv.na_items if self.cfg.not_applicable_counts_as_done else 0)

@@ -1,7 +1,6 @@
 """Proportional points: max × achieved / target, rounded to a stated step (default: the pack's)."""
 from __future__ import annotations
 
-from decimal import Decimal
 from fractions import Fraction
 from typing import Optional, Union
 

@@ -7,7 +7,7 @@ from typing import Optional, Union
 from pydantic import BaseModel, ConfigDict, model_validator
 
 from ..pack import fmt_number
-from . import MISSING, NA, VALUE, ZERO, Award, Branch, Derived, LeafMethod
+from . import VALUE, ZERO, Award, Branch, Derived, LeafMethod
 from ._shared import Measure, Pair, PointsWord, points_of, zero_label
 
 

@@ -6,7 +6,7 @@ from decimal import Decimal
 from pydantic import BaseModel, ConfigDict
 
 from ..pack import fmt_number
-from . import MISSING, NA, VALUE, Award, Branch, Derived, LeafMethod, describe_fact
+from . import VALUE, Branch, Derived, LeafMethod
 
 
 class Config(BaseModel):
@@ -38,13 +38,8 @@ class YesNo(LeafMethod):
         ]
 
     def derive(self, ev) -> Derived:
-        fv = ev.fact(self.cfg.fact)
-        use = describe_fact(self.cfg.fact, fv, self.pack)
-        if fv is None:
-            return Derived(MISSING, inputs=[use])
-        if fv.kind == "not_applicable":
-            return Derived(NA, inputs=[use])
-        return Derived(VALUE, 1 if fv.flag else 0, [use])
+        fv, use, outcome = self.read_fact(ev, self.cfg.fact)
+        return outcome or Derived(VALUE, 1 if fv.flag else 0, [use])
 
     def monotone(self) -> bool:
         return self.cfg.points >= self.cfg.no
