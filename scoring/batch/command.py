@@ -10,7 +10,8 @@ from pathlib import Path
 
 import click
 
-from .render import FORMATS
+from ..errors import UsageError
+from .render import BINARY, FORMATS
 
 
 @click.command()
@@ -22,7 +23,9 @@ from .render import FORMATS
               help="Dùng một bộ tiêu chí cho mọi hồ sơ. Mặc định: mỗi hồ sơ dùng bộ có hiệu lực cho tỉnh và kỳ của nó.")
 @click.option("--rules-dir", "rules_dir", metavar="DIR", help="Thư mục bộ tiêu chí (mặc định rules/ hoặc $DVCQ_RULES).")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True,
-              help="table: bảng xếp hạng; csv: cho bảng tính; json: dữ liệu (có niêm phong); markdown: báo cáo.")
+              help="table: bảng xếp hạng; csv: cho bảng tính; json: dữ liệu (có niêm phong); markdown: báo cáo; "
+                   "html: trang in A4 (biểu đồ, bảng xếp hạng, rồi báo cáo từng đơn vị, mỗi đơn vị một trang); "
+                   "xlsx: tệp Excel (cần -o).")
 @click.option("--jobs", "jobs", type=click.IntRange(min=1), metavar="N",
               help="Số tiến trình chấm song song (mặc định: số nhân CPU; thư mục nhỏ luôn chấm tuần tự).")
 @click.option("--allow-other-province", is_flag=True,
@@ -44,19 +47,24 @@ def batch(folder, reviews, rules, rules_dir, fmt, jobs, allow_other_province, ou
     Ví dụ:
       dvcq batch samples/quang-ngai --reviews samples/quang-ngai/reviews
       dvcq batch hoso/2023 --reviews thamdinh/2023 --format csv -o xephang-2023.csv
+      dvcq batch hoso/2023 --reviews thamdinh/2023 --format html -o xephang-2023.html
     """
     from ..cli import emit
     from .render import render
     from .run import progress_bar, record_files, review_files, run_batch
 
+    if fmt in BINARY and not output:  # refused before scoring a whole district, not after
+        raise UsageError.one(f"định dạng {fmt} là tệp nhị phân: cần -o TÊN_TỆP")
     folder_p = Path(folder)
+    results = fmt == "html"  # only the printed page carries each ward's full report
     reviews_p = Path(reviews) if reviews else None
     bar = progress_bar(len(record_files(folder_p)))
     if bar is not None:
         with bar:
-            result = run_batch(folder_p, reviews_p, rules, rules_dir, allow_other_province, jobs, bar.update)
+            result = run_batch(folder_p, reviews_p, rules, rules_dir, allow_other_province, jobs, bar.update,
+                               results=results)
     else:
-        result = run_batch(folder_p, reviews_p, rules, rules_dir, allow_other_province, jobs)
+        result = run_batch(folder_p, reviews_p, rules, rules_dir, allow_other_province, jobs, results=results)
     inputs = [str(p) for p in record_files(folder_p)] + ([str(p) for p in review_files(reviews_p)] if reviews_p else [])
     inputs += [rules] if rules else []
     inputs += sorted({p for g in result.groups for p in _pack_paths(g)})

@@ -17,7 +17,10 @@ from ..render.json import dumps, sealed
 from .. import result as result_module
 from .ranking import BatchResult, Group, Row, period_label
 
-FORMATS = ["table", "csv", "json", "markdown"]
+FORMATS = ["table", "csv", "json", "markdown", "html", "xlsx"]
+BINARY = {"xlsx"}
+FAILED_HEADING = "Hồ sơ/tệp lỗi, không được xếp hạng"
+UNMATCHED_HEADING = "Tệp thẩm định không khớp hồ sơ nào trong thư mục"
 HEADERS = ["Hạng", "Đơn vị", "Huyện/thị xã", "Tự chấm", "Thẩm định", "Xếp loại", "Thay đổi nhiều nhất", "Ghi chú"]
 
 
@@ -56,8 +59,12 @@ def group_lines(g: Group) -> list[str]:
 
 
 def warning_lines(b: BatchResult) -> list[str]:
+    return draft_lines([g.pack for g in b.groups])
+
+
+def draft_lines(packs: list[dict]) -> list[str]:
     out = []
-    drafts = sorted({g.pack["id"] for g in b.groups if g.pack["status"] == "draft"})
+    drafts = sorted({p["id"] for p in packs if p["status"] == "draft"})
     if drafts:
         out.append(f"⚠ BỘ TIÊU CHÍ DỰ THẢO (draft): {', '.join(drafts)} — điểm số chưa được đối chiếu với văn bản ký "
                    "ban hành; không dùng để xếp loại chính thức.")
@@ -67,18 +74,25 @@ def warning_lines(b: BatchResult) -> list[str]:
 def tail_lines(b: BatchResult) -> list[str]:
     out = []
     if b.failed:
-        out.append(f"Hồ sơ/tệp lỗi, không được xếp hạng ({len(b.failed)}):")
+        out.append(f"{FAILED_HEADING} ({len(b.failed)}):")
         for f in b.failed:
             out.append(f"  {f.file}:")
             out += [f"    - {p}" for p in f.problems]
     if b.unmatched_reviews:
-        out.append(f"Tệp thẩm định không khớp hồ sơ nào trong thư mục ({len(b.unmatched_reviews)}):")
-        out += [f"  {u['file']}: {u['ward']}, {period_label((u['period']['year'], u['period']['quarter']))}, "
-                f"sha256 {u['evidence_sha256'][:12]}…" for u in b.unmatched_reviews]
-    ranked = sum(len(g.ranked) for g in b.groups)
-    out.append(f"Tổng: {b.records} hồ sơ; {ranked} xếp hạng; "
-               f"{sum(len(g.rows) - len(g.ranked) for g in b.groups)} không đủ điều kiện xếp loại; {len(b.failed)} lỗi.")
+        out.append(f"{UNMATCHED_HEADING} ({len(b.unmatched_reviews)}):")
+        out += [f"  {u['file']}: {unmatched_text(u)}" for u in b.unmatched_reviews]
+    out.append(total_line(b))
     return out
+
+
+def unmatched_text(u: dict) -> str:
+    return f"{u['ward']}, {period_label((u['period']['year'], u['period']['quarter']))}, sha256 {u['evidence_sha256'][:12]}…"
+
+
+def total_line(b: BatchResult) -> str:
+    ranked = sum(len(g.ranked) for g in b.groups)
+    return (f"Tổng: {b.records} hồ sơ; {ranked} xếp hạng; "
+            f"{sum(len(g.rows) - len(g.ranked) for g in b.groups)} không đủ điều kiện xếp loại; {len(b.failed)} lỗi.")
 
 
 def render_table(b: BatchResult) -> str:
@@ -190,5 +204,10 @@ def render_json(b: BatchResult) -> str:
     return dumps(sealed(to_json_dict(b))) + "\n"
 
 
-def render(b: BatchResult, fmt: str) -> str:
+def render(b: BatchResult, fmt: str) -> str | bytes:
+    """The batch in `fmt`; html and xlsx (`printed.py`) are imported only when asked for (openpyxl is slow to load)."""
+    if fmt in ("html", "xlsx"):
+        from . import printed
+
+        return printed.render_html(b) if fmt == "html" else printed.render_xlsx(b)
     return {"table": render_table, "csv": render_csv, "json": render_json, "markdown": render_markdown}[fmt](b)

@@ -26,7 +26,11 @@ PARALLEL_FROM = 100            # below this, starting worker processes costs mor
 
 @dataclass
 class Scored:
-    """One record's scores, as the ranking needs them (picklable, no engine objects)."""
+    """One record's scores, as the ranking needs them (picklable, no engine objects).
+
+    `result` (the verified `Result` when reviewed, else the self one) is kept only when asked for
+    (`run_batch(results=True)`, for the printed per-ward reports): it is the bulk of the data a
+    worker sends back, and every other output needs only the totals."""
 
     file: str
     ward: str
@@ -48,6 +52,8 @@ class Scored:
     missing_evidence: list[str] = field(default_factory=list)
     pending: list[str] = field(default_factory=list)
     ineligible: list[dict] = field(default_factory=list)   # [{id, reason, missing, source}]
+    moved_points: list[tuple[str, Decimal, Decimal]] = field(default_factory=list)  # (id, self, verified)
+    result: Optional[object] = None
 
 
 @dataclass
@@ -65,6 +71,7 @@ class Task:
     rules: Optional[str]
     rules_dir: Optional[str]
     allow_other_province: bool
+    keep_result: bool = False
 
 
 def record_files(folder: Path) -> list[Path]:
@@ -122,7 +129,7 @@ def _score(task: Task):
                  (rec.period.year, rec.period.quarter), rec.status, pack.path, own.pack, ev.sha256,
                  own.total, (own.grade.id, own.grade.label), own.total, (own.grade.id, own.grade.label),
                  missing_evidence=list(own.missing_evidence), pending=[p["id"] for p in own.pending])
-    final_record = rec
+    final_record, final_result = rec, own
     if task.review:
         from ..review.model import load_review
         from ..review.verification import verify
@@ -135,15 +142,18 @@ def _score(task: Task):
         out.verified_total, out.verified_grade = r.total, (r.grade.id, r.grade.label)
         out.total, out.grade = r.total, (r.grade.id, r.grade.label)
         out.moved = [(c.id, c.delta) for c in v.moved()]
+        out.moved_points = [(c.id, c.self_points, c.verified_points) for c in v.moved()]
         out.missing_evidence = list(r.missing_evidence)
         out.pending = [p["id"] for p in r.pending]
-        final_record = v.evidence.record
+        final_record, final_result = v.evidence.record, r
     rules = pack.data.batch
     if rules is not None:
         for rule in rules.ineligible:
             missing = [i for i in rule.requires if final_record.fact(i) is None and final_record.document(i) is None]
             if missing:
                 out.ineligible.append({"id": rule.id, "reason": rule.reason, "missing": missing, "source": rule.source})
+    if task.keep_result:
+        out.result = final_result
     return out
 
 
@@ -191,8 +201,10 @@ def progress_bar(total: int):
 
 def run_batch(folder: Path, reviews: Optional[Path] = None, rules: Optional[str] = None,
               rules_dir: Optional[str] = None, allow_other_province: bool = False, jobs: Optional[int] = None,
-              progress: Optional[Callable[[int], None]] = None):
-    """Score a folder and rank it: a `ranking.BatchResult`. Only a missing or empty folder raises."""
+              progress: Optional[Callable[[int], None]] = None, results: bool = False):
+    """Score a folder and rank it: a `ranking.BatchResult`. Only a missing or empty folder raises.
+
+    `results`: keep each record's scoring `Result` on its `Scored` (for the per-ward printed reports)."""
     from ..registry import norm
     from ..review.model import load_review
     from .ranking import build
@@ -223,7 +235,8 @@ def run_batch(folder: Path, reviews: Optional[Path] = None, rules: Optional[str]
             continue
         if rvs:
             used.add(sha)
-        tasks.append(Task(str(f), f.name, rvs[0].path if rvs else None, rules, rules_dir, allow_other_province))
+        tasks.append(Task(str(f), f.name, rvs[0].path if rvs else None, rules, rules_dir, allow_other_province,
+                          results))
     outcomes = run_tasks(tasks, jobs if jobs is not None else default_jobs(), progress)
     scored = [o for o in outcomes if isinstance(o, Scored)]
     failed += [o for o in outcomes if isinstance(o, Failed)]

@@ -4,28 +4,36 @@ Takes the same plain rows as `batch_html.render_ranking` (see its docstring for 
 difference between verified and self totals and the count total are formulas (the sheet can do
 that arithmetic); ranks, totals and grades are the engine's values. Charts are openpyxl's native
 Excel charts, so they need nothing but the spreadsheet program to display and print.
+
+Several rankings (a folder mixing years or provinces) give one ranking sheet and one grade-count
+sheet each, named after the ranking's label; failures get a sheet of their own.
 """
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from typing import Optional, Sequence
 
 from openpyxl import Workbook
 from openpyxl.chart import BarChart, Reference
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
 
 from ..workbook.xlsxio import exact_number, force_text, save
-from .batch_html import grade_list, check_rows, final_total, moved_text
+from .batch_html import (TITLE, Problems, Ranking, check_rows, final_total, grade_list, moved_text, ordered,
+                         rank_text)
 
-RANKING, GRADES = "Xếp hạng", "Xếp loại"
+RANKING, GRADES, FAILED = "Xếp hạng", "Xếp loại", "Hồ sơ lỗi"
 HEADERS = ["Hạng", "Phường, xã, thị trấn", "Huyện, thị xã, thành phố", "Điểm tự chấm", "Điểm thẩm định", "Chênh lệch",
-           "Điểm xếp hạng", "Xếp loại", "Nội dung được điều chỉnh"]
-WIDTHS = [7, 30, 24, 11, 11, 11, 11, 26, 44]
+           "Điểm xếp hạng", "Xếp loại", "Nội dung được điều chỉnh", "Ghi chú"]
+WIDTHS = [7, 30, 24, 11, 11, 11, 11, 26, 44, 44]
 THIN = Side(style="thin", color="000000")
 BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 HEAD_FILL = PatternFill("solid", fgColor="D9E1F2")
 FONT = "Times New Roman"
 HEADER_ROW = 4
+SHEET_NAME_MAX = 31                    # Excel refuses longer sheet names
+SHEET_NAME_BAD = re.compile(r"[\[\]:*?/\\]")
 
 
 def _put(ws, row: int, col: int, value, bold: bool = False, align: str = "left", wrap: bool = True) -> None:
@@ -41,6 +49,26 @@ def _put(ws, row: int, col: int, value, bold: bool = False, align: str = "left",
     cell.border = BORDER
 
 
+def _text(ws, row: int, value: str, **font) -> None:
+    force_text(ws.cell(row, 1), value)
+    ws.cell(row, 1).font = Font(name=FONT, **font)
+
+
+def _lines(text: str, width: float, size: int = 11) -> int:
+    """Lines a wrapped cell needs: spreadsheet programs do not grow rows to fit text when opening a file."""
+    per = max(int(width * 11 / size) - 2, 1)
+    return sum(max(1, -(-len(part) * 11 // (per * 10))) for part in str(text).split("\n"))
+
+
+def _wide(ws, row: int, value: str, ncols: int, size: int = 11, **font) -> None:
+    """A line of text across the table's width, wrapped, with a row tall enough for it."""
+    _text(ws, row, value, size=size, **font)
+    ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=ncols)
+    ws.cell(row, 1).alignment = Alignment(vertical="top", wrap_text=True)
+    width = sum(ws.column_dimensions[get_column_letter(c)].width or 8.43 for c in range(1, ncols + 1))
+    ws.row_dimensions[row].height = round(size * 1.4) * _lines(value, width, size)
+
+
 def _print_setup(ws, last_col: str, last_row: int) -> None:
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.orientation = "landscape"
@@ -52,28 +80,42 @@ def _print_setup(ws, last_col: str, last_row: int) -> None:
     ws.oddFooter.center.text = "Trang &P/&N"
 
 
-def render_ranking(rows: Sequence[dict], grade_counts, *, title: str = "Xếp hạng công tác dân vận chính quyền cấp xã",
-                   subtitle: Optional[str] = None) -> bytes:
+def sheet_name(base: str, used: set[str]) -> str:
+    """A legal sheet name (≤ 31 characters, none of []:*?/\\), unique ignoring case as Excel requires."""
+    base = SHEET_NAME_BAD.sub("-", base).strip() or "Trang"
+    k = 1
+    while True:
+        suffix = f" ({k})" if k > 1 else ""
+        name = base[:SHEET_NAME_MAX - len(suffix)].rstrip() + suffix
+        if name.casefold() not in used:
+            used.add(name.casefold())
+            return name
+        k += 1
+
+
+def ranking_sheet(wb: Workbook, name: str, ranking: Ranking) -> dict[str, object]:
+    """The ranking table with its totals chart; returns the formulas' cached values."""
+    rows = ranking.rows
     check_rows(rows)
-    counts = grade_list(grade_counts)
-    wb = Workbook()
-    ws = wb.active
-    ws.title = RANKING
+    notes_col = any(r.get("note") for r in rows)
+    ncols = len(HEADERS) if notes_col else len(HEADERS) - 1
+    ws = wb.create_sheet(name)
     cached: dict[str, object] = {}
-    ws.cell(1, 1, title).font = Font(name=FONT, bold=True, size=14)
-    if subtitle:
-        force_text(ws.cell(2, 1), subtitle)
-        ws.cell(2, 1).font = Font(name=FONT, italic=True)
-    for c, h in enumerate(HEADERS, start=1):
-        _put(ws, HEADER_ROW, c, h, bold=True, align="center")
+    for c in range(1, ncols + 1):
+        _put(ws, HEADER_ROW, c, HEADERS[c - 1], bold=True, align="center")
         ws.cell(HEADER_ROW, c).fill = HEAD_FILL
-        ws.column_dimensions[chr(64 + c)].width = WIDTHS[c - 1]
+        ws.column_dimensions[get_column_letter(c)].width = WIDTHS[c - 1]
+    _wide(ws, 1, ranking.title, ncols, size=14, bold=True)
+    if ranking.subtitle:
+        _wide(ws, 2, ranking.subtitle, ncols, italic=True)
+    if ranking.banners:
+        _wide(ws, 3, " ".join(ranking.banners), ncols, bold=True, color="C00000")
     ws.row_dimensions[HEADER_ROW].height = 32
-    ordered = sorted(rows, key=lambda r: r["rank"])
-    for i, r in enumerate(ordered):
+    listed = ordered(rows)
+    for i, r in enumerate(listed):
         row = HEADER_ROW + 1 + i
         v = r.get("verified_total")
-        _put(ws, row, 1, int(r["rank"]), align="center")
+        _put(ws, row, 1, int(r["rank"]) if r["rank"] is not None else rank_text(r), align="center")
         _put(ws, row, 2, str(r["ward"]))
         _put(ws, row, 3, r.get("district"))
         _put(ws, row, 4, Decimal(r["self_total"]), align="center")
@@ -87,9 +129,17 @@ def render_ranking(rows: Sequence[dict], grade_counts, *, title: str = "Xếp h�
         cached[f"G{row}"] = final_total(r)
         _put(ws, row, 8, str(r["grade"]))
         _put(ws, row, 9, moved_text(r))
-    last = HEADER_ROW + len(ordered)
+        if notes_col:
+            _put(ws, row, 10, r.get("note") or None)
+        ws.row_dimensions[row].height = 15 * max(_lines(ws.cell(row, c).value or "", WIDTHS[c - 1])
+                                                 for c in range(1, ncols + 1))
+    last = HEADER_ROW + len(listed)
+    for j, note in enumerate(ranking.notes):
+        _wide(ws, last + 2 + j, note, ncols)
     ws.freeze_panes = f"A{HEADER_ROW + 1}"
-    if ordered:
+    chart_row = last + 3 + len(ranking.notes)
+    chart_h = max(7.5, 0.7 * len(listed) + 3)
+    if listed:
         chart = BarChart()
         chart.type = "bar"
         chart.title = "Tổng điểm theo đơn vị"
@@ -98,15 +148,20 @@ def render_ranking(rows: Sequence[dict], grade_counts, *, title: str = "Xếp h�
         chart.set_categories(Reference(ws, min_col=2, min_row=HEADER_ROW + 1, max_row=last))
         chart.x_axis.scaling.orientation = "maxMin"  # rank 1 at the top, as in the table
         chart.legend = None
-        chart.height = max(7.5, 0.7 * len(ordered) + 3)
+        chart.height = chart_h
         chart.width = 22
-        ws.add_chart(chart, f"A{last + 3}")
-    _print_setup(ws, "I", last + 3 + int(max(7.5, 0.7 * len(ordered) + 3) * 2))
+        ws.add_chart(chart, f"A{chart_row}")
+    _print_setup(ws, get_column_letter(ncols), chart_row + int(chart_h * 2))
+    return cached
 
-    gs = wb.create_sheet(GRADES)
-    gs.cell(1, 1, "Số đơn vị theo xếp loại").font = Font(name=FONT, bold=True, size=14)
-    if subtitle:
-        force_text(gs.cell(2, 1), subtitle)
+
+def grades_sheet(wb: Workbook, name: str, ranking: Ranking) -> dict[str, object]:
+    """Units per grade in the pack's order, a SUM total and a column chart; returns the cached values."""
+    counts = grade_list(ranking.grade_counts)
+    gs = wb.create_sheet(name)
+    _text(gs, 1, "Số đơn vị theo xếp loại", bold=True, size=14)
+    if ranking.subtitle:
+        _text(gs, 2, ranking.subtitle, italic=True)
     for c, h in enumerate(["Xếp loại", "Số đơn vị"], start=1):
         _put(gs, HEADER_ROW, c, h, bold=True, align="center")
         gs.cell(HEADER_ROW, c).fill = HEAD_FILL
@@ -120,7 +175,7 @@ def render_ranking(rows: Sequence[dict], grade_counts, *, title: str = "Xếp h�
     _put(gs, total_row, 2, None, bold=True, align="center")
     if counts:
         gs.cell(total_row, 2).value = f"=SUM(B{HEADER_ROW + 1}:B{total_row - 1})"
-    cached_g = {f"B{total_row}": sum(n for _, n in counts)} if counts else {}
+    cached = {f"B{total_row}": sum(n for _, n in counts)} if counts else {}
     if counts:
         chart = BarChart()
         chart.type = "col"
@@ -131,4 +186,51 @@ def render_ranking(rows: Sequence[dict], grade_counts, *, title: str = "Xếp h�
         chart.height, chart.width = 7.5, 16
         gs.add_chart(chart, f"D{HEADER_ROW}")
     _print_setup(gs, "L", max(total_row, HEADER_ROW + 16))
-    return save(wb, title, {RANKING: cached, GRADES: cached_g})
+    return cached
+
+
+def problems_sheet(wb: Workbook, name: str, problems: Sequence[Problems]) -> None:
+    """Each heading, then one row per file with its messages (one per line in the cell)."""
+    ws = wb.create_sheet(name)
+    _text(ws, 1, "Hồ sơ, tệp không được xếp hạng", bold=True, size=14)
+    ws.column_dimensions["A"].width = 34
+    ws.column_dimensions["B"].width = 110
+    row = HEADER_ROW - 1
+    for heading, entries in problems:
+        if not entries:
+            continue
+        _text(ws, row, f"{heading} ({len(entries)})", bold=True)
+        row += 1
+        for c, h in enumerate(["Tệp", "Lỗi"], start=1):
+            _put(ws, row, c, h, bold=True, align="center")
+            ws.cell(row, c).fill = HEAD_FILL
+        for file, messages in entries:
+            row += 1
+            _put(ws, row, 1, file)
+            _put(ws, row, 2, "\n".join(messages))
+            ws.row_dimensions[row].height = 15 * max(_lines(file, 34), _lines("\n".join(messages), 110))
+        row += 2
+    _print_setup(ws, "B", max(row, HEADER_ROW))
+    ws.print_title_rows = None
+
+
+def render_rankings(rankings: Sequence[Ranking], *, title: str = TITLE, problems: Sequence[Problems] = ()) -> bytes:
+    """A ranking sheet and a grade-count sheet per ranking (named after its label), then the failures."""
+    wb = Workbook()
+    wb.remove(wb.active)
+    used: set[str] = set()
+    cached: dict[str, dict[str, object]] = {}
+    for r in rankings:
+        label = f" {r.label}" if r.label else ""
+        name = sheet_name(RANKING + label, used)
+        cached[name] = ranking_sheet(wb, name, r)
+        name = sheet_name(GRADES + label, used)
+        cached[name] = grades_sheet(wb, name, r)
+    if any(entries for _, entries in problems):
+        problems_sheet(wb, sheet_name(FAILED, used), problems)
+    return save(wb, title, cached)
+
+
+def render_ranking(rows: Sequence[dict], grade_counts, *, title: str = TITLE,
+                   subtitle: Optional[str] = None) -> bytes:
+    return render_rankings([Ranking(rows, grade_counts, title, subtitle)], title=title)

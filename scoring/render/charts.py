@@ -66,12 +66,27 @@ def _wrap(text: str, width: int, lines: int = 2) -> list[str]:
     return out or [""]
 
 
+def _legend_lines(legend: list[tuple[str, str]], width: int) -> list[list[tuple[int, str, str]]]:
+    """Legend entries as (x, colour, text) per line: a new line rather than entries cut off at the edge."""
+    lines: list[list[tuple[int, str, str]]] = []
+    x = 0
+    for colour, name in legend:
+        w = 24 + 7 * len(name)
+        if not lines or (x > 0 and x + w - 8 > width):
+            lines.append([])
+            x = 0
+        lines[-1].append((x, colour, name))
+        x += w
+    return lines
+
+
 def svg(chart: Chart, width: int = 760) -> str:
     """The chart as an `<svg>` element (role img, with a text title for screen readers)."""
     label_w = chart.label_chars * 7 + 8
     text_w = 120
     plot_w = Decimal(width - label_w - text_w)
-    row_h, top = 36, 28 + (22 if chart.legend else 0)
+    legend = _legend_lines(chart.legend, width)
+    row_h, top = 36, 28 + 22 * len(legend)
     height = top + row_h * len(chart.rows) + 26
     scale = chart.scale if chart.scale > 0 else Decimal(1)
     x0 = Decimal(label_w)
@@ -79,12 +94,10 @@ def svg(chart: Chart, width: int = 760) -> str:
              f'width="{width}" height="{height}" font-size="12" fill="{INK}">',
              f"<title>{escape(chart.title)}</title>",
              f'<text x="0" y="16" font-weight="bold" font-size="14">{escape(chart.title)}</text>']
-    if chart.legend:
-        x = 0
-        for colour, name in chart.legend:
-            parts.append(f'<rect x="{x}" y="28" width="12" height="12" fill="{colour}"/>'
-                         f'<text x="{x + 16}" y="38">{escape(name)}</text>')
-            x += 24 + 7 * len(name)
+    for i, line in enumerate(legend):
+        for x, colour, name in line:
+            parts.append(f'<rect x="{x}" y="{28 + 22 * i}" width="12" height="12" fill="{colour}"/>'
+                         f'<text x="{x + 16}" y="{38 + 22 * i}">{escape(name)}</text>')
     for k in range(0, 5):  # grid at 0, ¼, ½, ¾, 1 of the scale
         gx = x0 + plot_w * k / 4
         parts.append(f'<line x1="{_n(gx)}" y1="{top - 4}" x2="{_n(gx)}" y2="{height - 22}" stroke="{GRID}"/>'

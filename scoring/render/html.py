@@ -8,6 +8,7 @@ ranking (`batch_html.py`), which prints one ward per page.
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
 from decimal import Decimal
 from html import escape
 
@@ -251,8 +252,11 @@ def _grade_detail(r: Result) -> str:
     return "".join(out)
 
 
-def report_section(r: Result) -> str:
-    """One ward's report as a `<section>`: the whole page body of `render`, one page of a batch."""
+def report_section(r: Result, notes: Sequence[str] = ()) -> str:
+    """One ward's report as a `<section>`: the whole page body of `render`, one page of a batch.
+
+    `notes` are boxed under the heading: in a batch, what the district's ranking decided beyond this
+    result (a quota moving the ward down a grade), so the page never silently contradicts the ranking."""
     ev, p = r.evidence, r.pack
     where = ", ".join(x for x in (ev["ward"], ev["district"], ev["province"]) if x)
     what = "Kết quả thẩm định" if r.mode == "verified" else "Kết quả tự chấm điểm"
@@ -268,6 +272,7 @@ def report_section(r: Result) -> str:
         parts.append('<p class="banner">BỘ TIÊU CHÍ ĐÃ HẾT HIỆU LỰC</p>')
     if ev["status"] == "in_progress":
         parts.append('<p class="banner progress">Hồ sơ đang hoàn thiện: kết quả là tạm tính.</p>')
+    parts += [f'<p class="banner info">{e(n)}</p>' for n in notes]
     parts.append(_summary(r))
     parts.append(f"<figure>{criteria_chart(r)}<figcaption>Mỗi thanh dài bằng điểm tối đa của tiêu chí: phần xanh là "
                  "điểm đạt, phần đỏ là điểm mất.</figcaption></figure>")
