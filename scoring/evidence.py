@@ -306,6 +306,7 @@ class LoadedEvidence(BaseModel):
     sha256: str
     record: Evidence
     lines: dict = Field(default_factory=dict)
+    made_for: Optional[dict] = None  # {id, version, sha256} of the pack a workbook was generated from
 
     def line(self, *loc) -> Optional[int]:
         return line_of(self.lines, loc)

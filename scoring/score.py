@@ -73,6 +73,7 @@ def pack_summary(pack: Pack) -> dict:
 
 def evidence_summary(ev: LoadedEvidence) -> dict:
     r = ev.record
+    extra = {"made_for": dict(ev.made_for)} if ev.made_for else {}
     return {
         "file": os.path.basename(ev.path),
         "sha256": ev.sha256,
@@ -81,7 +82,17 @@ def evidence_summary(ev: LoadedEvidence) -> dict:
         "province": r.ward.province,
         "period": {"year": r.period.year, "quarter": r.period.quarter},
         "status": r.status,
+        **extra,
     }
+
+
+def pack_mismatch(pack: Pack, ev: LoadedEvidence) -> Optional[str]:
+    """A workbook generated from another pack (or another version of it) may label figures differently."""
+    mf = ev.made_for
+    if not mf or mf.get("sha256") in (None, pack.sha256):
+        return None
+    return (f"Phiếu nhập được lập theo bộ tiêu chí {mf.get('id', '?')} v{mf.get('version', '?')}, khác bộ đang dùng "
+            f"{pack.id} v{pack.meta.version}: kiểm tra lại các mã số liệu trước khi nộp.")
 
 
 def evaluate(pack: Pack, ev: LoadedEvidence, manual: Optional[dict] = None, mode: str = "self") -> Result:
@@ -181,6 +192,9 @@ def evaluate(pack: Pack, ev: LoadedEvidence, manual: Optional[dict] = None, mode
     warnings = []
     if pack.meta.status == "draft":
         warnings.append(f"Bộ tiêu chí {pack.id} đang ở trạng thái DỰ THẢO (draft): {pack.meta.note or ''}".strip())
+    mismatch = pack_mismatch(pack, ev)
+    if mismatch:
+        warnings.append(mismatch)
     if record.status == "in_progress":
         warnings.append("Hồ sơ đang hoàn thiện (in_progress): kết quả là tạm tính.")
     if pending:

@@ -12,6 +12,10 @@ def header_lines(r: Result) -> list[str]:
     lines = []
     if p["status"] == "draft":
         lines.append(f"⚠ BỘ TIÊU CHÍ DỰ THẢO (draft) — {p.get('note') or 'điểm số chưa được đối chiếu với văn bản ký ban hành'}")
+    mf = e.get("made_for")
+    if mf and mf.get("sha256") != p["sha256"]:
+        lines.append(f"⚠ Phiếu nhập lập theo bộ tiêu chí {mf.get('id')} v{mf.get('version')}, khác bộ đang dùng "
+                     f"{p['id']} v{p['version']}: kiểm tra lại các mã số liệu.")
     if e["status"] == "in_progress":
         lines.append("⚠ Hồ sơ đang hoàn thiện: kết quả là tạm tính.")
     period = f"năm {e['period']['year']}" + (f", quý {e['period']['quarter']}" if e["period"]["quarter"] else "")

@@ -477,7 +477,9 @@ def read(path: str | Path) -> tuple[LoadedEvidence, dict]:
                 rd.problems.append(pr)
     if rd.problems:
         raise EvidenceError(rd.problems)
-    return LoadedEvidence(path=str(p), sha256=hashlib.sha256(raw).hexdigest(), record=record), meta
+    made_for = {k.split(".", 1)[1]: str(meta[k]) for k in ("pack.id", "pack.version", "pack.sha256") if k in meta}
+    return LoadedEvidence(path=str(p), sha256=hashlib.sha256(raw).hexdigest(), record=record,
+                          made_for=made_for or None), meta
 
 
 def _address(addr: dict[str, str], fld: Optional[str]) -> Optional[str]:

@@ -126,6 +126,8 @@ def test_scoring_a_workbook_equals_scoring_its_yaml(tmp_path, runner):
     b = runner.invoke(main, ["score", str(xlsx), "--format", "json"])
     assert a.exit_code == 0 and b.exit_code == 0, b.stderr
     da, db = json.loads(a.stdout), json.loads(b.stdout)
+    assert db["evidence"].pop("made_for") == {"id": da["pack"]["id"], "version": da["pack"]["version"],
+                                              "sha256": da["pack"]["sha256"]}
     for d in (da, db):
         d.pop("seal", None)
         d["evidence"].pop("file")
