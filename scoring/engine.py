@@ -176,10 +176,8 @@ class CompiledPack:
                     raise EngineError(f"durable-rules trả mã lỗi {result[0]}")
                 action = _dre.start_action_for_state(self.handle, state_handle)
                 while action:
-                    message = json.loads(action[1] if isinstance(action, tuple) else action)
-                    for rule_name in message:
-                        ref = self.refs[rule_name]
-                        fired.setdefault(ref.owner, []).append(ref.key)
+                    ref = self.refs[_rule_name(action[1] if isinstance(action, tuple) else action)]
+                    fired.setdefault(ref.owner, []).append(ref.key)
                     action = _dre.complete_and_start_action(self.handle, state_handle)
                 drained = True
             finally:
@@ -202,6 +200,18 @@ class CompiledPack:
             if getattr(self, "handle", None) is not None:
                 _dre.delete_ruleset(self.handle)
                 self.handle = None
+
+
+def _rule_name(message: str) -> str:
+    """The matched rule's name from an action message '{"r12":{"m":{…the fact…}}}'.
+
+    Durable sends the whole matched fact with every action; we only need the name, which we chose
+    ourselves (r<digits>), so we read it instead of decoding the JSON (7% of an evaluation).
+    """
+    if not message.startswith('{"r'):
+        raise EngineError(f"thông điệp hành động không đúng dạng: {message[:40]!r}")
+    end = message.index('"', 2)
+    return message[2:end]
 
 
 def _bounded(v: int) -> int:

@@ -21,7 +21,7 @@ class ItemResult:
     criterion: Optional[str]
     max: Decimal
     points: Decimal
-    reason: str
+    _reason: Any                 # str, or a function making it (trail text is built only when read)
     source: Optional[str]
     method: str
     inputs: list = field(default_factory=list)     # [InputUse]
@@ -32,6 +32,16 @@ class ItemResult:
     parts: list = field(default_factory=list)      # [ItemResult] for sum / best_of
     adjustment: Optional[str] = None               # e.g. trimmed by the bonus cap
     missing_all: list = field(default_factory=list)  # every absent input, whether or not it cost points
+
+    @property
+    def reason(self) -> str:
+        if callable(self._reason):
+            self._reason = self._reason()
+        return self._reason
+
+    @reason.setter
+    def reason(self, value: str) -> None:
+        self._reason = value
 
     @property
     def lost(self) -> Decimal:

@@ -137,15 +137,15 @@ def evaluate(pack: Pack, ev: LoadedEvidence, manual: Optional[dict] = None, mode
         it = bound.item
         if isinstance(bound.method, CompositeMethod):
             parts = [build(p, section, criterion) for p in bound.parts]
-            award = bound.method.combine([(p, Award(r.points, r.reason)) for p, r in zip(bound.parts, parts)])
+            award = bound.method.combine([(p, Award(r.points, lambda r=r: r.reason)) for p, r in zip(bound.parts, parts)])
             inputs = [u for r in parts for u in r.inputs]
-            res = ItemResult(it.id, it.title, section, criterion, it.max, award.points, award.reason, it.source,
+            res = ItemResult(it.id, it.title, section, criterion, it.max, award.points, award._reason, it.source,
                              it.method, inputs, rule=None, parts=parts)
             missing = [m for r in parts for m in r.missing_all]
         else:
             award, key = leaf_award(bound)
             d = derived[bound.uid]
-            res = ItemResult(it.id, it.title, section, criterion, it.max, award.points, award.reason, it.source,
+            res = ItemResult(it.id, it.title, section, criterion, it.max, award.points, award._reason, it.source,
                              it.method, d.inputs, rule=f"{bound.uid}#{key}",
                              branches=pl.labels[bound.uid])
             missing = [u.id for u in d.inputs if u.state == "missing"]

@@ -31,16 +31,35 @@ PERCENT_SCALE = RATE_SCALE // 100
 VALUE, MISSING, NA, ZERO, OUT, NODATE, PENDING = "v", "missing", "na", "zero", "out", "nodate", "pending"
 
 
-@dataclass
-class InputUse:
-    """One piece of evidence as a rule saw it (for the trail)."""
+def text(t) -> str:
+    """Trail text is built only when shown: a method may give a string or a function making one."""
+    return t() if callable(t) else t
 
-    id: str
-    kind: str                 # fact | document
-    state: str                # present | missing | not_applicable
-    display: str
-    value: Any = None         # the written form, for JSON
-    source: Optional[str] = None
+
+class InputUse:
+    """One piece of evidence as a rule saw it (for the trail).
+
+    `display` and `value` may be given as functions: a batch of 10,000 records never shows them, and
+    formatting them eagerly was a third of an evaluation.
+    """
+
+    __slots__ = ("id", "kind", "state", "_display", "_value", "source")
+
+    def __init__(self, id: str, kind: str, state: str, display, value: Any = None, source: Optional[str] = None):
+        self.id, self.kind, self.state, self.source = id, kind, state, source   # kind: fact | document | review
+        self._display, self._value = display, value                             # state: present | missing | not_applicable
+
+    @property
+    def display(self) -> str:
+        if callable(self._display):
+            self._display = self._display()
+        return self._display
+
+    @property
+    def value(self) -> Any:
+        if callable(self._value):
+            self._value = self._value()
+        return self._value
 
 
 @dataclass
@@ -49,7 +68,7 @@ class Derived:
     measure: int = 0
     inputs: list[InputUse] = field(default_factory=list)
     exact: Optional[Fraction] = None   # the exact ratio / count behind the measure
-    text: str = ""                     # how the measure was obtained, e.g. "15/16 = 93,75%"
+    text: Any = ""                     # how the measure was obtained, e.g. "15/16 = 93,75%" (or a function)
     extra: dict = field(default_factory=dict)
 
 
@@ -63,10 +82,19 @@ class Branch:
     label: str = ""
 
 
-@dataclass
 class Award:
-    points: Decimal
-    reason: str
+    """Points and the reason for them; the reason may be a function, called only when read."""
+
+    __slots__ = ("points", "_reason")
+
+    def __init__(self, points: Decimal, reason):
+        self.points, self._reason = points, reason
+
+    @property
+    def reason(self) -> str:
+        if callable(self._reason):
+            self._reason = self._reason()
+        return self._reason
 
 
 class Method(ABC):
@@ -153,18 +181,20 @@ def describe_fact(fid: str, fv: Optional[FactValue], pack: Pack) -> InputUse:
     if fv.kind == "not_applicable":
         return InputUse(fid, "fact", "not_applicable", "không phát sinh" + (f" ({fv.reason})" if fv.reason else ""),
                         {"not_applicable": True}, fv.source)
+    return InputUse(fid, "fact", "present", lambda: _display(fid, fv, pack), fv.written, fv.source)
+
+
+def _display(fid: str, fv: FactValue, pack: Pack) -> str:
     if fv.kind == "count":
         unit = pack.vocabulary.facts[fid].unit if fid in pack.vocabulary.facts else None
-        disp = fmt_number(fv.value) + (f" {unit}" if unit else "")
-    elif fv.kind == "yesno":
-        disp = "có" if fv.flag else "không"
-    elif fv.kind == "rate" and fv.percent is not None:
-        disp = f"{fmt_number(fv.percent)}%"
-    elif fv.kind == "rate":
-        disp = ratio_text(fv.num, fv.den) if fv.den else f"{fv.num}/0"
-    else:
-        disp = f"{fv.done}/{fv.total}" + (f" ({fv.na_items} không phát sinh)" if fv.na_items else "")
-    return InputUse(fid, "fact", "present", disp, fv.written(), fv.source)
+        return fmt_number(fv.value) + (f" {unit}" if unit else "")
+    if fv.kind == "yesno":
+        return "có" if fv.flag else "không"
+    if fv.kind == "rate" and fv.percent is not None:
+        return f"{fmt_number(fv.percent)}%"
+    if fv.kind == "rate":
+        return ratio_text(fv.num, fv.den) if fv.den else f"{fv.num}/0"
+    return f"{fv.done}/{fv.total}" + (f" ({fv.na_items} không phát sinh)" if fv.na_items else "")
 
 
 def pct(ratio: Fraction) -> str:

@@ -79,19 +79,19 @@ class Measure:
             if fd.value == 0:
                 return Derived(ZERO, inputs=uses, text=f"{fn.value}/0")
             ratio = Fraction(fn.value, fd.value)
-            return Derived(VALUE, rate_measure(ratio), uses, ratio, ratio_text(fn.value, fd.value))
+            return Derived(VALUE, rate_measure(ratio), uses, ratio, lambda: ratio_text(fn.value, fd.value))
         fv, use, outcome = self.method.read_fact(ev, self.on)
         if outcome:
             return outcome
         if self.kind == "count":
-            return Derived(VALUE, fv.value, [use], Fraction(fv.value), fmt_number(fv.value))
+            return Derived(VALUE, fv.value, [use], Fraction(fv.value), lambda: fmt_number(fv.value))
         if fv.percent is not None:
             ratio = Fraction(fv.percent) / 100
-            return Derived(VALUE, rate_measure(ratio), [use], ratio, f"{fmt_number(fv.percent)}%")
+            return Derived(VALUE, rate_measure(ratio), [use], ratio, lambda: f"{fmt_number(fv.percent)}%")
         if fv.den == 0:
             return Derived(ZERO, inputs=[use], text=f"{fv.num}/0")
         ratio = Fraction(fv.num, fv.den)
-        return Derived(VALUE, rate_measure(ratio), [use], ratio, ratio_text(fv.num, fv.den))
+        return Derived(VALUE, rate_measure(ratio), [use], ratio, lambda: ratio_text(fv.num, fv.den))
 
 
 def zero_label(word: PointsWord, max_points: Decimal) -> str:

@@ -13,7 +13,7 @@ from typing import Literal, Optional
 from pydantic import BaseModel, ConfigDict
 
 from ..pack import Rounding, fmt_number
-from . import NA, VALUE, ZERO, Award, Branch, Derived, LeafMethod, rate_measure
+from . import NA, VALUE, ZERO, Award, Branch, Derived, LeafMethod, rate_measure, text
 from ._shared import PointsWord, points_of
 
 
@@ -75,13 +75,13 @@ class Checklist(LeafMethod):
 
     def award(self, branch: Branch, d: Derived) -> Award:
         if branch.points is not None:
-            return Award(branch.points, f"{d.text}: {branch.label}" if d.text else branch.label)
+            return Award(branch.points, lambda: f"{text(d.text)}: {branch.label}" if d.text else branch.label)
         if self.cfg.mode == "per_item":
             raw = Fraction(self.cfg.points_each) * d.exact
             pts = min(Decimal(raw.numerator) / Decimal(raw.denominator), self.item.max)
-            return Award(pts, f"{d.text} × {fmt_number(self.cfg.points_each)} = {fmt_number(raw)}"
+            return Award(pts, lambda: f"{text(d.text)} × {fmt_number(self.cfg.points_each)} = {fmt_number(raw)}"
                               f"{' (tối đa ' + fmt_number(self.item.max) + ')' if raw > self.item.max else ''} → {fmt_number(pts)} điểm")
         exact = Fraction(self.item.max) * d.exact
         pts = self.rounding.apply(exact)
-        return Award(pts, f"{d.text}: {fmt_number(self.item.max)} × {d.text.split(' ')[0]} = {fmt_number(exact)} → "
+        return Award(pts, lambda: f"{text(d.text)}: {fmt_number(self.item.max)} × {text(d.text).split(' ')[0]} = {fmt_number(exact)} → "
                           f"{fmt_number(pts)} điểm ({self.rounding.describe()})")

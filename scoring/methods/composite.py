@@ -47,8 +47,8 @@ class Sum(_Composite):
 
     def combine(self, awards) -> Award:
         total = sum((a.points for _, a in awards), Decimal(0))
-        detail = " + ".join(f"{b.item.title}: {fmt_number(a.points)}" for b, a in awards)
-        return Award(total, f"{detail} = {fmt_number(total)} điểm")
+        return Award(total, lambda: " + ".join(f"{b.item.title}: {fmt_number(a.points)}" for b, a in awards)
+                     + f" = {fmt_number(total)} điểm")
 
 
 class BestOf(_Composite):
@@ -65,4 +65,4 @@ class BestOf(_Composite):
             if a.points == best.points:
                 best_b, best = b, a
                 break
-        return Award(best.points, f"lấy phần cao nhất — {best_b.item.title}: {best.reason}")
+        return Award(best.points, lambda: f"lấy phần cao nhất — {best_b.item.title}: {best.reason}")

@@ -11,7 +11,7 @@ from typing import Literal, Optional
 from pydantic import BaseModel, ConfigDict
 
 from ..pack import date_code, fmt_number
-from . import MISSING, NODATE, OUT, VALUE, Award, Branch, Derived, InputUse, LeafMethod
+from . import MISSING, NODATE, OUT, VALUE, Award, Branch, Derived, InputUse, LeafMethod, text
 
 
 class Deadline(BaseModel):
@@ -84,19 +84,29 @@ class DocumentDeadline(LeafMethod):
             return Derived(MISSING, inputs=[InputUse(self.cfg.document, "document", "missing", "không có văn bản")])
         when = getattr(doc, self.cfg.date)
         verb = "gửi" if self.cfg.date == "sent_on" else "ban hành"
-        parts = [p for p in (doc.number, f"{verb} ngày {when.strftime('%d/%m/%Y')}" if when else None) if p]
-        use = InputUse(self.cfg.document, "document", "present", ", ".join(parts) or "có văn bản (không rõ số, ngày)",
-                       {k: (v.isoformat() if hasattr(v, "isoformat") else v)
-                        for k, v in doc.model_dump(exclude_none=True).items()}, doc.source)
+
+        def shown() -> str:
+            parts = [p for p in (doc.number, f"{verb} ngày {when.strftime('%d/%m/%Y')}" if when else None) if p]
+            return ", ".join(parts) or "có văn bản (không rõ số, ngày)"
+
+        def written() -> dict:
+            return {k: (v.isoformat() if hasattr(v, "isoformat") else v)
+                    for k, v in doc.model_dump(exclude_none=True).items()}
+
+        use = InputUse(self.cfg.document, "document", "present", shown, written, doc.source)
         if when is None:
             return Derived(NODATE, inputs=[use], text=f"văn bản {doc.number or ''} không rõ ngày {verb}".replace("  ", " "))
         code = date_code(when, ev.period.year)
         if code is None:
-            return Derived(OUT, inputs=[use], text=f"{verb} ngày {when.strftime('%d/%m/%Y')}")
-        return Derived(VALUE, code, [use], text=f"{doc.number + ' ' if doc.number else ''}{verb} ngày {when.strftime('%d/%m/%Y')}",
+            return Derived(OUT, inputs=[use], text=lambda: f"{verb} ngày {when.strftime('%d/%m/%Y')}")
+        return Derived(VALUE, code, [use],
+                       text=lambda: f"{doc.number + ' ' if doc.number else ''}{verb} ngày {when.strftime('%d/%m/%Y')}",
                        extra={"year": ev.period.year})
 
     def award(self, branch: Branch, d: Derived) -> Award:
+        return Award(branch.points, lambda: self._reason(branch, d))
+
+    def _reason(self, branch: Branch, d: Derived) -> str:
         label = branch.label
         year = d.extra.get("year")
         if year is not None:  # name the real dates of this period in the reason
@@ -105,7 +115,7 @@ class DocumentDeadline(LeafMethod):
             for spec in self.window:
                 if spec is not None:
                     label = label.replace(spec.human(), spec.resolve(year).strftime("%d/%m/%Y"))
-        return Award(branch.points, f"{d.text}: {label}" if d.text else label)
+        return f"{text(d.text)}: {label}" if d.text else label
 
     def monotone(self) -> bool:
         return False  # a later date is "more" but earns less; not a reward-for-more rule

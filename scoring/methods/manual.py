@@ -60,4 +60,4 @@ class Manual(LeafMethod):
         if branch.points is not None:
             return Award(branch.points, branch.label)
         pts = (Decimal(d.measure) / MANUAL_SCALE).normalize()
-        return Award(pts, f"cấp thẩm định cho {fmt_number(pts)}/{fmt_number(self.item.max)} điểm: {d.text}")
+        return Award(pts, lambda: f"cấp thẩm định cho {fmt_number(pts)}/{fmt_number(self.item.max)} điểm: {d.text}")

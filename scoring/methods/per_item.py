@@ -57,5 +57,5 @@ class PerItem(LeafMethod):
         raw = self.cfg.points_each * d.measure
         pts = min(raw, self.item.max)
         capped = f" (tối đa {fmt_number(self.item.max)})" if raw > self.item.max else ""
-        return Award(pts, f"{d.measure} × {fmt_number(self.cfg.points_each)} = {fmt_number(raw)}{capped} → "
+        return Award(pts, lambda: f"{d.measure} × {fmt_number(self.cfg.points_each)} = {fmt_number(raw)}{capped} → "
                           f"{fmt_number(pts)} điểm")

@@ -7,7 +7,7 @@ from typing import Optional, Union
 from pydantic import BaseModel, ConfigDict
 
 from ..pack import Rounding, fmt_number
-from . import VALUE, ZERO, Award, Branch, Derived, LeafMethod
+from . import VALUE, ZERO, Award, Branch, Derived, LeafMethod, text
 from ._shared import Measure, Pair, PointsWord, points_of, zero_label
 
 
@@ -45,9 +45,12 @@ class Proportional(LeafMethod):
 
     def award(self, branch: Branch, d: Derived) -> Award:
         if branch.points is not None:
-            return Award(branch.points, f"{d.text}: {branch.label}" if d.text else branch.label)
+            return Award(branch.points, lambda: f"{text(d.text)}: {branch.label}" if d.text else branch.label)
         exact = Fraction(self.item.max) * min(d.exact, Fraction(1))
         pts = self.rounding.apply(exact)
-        share = f"{d.exact.numerator}/{d.exact.denominator}" if d.exact.denominator != 1 else fmt_number(d.exact)
-        return Award(pts, f"{d.text}; {fmt_number(self.item.max)} × {share} = "
-                          f"{fmt_number(exact)} → {fmt_number(pts)} điểm ({self.rounding.describe()})")
+        def reason() -> str:
+            share = f"{d.exact.numerator}/{d.exact.denominator}" if d.exact.denominator != 1 else fmt_number(d.exact)
+            return (f"{text(d.text)}; {fmt_number(self.item.max)} × {share} = "
+                    f"{fmt_number(exact)} → {fmt_number(pts)} điểm ({self.rounding.describe()})")
+
+        return Award(pts, reason)

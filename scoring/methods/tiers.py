@@ -7,7 +7,7 @@ from typing import Optional, Union
 from pydantic import BaseModel, ConfigDict, model_validator
 
 from ..pack import fmt_number
-from . import VALUE, ZERO, Award, Branch, Derived, LeafMethod
+from . import VALUE, ZERO, Award, Branch, Derived, LeafMethod, text
 from ._shared import Measure, Pair, PointsWord, points_of, zero_label
 
 
@@ -102,9 +102,7 @@ class Tiers(LeafMethod):
         return self.measure.derive(ev)
 
     def award(self, branch: Branch, d: Derived) -> Award:
-        pts = branch.points
-        text = f"{d.text} — bậc {branch.label}" if d.text else branch.label
-        return Award(pts, text)
+        return Award(branch.points, lambda: f"{text(d.text)} — bậc {branch.label}" if d.text else branch.label)
 
     def monotone(self) -> bool:
         pts = [(lo, t.points) for lo, _, t in self.spans]
