@@ -123,6 +123,22 @@ class Result:
     mode: str = "self"  # self | verified
     missing_points: Decimal = Decimal(0)  # criteria points lost only because evidence is absent
 
+    def materialize(self) -> "Result":
+        """Build every deferred trail text now: before pickling (to another process) or caching."""
+        def walk(it: ItemResult) -> None:
+            it.reason
+            for u in it.inputs:
+                u.display, u.value
+            for p in it.parts:
+                walk(p)
+
+        for it in self.items:
+            walk(it)
+        for v in self.grade.vetoes:
+            for u in v.inputs:
+                u.display, u.value
+        return self
+
     def item(self, item_id: str) -> ItemResult:
         for it in self.items:
             if it.id == item_id:

@@ -153,7 +153,7 @@ def _score(task: Task):
             if missing:
                 out.ineligible.append({"id": rule.id, "reason": rule.reason, "missing": missing, "source": rule.source})
     if task.keep_result:
-        out.result = final_result
+        out.result = final_result.materialize()  # plain text only: it may cross to the parent process
     return out
 
 
@@ -163,10 +163,11 @@ def run_tasks(tasks: list[Task], jobs: int, progress: Optional[Callable[[int], N
     Forked on Linux: a worker starts in milliseconds with the modules already imported, and the
     parent holds no thread or engine session at that moment (the engine never starts threads, and
     each evaluation deletes its session). Elsewhere spawned, which re-imports the main module."""
+    shared: dict = {}
     if jobs <= 1 or len(tasks) < PARALLEL_FROM:
         out = []
         for t in tasks:
-            out.append(score_task(t))
+            out.append(_compact(score_task(t), shared))
             if progress:
                 progress(1)
         return out
@@ -176,10 +177,29 @@ def run_tasks(tasks: list[Task], jobs: int, progress: Optional[Callable[[int], N
     out = []
     with ctx.Pool(processes=jobs) as pool:
         for res in pool.imap(score_task, tasks, chunksize=chunk):
-            out.append(res)
+            out.append(_compact(res, shared))
             if progress:
                 progress(1)
     return out
+
+
+def _compact(res, shared: dict):
+    """Keep one copy of what every outcome repeats (the pack summary, identifiers, unit names).
+
+    Each outcome arrives from a worker as its own unpickled objects: 10,000 records held 10,000
+    copies of the pack summary and ~300,000 identifier strings, 40 MB the ranking never needed.
+    """
+    if isinstance(res, Scored):
+        key = (res.pack.get("sha256"), res.pack.get("file"))
+        res.pack = shared.setdefault(key, res.pack)
+        res.missing_evidence = [sys.intern(x) for x in res.missing_evidence]
+        res.pending = [sys.intern(x) for x in res.pending]
+        res.moved = [(sys.intern(i), d) for i, d in res.moved]
+        for name in ("district", "province", "status", "pack_path"):
+            v = getattr(res, name)
+            if isinstance(v, str):
+                setattr(res, name, sys.intern(v))
+    return res
 
 
 def default_jobs() -> int:
