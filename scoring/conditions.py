@@ -100,6 +100,8 @@ def _convert(node: ast.AST, text: str, vocab: dict, depth: int) -> Node:
     if isinstance(node, (ast.Name, ast.Attribute)):  # a bare yes/no identifier means "is yes"
         ident = _ident(node, text)
         _check_ident(ident, text, vocab)
+        if vocab[ident].type != "yesno":
+            raise ValueError(f"biểu thức '{text}': '{ident}' là số đếm, cần một phép so sánh (vd. {ident} > 0)")
         return Cmp(ident, "==", Decimal(1))
     kind = type(node).__name__
     raise ValueError(f"biểu thức '{text}': thành phần '{kind}' không được phép (chỉ so sánh, and, or, not)")

@@ -24,7 +24,7 @@ from ..errors import PackError, Problem, did_you_mean
 from ..evidence import Evidence, FactValue
 from ..pack import Item, Pack, fmt_number
 
-RATE_SCALE = 10**6          # a rate is asserted as floor(ratio · 10⁶): percent thresholds to 4 decimals
+RATE_SCALE = 10**6          # rates are resolved to 10⁻⁶ of the ratio: percent thresholds to 4 decimals
 PERCENT_SCALE = RATE_SCALE // 100
 
 # States a leaf fact can be in. `v` carries a measure; the others do not.
@@ -102,6 +102,9 @@ class Method(ABC):
 
     name: ClassVar[str] = ""
     Config: ClassVar[type[BaseModel]]
+    # Whether the item's `not_applicable:` key means anything to this method; where it does not,
+    # writing it is refused at load rather than silently ignored.
+    uses_not_applicable: ClassVar[bool] = False
 
     def __init__(self, item: Item, cfg: BaseModel, pack: Pack, uid: str):
         self.item, self.cfg, self.pack, self.uid = item, cfg, pack, uid
@@ -212,15 +215,22 @@ def ratio_text(num: int, den: int) -> str:
 
 
 def rate_measure(ratio: Fraction) -> int:
+    """2·floor(ratio·10⁶), plus 1 when ratio·10⁶ is not a whole number.
+
+    With thresholds written as 2·T this makes every comparison exact, not only "≥ min": the ratio is
+    ≥ T ⇔ measure ≥ 2T; ≤ T ⇔ measure ≤ 2T; < T ⇔ measure < 2T. (A plain floor would count
+    50.00005% as ≤ 50%.)
+    """
     scaled = ratio * RATE_SCALE
-    return scaled.numerator // scaled.denominator
+    return 2 * (scaled.numerator // scaled.denominator) + (0 if scaled.denominator == 1 else 1)
+
 
 
 def percent_threshold(p: Decimal, where: str) -> int:
     scaled = Decimal(p) * PERCENT_SCALE
     if scaled != scaled.to_integral_value():
         raise ValueError(f"{where}: ngưỡng {fmt_number(p)}% có quá 4 chữ số thập phân")
-    return int(scaled)
+    return 2 * int(scaled)  # in the units of rate_measure
 
 
 from . import checklist, composite, document_deadline, manual, per_item, proportional, tiers, yes_no  # noqa: E402
@@ -265,6 +275,12 @@ def bind_item(item: Item, pack: Pack, path_prefix: str) -> Bound:
         hint = did_you_mean(item.method, REGISTRY)
         raise PackError.one(f"phương pháp chấm '{item.method}' không tồn tại", field=f"{path_prefix}.method",
                             hint=hint or f"các phương pháp: {', '.join(sorted(REGISTRY))}", code="P003")
+    if "not_applicable" in item.model_fields_set and not cls.uses_not_applicable:
+        why = {"checklist": "danh mục dùng 'none_applicable'", "per_item": "không phát sinh được tính là 0 trường hợp",
+               "document_deadline": "văn bản không có trạng thái không phát sinh",
+               "manual": "điểm do cấp thẩm định cho", "sum": "khai báo ở từng phần", "best_of": "khai báo ở từng phần"}
+        raise PackError.one(f"phương pháp {item.method} không dùng khóa 'not_applicable' ({why.get(item.method, '')})",
+                            field=f"{path_prefix}.not_applicable", code="P004")
     raw = item.config()
     try:
         cfg = cls.Config.model_validate(raw)

@@ -64,7 +64,7 @@ class Measure:
 
     def show(self, threshold_int: int) -> str:
         if self.kind == "rate":
-            return f"{fmt_number(Decimal(threshold_int) / PERCENT_SCALE)}%"
+            return f"{fmt_number(Decimal(threshold_int // 2) / PERCENT_SCALE)}%"
         return fmt_number(threshold_int)
 
     def derive(self, ev: Evidence) -> Derived:

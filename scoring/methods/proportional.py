@@ -20,6 +20,7 @@ class Config(BaseModel):
 
 class Proportional(LeafMethod):
     name = "proportional"
+    uses_not_applicable = True
     Config = Config
 
     def setup(self) -> None:

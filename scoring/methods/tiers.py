@@ -36,6 +36,7 @@ class Config(BaseModel):
 
 class Tiers(LeafMethod):
     name = "tiers"
+    uses_not_applicable = True
     Config = Config
 
     def setup(self) -> None:
@@ -71,14 +72,20 @@ class Tiers(LeafMethod):
 
     def _label(self, lo: int, hi: Optional[int]) -> str:
         m = self.measure
-        unit = 1 if m.kind == "count" else None
+        if m.kind == "rate":  # odd bounds come from an inclusive `max` (see rate_measure)
+            low = f"trên {m.show(lo)}" if lo % 2 else f"từ {m.show(lo)}"
+            if hi is None:
+                return f"> {m.show(lo)}" if lo % 2 else f"≥ {m.show(lo)}"
+            if hi % 2:
+                return f"≤ {m.show(hi - 1)}" if lo == 0 else f"{low} đến {m.show(hi - 1)}"
+            return f"< {m.show(hi)}" if lo == 0 else f"{low} đến dưới {m.show(hi)}"
         if hi is None:
             return f"≥ {m.show(lo)}"
-        if unit and hi - lo == 1:
+        if hi - lo == 1:
             return f"= {m.show(lo)}"
-        if lo == 0 and unit:
+        if lo == 0:
             return f"≤ {m.show(hi - 1)}"
-        return f"từ {m.show(lo)} đến dưới {m.show(hi)}"
+        return f"từ {m.show(lo)} đến {m.show(hi - 1)}"
 
     def branches(self) -> list[Branch]:
         out = []

@@ -18,6 +18,7 @@ class Config(BaseModel):
 
 class YesNo(LeafMethod):
     name = "yes_no"
+    uses_not_applicable = True
     Config = Config
 
     def setup(self) -> None:

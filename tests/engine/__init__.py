@@ -1,0 +1,1 @@
+"""Pins on the durable-rules behaviours the engine wrapper relies on."""

@@ -1,0 +1,1 @@
+"""Fuzzing the loaders: arbitrary bytes and YAML text raise only DvcqError subclasses."""

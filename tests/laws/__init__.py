@@ -1,0 +1,1 @@
+"""Laws every score obeys, whatever the record: property tests over generated records."""

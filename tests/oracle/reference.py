@@ -1,0 +1,372 @@
+"""The reference evaluator: a pack (plain data from `packfile.load`) scores a record (plain data, the
+written forms of docs/rule-format.md §4) by the rules of docs/rule-format.md §3–§8.
+
+Written for obviousness, not speed: every comparison is on exact `Fraction`s of the written values
+(a rate is num/den or percent/100, a threshold is the written percent), dates are real `date`s, and
+nothing is scaled to integers. Where the engine's discretisation could differ from the written
+semantics, this file follows the writing; the differential test then shows the difference.
+"""
+from __future__ import annotations
+
+import ast
+import math
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from fractions import Fraction
+from typing import Any, Optional
+
+from .packfile import number
+
+
+class OracleError(Exception):
+    """The pack or record uses something outside the documented format."""
+
+
+# -- the record's written forms (§4) ------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Value:
+    kind: str                      # count | yesno | rate | checklist | na
+    count: int = 0
+    flag: bool = False
+    ratio: Optional[Fraction] = None   # rate: num/den or percent/100; None when den == 0
+    done: int = 0
+    total: int = 0
+    na_items: int = 0
+
+
+META = {"source", "note", "reason", "confidence", "review"}
+
+
+def read_value(raw: Any) -> Value:
+    """One written fact value as the format describes it."""
+    if raw == "not_applicable":
+        return Value("na")
+    if isinstance(raw, bool):
+        return Value("yesno", flag=raw)
+    if isinstance(raw, int):
+        return Value("count", count=raw)
+    if not isinstance(raw, dict):
+        raise OracleError(f"not a documented fact value: {raw!r}")
+    keys = set(raw) - META
+    if "done" in keys:
+        return Value("checklist", done=raw["done"], total=raw["total"], na_items=raw.get("not_applicable", 0))
+    if "num" in keys:
+        den = raw["den"]
+        return Value("rate", ratio=Fraction(raw["num"], den) if den else None)
+    if "percent" in keys:
+        return Value("rate", ratio=Fraction(Decimal(raw["percent"])) / 100)
+    if "value" in keys:
+        return read_value(raw["value"])
+    if raw.get("not_applicable") is True:
+        return Value("na")
+    raise OracleError(f"not a documented fact value: {raw!r}")
+
+
+def read_date(raw: Any) -> Optional[date]:
+    if raw is None or isinstance(raw, date):
+        return raw
+    text = str(raw).strip()
+    m = re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})", text)
+    if m:
+        return date(int(m[1]), int(m[2]), int(m[3]))
+    m = re.fullmatch(r"(\d{1,2})/(\d{1,2})/(\d{4})", text)
+    if m:
+        return date(int(m[3]), int(m[2]), int(m[1]))
+    raise OracleError(f"not a date: {raw!r}")
+
+
+class Record:
+    def __init__(self, data: dict):
+        self.data = data
+        self.year: int = data["period"]["year"]
+        self.facts = {k: read_value(v) for k, v in (data.get("facts") or {}).items()}
+        groups = (data.get("ward") or {}).get("residential_groups")
+        if "ward.residential_groups" not in self.facts and groups is not None:
+            self.facts["ward.residential_groups"] = Value("count", count=groups)
+
+    def fact(self, fid: str) -> Optional[Value]:
+        return self.facts.get(fid)
+
+    def document(self, did: str) -> Optional[dict]:
+        return next((d for d in self.data.get("documents") or [] if d["id"] == did), None)
+
+
+# -- outcome -------------------------------------------------------------------------------------
+
+@dataclass
+class Outcome:
+    points: dict = field(default_factory=dict)   # item id, and "item/part" for parts → points shown
+    raw_total: Decimal = Decimal(0)
+    total: Decimal = Decimal(0)
+    grade: str = ""
+    vetoes: dict = field(default_factory=dict)   # veto id → holds
+
+
+# -- the evaluator -------------------------------------------------------------------------------
+
+def points_word(word: Any, max_points: Decimal) -> Decimal:
+    """`full` | `zero` | a number of points (not_applicable, zero_denominator, none_applicable)."""
+    if word == "full":
+        return max_points
+    if word == "zero":
+        return Decimal(0)
+    return number(word)
+
+
+def rounded(value: Fraction, rounding: dict) -> Decimal:
+    step = number(rounding.get("step", "0.01"))
+    mode = rounding.get("mode", "down")
+    units = value / Fraction(step)
+    if mode == "down":
+        n = math.floor(units)
+    elif mode == "up":
+        n = math.ceil(units)
+    elif mode == "half_up":
+        n = math.floor(units + Fraction(1, 2))
+    else:
+        raise OracleError(f"unknown rounding mode {mode!r}")
+    return step * n
+
+
+class Reference:
+    def __init__(self, pack: dict):
+        self.pack = pack
+        self.meta = pack["pack"]
+        self.facts = pack["vocabulary"].get("facts") or {}
+        self.params = {k: v["date"] for k, v in (pack.get("parameters") or {}).items()}
+        self.rounding = self.meta.get("rounding") or {}
+
+    # dates ---------------------------------------------------------------------------------------
+    def resolve(self, ref: str, year: int) -> date:
+        text = self.params.get(ref, ref)
+        m = re.fullmatch(r"year(?:([+-])(\d+))?-(\d{2})-(\d{2})", str(text).strip())
+        if not m:
+            raise OracleError(f"not a relative date: {text!r}")
+        y = year + (int(m[2]) * (1 if m[1] == "+" else -1) if m[1] else 0)
+        month, day = int(m[3]), int(m[4])
+        if month == 2 and day == 29 and not (y % 4 == 0 and (y % 100 != 0 or y % 400 == 0)):
+            day = 28
+        return date(y, month, day)
+
+    # inputs --------------------------------------------------------------------------------------
+    def measure(self, on: Any, rec: Record):
+        """('missing'|'na'|'zero', None) or ('value', x): a count as itself, a rate as a percent."""
+        if isinstance(on, dict):
+            a, b = rec.fact(on["num"]), rec.fact(on["den"])
+            if a is None or b is None:
+                return "missing", None
+            if a.kind == "na" or b.kind == "na":
+                return "na", None
+            if b.count == 0:
+                return "zero", None
+            return "value", Fraction(a.count, b.count) * 100
+        v = rec.fact(on)
+        if v is None:
+            return "missing", None
+        if v.kind == "na":
+            return "na", None
+        if self.facts[on]["type"] == "count":
+            return "value", Fraction(v.count)
+        if v.ratio is None:
+            return "zero", None
+        return "value", v.ratio * 100
+
+    # methods -------------------------------------------------------------------------------------
+    def item_points(self, item: dict, rec: Record, manual: dict, out: dict) -> Decimal:
+        method = item["method"]
+        mx = number(item["max"])
+        na = points_word(item.get("not_applicable", "zero"), mx)
+        if method in ("sum", "best_of"):
+            parts = []
+            for part in item["parts"]:
+                p = self.item_points(part, rec, manual, out)
+                out[f"{item['id']}/{part['id']}"] = p
+                parts.append(p)
+            return sum(parts, Decimal(0)) if method == "sum" else max(parts)
+        fn = getattr(self, f"m_{method}", None)
+        if fn is None:
+            raise OracleError(f"unknown method {method!r}")
+        return fn(item, mx, na, rec, manual)
+
+    def m_tiers(self, item, mx, na, rec, manual) -> Decimal:
+        state, x = self.measure(item["on"], rec)
+        if state == "missing":
+            return Decimal(0)
+        if state == "na":
+            return na
+        if state == "zero":
+            return points_word(item.get("zero_denominator", "zero"), mx)
+        def bound(t, key):
+            return Fraction(number(t[key])) if key in t else None
+
+        tiers = sorted(item["tiers"], key=lambda t: bound(t, "min") or 0)
+        for i, t in enumerate(tiers):
+            lo, hi = bound(t, "min"), bound(t, "max")
+            if lo is not None and x < lo:
+                continue
+            if hi is not None and x > hi:
+                continue
+            if hi is None and i + 1 < len(tiers):
+                following = bound(tiers[i + 1], "min")  # a min-only tier reaches up to the next tier's min
+                if following is not None and x >= following:
+                    continue
+            return number(t["points"])
+        return number(item.get("otherwise", 0))
+
+    def m_document_deadline(self, item, mx, na, rec, manual) -> Decimal:
+        doc = rec.document(item["document"])
+        if doc is None:
+            return Decimal(0)
+        when = read_date(doc.get(item.get("date", "issued_on")))
+        present = number(item.get("present", 0))
+        if when is None:
+            return present
+        if abs(when.year - rec.year) > 9:
+            return Decimal(0)
+        if item.get("not_before") and when < self.resolve(item["not_before"], rec.year):
+            return Decimal(0)
+        if item.get("not_after") and when > self.resolve(item["not_after"], rec.year):
+            return Decimal(0)
+        for t in item.get("tiers") or []:
+            if when <= self.resolve(t["by"], rec.year):
+                return number(t["points"])
+        return present
+
+    def m_yes_no(self, item, mx, na, rec, manual) -> Decimal:
+        v = rec.fact(item["fact"])
+        if v is None:
+            return Decimal(0)
+        if v.kind == "na":
+            return na
+        return number(item["points"]) if v.flag else number(item.get("no", 0))
+
+    def m_proportional(self, item, mx, na, rec, manual) -> Decimal:
+        on = item["on"]
+        if isinstance(on, str) and self.facts[on]["type"] != "rate":
+            raise OracleError("proportional needs a rate")
+        state, pct = self.measure(on, rec)
+        if state == "missing":
+            return Decimal(0)
+        if state == "na":
+            return na
+        if state == "zero":
+            return points_word(item.get("zero_denominator", "zero"), mx)
+        ratio = min(pct / 100, Fraction(1))
+        return rounded(Fraction(mx) * ratio, item.get("rounding") or self.rounding)
+
+    def m_checklist(self, item, mx, na, rec, manual) -> Decimal:
+        v = rec.fact(item["fact"])
+        if v is None:
+            return Decimal(0)
+        if v.kind == "na":  # §6: the whole list not arisen = every item not arisen (not the item's key)
+            return points_word(item.get("none_applicable", "full"), mx)
+        if item.get("mode", "share") == "per_item":
+            n = v.done + (v.na_items if item.get("not_applicable_counts_as_done", True) else 0)
+            return min(mx, number(item["points_each"]) * n)
+        applicable = v.total - v.na_items
+        if applicable == 0:
+            return points_word(item.get("none_applicable", "full"), mx)
+        return rounded(Fraction(mx) * Fraction(v.done, applicable), item.get("rounding") or self.rounding)
+
+    def m_per_item(self, item, mx, na, rec, manual) -> Decimal:
+        values = [rec.fact(f) for f in item["facts"]]
+        present = [v for v in values if v is not None and v.kind != "na"]
+        if not present:
+            if all(v is None for v in values):
+                return Decimal(0)
+            return Decimal(0)  # §6 per_item: a fact that did not arise counts as 0 occurrences
+        return min(mx, number(item["points_each"]) * sum(v.count for v in present))
+
+    def m_manual(self, item, mx, na, rec, manual) -> Decimal:
+        given = manual.get(item["id"])
+        return Decimal(0) if given is None else Decimal(given[0])
+
+    # conditions (§8) -----------------------------------------------------------------------------
+    def holds(self, text: str, rec: Record) -> bool:
+        tree = ast.parse(text.strip(), mode="eval").body
+        return self._cond(tree, rec)
+
+    def _ident(self, node) -> Optional[str]:
+        parts = []
+        while isinstance(node, ast.Attribute):
+            parts.append(node.attr)
+            node = node.value
+        if not isinstance(node, ast.Name):
+            return None
+        ident = ".".join([node.id] + parts[::-1])
+        if ident not in self.facts or self.facts[ident]["type"] not in ("count", "yesno"):
+            raise OracleError(f"condition identifier {ident!r} is not a count or yes/no of the vocabulary")
+        return ident
+
+    def _literal(self, node) -> Optional[Fraction]:
+        if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
+            inner = self._literal(node.operand)
+            return None if inner is None else -inner
+        if isinstance(node, ast.Constant) and type(node.value) in (int, float):
+            return Fraction(Decimal(str(node.value)))
+        return None
+
+    def _read(self, ident: str, rec: Record) -> int:
+        v = rec.fact(ident)
+        if v is None or v.kind == "na":
+            return 0
+        return int(v.flag) if v.kind == "yesno" else v.count
+
+    def _cond(self, node, rec: Record) -> bool:
+        if isinstance(node, ast.BoolOp):
+            results = [self._cond(v, rec) for v in node.values]
+            return all(results) if isinstance(node.op, ast.And) else any(results)
+        if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not):
+            return not self._cond(node.operand, rec)
+        if isinstance(node, ast.Compare) and len(node.ops) == 1:
+            left, right, op = node.left, node.comparators[0], type(node.ops[0])
+            if isinstance(left, (ast.Name, ast.Attribute)):
+                ident, lit, flipped = self._ident(left), self._literal(right), False
+            else:
+                ident, lit, flipped = self._ident(right), self._literal(left), True
+            if ident is None or lit is None:
+                raise OracleError(f"outside the condition language: {ast.unparse(node)}")
+            a, b = (lit, self._read(ident, rec)) if flipped else (self._read(ident, rec), lit)
+            table = {ast.Gt: a > b, ast.GtE: a >= b, ast.Lt: a < b, ast.LtE: a <= b, ast.Eq: a == b, ast.NotEq: a != b}
+            if op not in table:
+                raise OracleError(f"operator {op.__name__} not in the condition language")
+            return table[op]
+        if isinstance(node, (ast.Name, ast.Attribute)):
+            ident = self._ident(node)
+            if ident is None or self.facts[ident]["type"] != "yesno":
+                raise OracleError(f"a bare identifier must be yes/no: {ast.unparse(node)}")
+            return self._read(ident, rec) == 1
+        raise OracleError(f"outside the condition language: {ast.unparse(node)}")
+
+    # the whole record ----------------------------------------------------------------------------
+    def score(self, data: dict, manual: Optional[dict] = None) -> Outcome:
+        manual = manual or {}
+        rec = Record(data)
+        out = Outcome()
+        pts = out.points
+        for crit in self.pack["criteria"]:
+            for item in crit["items"]:
+                pts[item["id"]] = self.item_points(item, rec, manual, pts)
+        bonus = self.pack.get("bonus") or {}
+        room = number(bonus["cap"]) if bonus.get("cap") is not None else None
+        for item in bonus.get("items") or []:
+            p = self.item_points(item, rec, manual, pts)
+            if room is not None:
+                p = min(p, room)
+                room -= p
+            pts[item["id"]] = p
+        for item in (self.pack.get("deductions") or {}).get("items") or []:
+            pts[item["id"]] = -self.item_points(item, rec, manual, pts)
+        out.raw_total = sum((p for k, p in pts.items() if "/" not in k), Decimal(0))
+        out.total = min(number(self.meta["max_total"]), max(Decimal(0), out.raw_total))
+        for grade in self.pack["grades"]:
+            for veto in grade.get("vetoes") or []:
+                out.vetoes[veto["id"]] = self.holds(veto["when"], rec)
+        for grade in sorted(self.pack["grades"], key=lambda g: number(g["min"]), reverse=True):
+            if out.total >= number(grade["min"]) and not any(out.vetoes[v["id"]] for v in grade.get("vetoes") or []):
+                out.grade = grade["id"]
+                break
+        return out
