@@ -305,7 +305,7 @@ class LoadedEvidence(BaseModel):
     path: str
     sha256: str
     record: Evidence
-    lines: dict = Field(default_factory=dict)
+    lines: Any = Field(default_factory=dict)  # a yamlio.LazyLines for YAML: filled only for messages
     made_for: Optional[dict] = None  # {id, version, sha256} of the pack a workbook was generated from
 
     def line(self, *loc) -> Optional[int]:
@@ -385,7 +385,7 @@ def load_evidence(path: str | Path) -> LoadedEvidence:
 
 
 def evidence_from_data(data: Any, file: str, sha256: str, lines: Optional[dict] = None) -> LoadedEvidence:
-    lines = lines or {}
+    lines = {} if lines is None else lines
     if not isinstance(data, dict):
         raise EvidenceError.one("tệp hồ sơ phải là một bảng khóa: giá trị (ward, period, documents, facts)", file=file, line=1)
     try:

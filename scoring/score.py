@@ -24,6 +24,9 @@ class Plan:
     def __init__(self, pack: Pack):
         crit_of = {id(it): (c.id if c is not None else None) for _, c, it, _ in pack.all_items()}
         self.ordered = [(sec, crit_of[id(item)], bound) for sec, item, bound in pack.items]
+        self.by_section: dict = {}
+        for sec, crit, bound in self.ordered:
+            self.by_section.setdefault(crit if sec == "criteria" else sec, []).append(bound)
         self.leaves = [leaf for _, _, b in pack.items for leaf in b.leaves()]
         self.branches = {leaf.uid: leaf.method.branches() for leaf in self.leaves}
         self.by_key = {uid: {b.key: b for b in bs} for uid, bs in self.branches.items()}
@@ -159,12 +162,12 @@ def evaluate(pack: Pack, ev: LoadedEvidence, manual: Optional[dict] = None, mode
     items: list[ItemResult] = []
     criteria: list[CriterionResult] = []
     for c in pack.data.criteria:
-        c_items = [build(b, "criteria", c.id) for sec, crit, b in pl.ordered if sec == "criteria" and crit == c.id]
+        c_items = [build(b, "criteria", c.id) for b in pl.by_section.get(c.id, [])]
         items.extend(c_items)
         criteria.append(CriterionResult(c.id, c.title, c.max, sum((i.points for i in c_items), Decimal(0))))
     subtotal = sum((c.points for c in criteria), Decimal(0))
 
-    bonus_items = [build(b, "bonus", None) for sec, _, b in pl.ordered if sec == "bonus"]
+    bonus_items = [build(b, "bonus", None) for b in pl.by_section.get("bonus", [])]
     cap = pack.data.bonus.cap if pack.data.bonus else None
     if cap is not None:
         room = cap
@@ -176,7 +179,7 @@ def evaluate(pack: Pack, ev: LoadedEvidence, manual: Optional[dict] = None, mode
     bonus = sum((b.points for b in bonus_items), Decimal(0))
     items.extend(bonus_items)
 
-    ded_items = [build(b, "deductions", None) for sec, _, b in pl.ordered if sec == "deductions"]
+    ded_items = [build(b, "deductions", None) for b in pl.by_section.get("deductions", [])]
     for di in ded_items:
         di.points = -di.points
     deductions = sum((d.points for d in ded_items), Decimal(0))

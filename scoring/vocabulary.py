@@ -22,6 +22,16 @@ EXPECTS = {
 }
 
 
+class _LineOf:
+    """A line number computed when a Problem is built, not before: valid records need none."""
+
+    def __init__(self, ev: LoadedEvidence, *loc):
+        self.ev, self.loc = ev, loc
+
+    def get(self):
+        return self.ev.line(*self.loc)
+
+
 @dataclass
 class Checked:
     warnings: list[Problem] = field(default_factory=list)
@@ -29,13 +39,27 @@ class Checked:
 
 
 def used_inputs(pack: Pack) -> list[str]:
-    out: list[str] = []
-    for _, _, bound in pack.items:
-        for leaf in bound.leaves():
-            for i in leaf.method.inputs():
-                if i not in out:
-                    out.append(i)
-    return out
+    """Every identifier the pack's rules read, in pack order (computed once per pack)."""
+    cached = getattr(pack, "_used_inputs", None)
+    if cached is None:
+        cached = []
+        for _, _, bound in pack.items:
+            for leaf in bound.leaves():
+                for i in leaf.method.inputs():
+                    if i not in cached:
+                        cached.append(i)
+        pack._used_inputs = cached
+    return cached
+
+
+def _pairs(pack: Pack) -> list:
+    """(leaf uid, Pair) for every rate the pack builds from two counts (computed once per pack)."""
+    cached = getattr(pack, "_pairs", None)
+    if cached is None:
+        cached = [(leaf.uid, leaf.method.cfg.on) for _, _, bound in pack.items for leaf in bound.leaves()
+                  if isinstance(getattr(leaf.method.cfg, "on", None), Pair)]
+        pack._pairs = cached
+    return cached
 
 
 def check(pack: Pack, ev: LoadedEvidence) -> Checked:
@@ -43,28 +67,28 @@ def check(pack: Pack, ev: LoadedEvidence) -> Checked:
     problems: list[Problem] = []
     vocab = pack.vocabulary
     for fid, fv in rec.facts.items():
-        line = ev.line("facts", fid)
+        line = _LineOf(ev, "facts", fid)  # looked up only if a problem is reported
         fd = vocab.facts.get(fid)
         if fd is None:
-            problems.append(Problem(f"mã số liệu '{fid}' không có trong bộ tiêu chí {pack.id}", file=file, line=line,
+            problems.append(Problem(f"mã số liệu '{fid}' không có trong bộ tiêu chí {pack.id}", file=file, line=line.get(),
                                     field=f"facts.{fid}", hint=did_you_mean(fid, vocab.facts), code="V001"))
             continue
         if fv.kind == "not_applicable":
             continue
         if fv.kind != fd.type:
             problems.append(Problem(f"'{fid}' ({fd.label}) cần {EXPECTS[fd.type]}, nhận được dạng {EXPECTS[fv.kind]}",
-                                    file=file, line=line, field=f"facts.{fid}", code="V002"))
+                                    file=file, line=line.get(), field=f"facts.{fid}", code="V002"))
             continue
         if fd.type == "rate" and fd.bounded:
             if fv.percent is not None and fv.percent > 100:
-                problems.append(Problem(f"tỷ lệ {fv.percent}% vượt 100%", file=file, line=line,
+                problems.append(Problem(f"tỷ lệ {fv.percent}% vượt 100%", file=file, line=line.get(),
                                         field=f"facts.{fid}.percent", code="V003"))
             if fv.num is not None and fv.num > fv.den:
-                problems.append(Problem(f"tử số {fv.num} lớn hơn mẫu số {fv.den}", file=file, line=line,
+                problems.append(Problem(f"tử số {fv.num} lớn hơn mẫu số {fv.den}", file=file, line=line.get(),
                                         field=f"facts.{fid}.num", code="V003"))
         if fd.type == "checklist" and fd.total is not None and fv.total != fd.total:
             problems.append(Problem(f"danh mục '{fid}' có {fd.total} nội dung theo bộ tiêu chí, hồ sơ ghi total {fv.total}",
-                                    file=file, line=line, field=f"facts.{fid}.total", code="V004"))
+                                    file=file, line=line.get(), field=f"facts.{fid}.total", code="V004"))
     if "ward.residential_groups" in rec.facts and rec.ward.residential_groups is not None:
         fv = rec.facts["ward.residential_groups"]
         if fv.kind == "count" and fv.value != rec.ward.residential_groups:
@@ -73,26 +97,23 @@ def check(pack: Pack, ev: LoadedEvidence) -> Checked:
                                     field="facts.ward.residential_groups", code="V005"))
     seen: dict[str, int] = {}
     for i, d in enumerate(rec.documents):
-        line = ev.line("documents", i)
+        line = _LineOf(ev, "documents", i)
         if d.id not in vocab.documents:
-            problems.append(Problem(f"mã văn bản '{d.id}' không có trong bộ tiêu chí {pack.id}", file=file, line=line,
+            problems.append(Problem(f"mã văn bản '{d.id}' không có trong bộ tiêu chí {pack.id}", file=file, line=line.get(),
                                     field=f"documents[{i}].id", hint=did_you_mean(d.id, vocab.documents), code="V006"))
         if d.id in seen:
-            problems.append(Problem(f"văn bản '{d.id}' khai báo hai lần (đã có ở mục {seen[d.id]})", file=file, line=line,
+            problems.append(Problem(f"văn bản '{d.id}' khai báo hai lần (đã có ở mục {seen[d.id]})", file=file, line=line.get(),
                                     field=f"documents[{i}].id", code="V007"))
         seen.setdefault(d.id, i)
         if d.issued_on and d.sent_on and d.sent_on < d.issued_on:
             problems.append(Problem(f"ngày gửi {d.sent_on:%d/%m/%Y} trước ngày ban hành {d.issued_on:%d/%m/%Y}",
-                                    file=file, line=line, field=f"documents[{i}].sent_on", code="V008"))
-    for _, _, bound in pack.items:
-        for leaf in bound.leaves():
-            on = getattr(leaf.method.cfg, "on", None)
-            if isinstance(on, Pair):
-                a, b = rec.fact(on.num), rec.fact(on.den)
-                if a is not None and b is not None and a.kind == b.kind == "count" and a.value > b.value:
-                    problems.append(Problem(
-                        f"'{on.num}' ({a.value}) lớn hơn '{on.den}' ({b.value}) nên tỷ lệ của {leaf.uid} vượt 100%",
-                        file=file, line=ev.line("facts", on.num), field=f"facts.{on.num}", code="V009"))
+                                    file=file, line=line.get(), field=f"documents[{i}].sent_on", code="V008"))
+    for uid, on in _pairs(pack):
+        a, b = rec.fact(on.num), rec.fact(on.den)
+        if a is not None and b is not None and a.kind == b.kind == "count" and a.value > b.value:
+            problems.append(Problem(
+                f"'{on.num}' ({a.value}) lớn hơn '{on.den}' ({b.value}) nên tỷ lệ của {uid} vượt 100%",
+                file=file, line=ev.line("facts", on.num), field=f"facts.{on.num}", code="V009"))
     if problems:
         raise EvidenceError(problems)
     out = Checked()

@@ -159,6 +159,66 @@ def _record_lines(node, path: tuple, lines: dict, depth: int = 0, seen: set | No
             _record_lines(child, path + (i,), lines, depth + 1, seen)
 
 
+def _check_shape(node) -> None:
+    """Refuse aliases (the same node reached twice) and nesting deeper than MAX_DEPTH, before
+    anything is constructed; an iterative walk with no path bookkeeping (it runs on every file)."""
+    seen: set = set()
+    stack = [(node, 0)]
+    while stack:
+        n, depth = stack.pop()
+        if isinstance(n, yaml.ScalarNode):
+            continue
+        if id(n) in seen:
+            raise yaml.constructor.ConstructorError(
+                None, None, "bí danh YAML (alias '*') không được phép trong tệp này", n.start_mark)
+        seen.add(id(n))
+        if depth > MAX_DEPTH:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"cấu trúc lồng nhau quá sâu (hơn {MAX_DEPTH} cấp)", n.start_mark)
+        if isinstance(n, yaml.MappingNode):
+            stack.extend((v, depth + 1) for _, v in n.value)
+        else:
+            stack.extend((c, depth + 1) for c in n.value)
+
+
+class LazyLines(dict):
+    """The path→line map, computed from the composed YAML only when a message asks for a line:
+    a valid record never needs it, and building it was a tenth of reading a record."""
+
+    def __init__(self, node=None):
+        super().__init__()
+        self._node = node
+
+    def _fill(self) -> None:
+        node, self._node = self._node, None
+        if node is not None:
+            _record_lines(node, (), self)
+
+    def __contains__(self, key):
+        self._fill()
+        return super().__contains__(key)
+
+    def __getitem__(self, key):
+        self._fill()
+        return super().__getitem__(key)
+
+    def get(self, key, default=None):
+        self._fill()
+        return super().get(key, default)
+
+    def items(self):
+        self._fill()
+        return super().items()
+
+    def __iter__(self):
+        self._fill()
+        return super().__iter__()
+
+    def __len__(self):
+        self._fill()
+        return super().__len__()
+
+
 def _nfc(value):
     if isinstance(value, str):
         return unicodedata.normalize("NFC", value)
@@ -260,7 +320,8 @@ def load_document(path: Path, what: str) -> tuple[Any, dict]:
         node = loader.get_single_node()
         if node is None:
             raise LoadFailure(Problem(f"{what} rỗng", file=name))
-        _record_lines(node, (), lines)
+        _check_shape(node)
+        lines = LazyLines(node)
         data = loader.construct_document(node)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
