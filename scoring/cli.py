@@ -70,14 +70,18 @@ class DvcqGroup(click.Group):
             ctx.exit(1)
 
 
-def emit(text: str | bytes, output: str | None, protect=(), force: bool = False) -> None:
+def emit(text, output: str | None, protect=(), force: bool = False) -> None:
+    """Results to `output` (atomically) or stdout; `text` is str, bytes, or an iterable of str chunks."""
     if output:
         write_atomic(output, text, protect=protect, force=force)
         click.echo(f"đã ghi {output}", err=True)
     elif isinstance(text, bytes):
         raise UsageError.one("định dạng này là tệp nhị phân: cần -o TÊN_TỆP")
-    else:
+    elif isinstance(text, str):
         click.echo(text, nl=False)
+    else:  # text chunks
+        for chunk in text:
+            click.echo(chunk, nl=False)
 
 
 def render(result, fmt: str):

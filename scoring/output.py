@@ -9,7 +9,7 @@ from typing import Iterable, Union
 from .errors import UsageError
 
 
-def write_atomic(path: Union[str, Path], data: Union[str, bytes], protect: Iterable[Union[str, Path]] = (),
+def write_atomic(path: Union[str, Path], data: Union[str, bytes, Iterable[str]], protect: Iterable[Union[str, Path]] = (),
                  force: bool = False) -> None:
     """Write via a temporary file in the same folder and `os.replace`, so a crash leaves the old file.
 
@@ -30,11 +30,14 @@ def write_atomic(path: Union[str, Path], data: Union[str, bytes], protect: Itera
     directory = target.parent if str(target.parent) else Path(".")
     if not directory.is_dir():
         raise UsageError.one("thư mục chứa tệp kết quả không tồn tại", file=str(target))
-    raw = data.encode("utf-8") if isinstance(data, str) else data
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
     try:
         with os.fdopen(fd, "wb") as fh:
-            fh.write(raw)
+            if isinstance(data, (str, bytes)):
+                fh.write(data.encode("utf-8") if isinstance(data, str) else data)
+            else:  # text chunks (a streamed JSON batch): written as they are made
+                for chunk in data:
+                    fh.write(chunk.encode("utf-8"))
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, target)

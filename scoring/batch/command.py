@@ -68,7 +68,12 @@ def batch(folder, reviews, rules, rules_dir, fmt, jobs, allow_other_province, ou
     inputs = [str(p) for p in record_files(folder_p)] + ([str(p) for p in review_files(reviews_p)] if reviews_p else [])
     inputs += [rules] if rules else []
     inputs += sorted({p for g in result.groups for p in _pack_paths(g)})
-    emit(render(result, fmt), output, protect=inputs, force=force)
+    if fmt == "json":  # streamed: a large district's JSON is never held in memory whole
+        from .render import render_json_chunks
+
+        emit(render_json_chunks(result), output, protect=inputs, force=force)
+    else:
+        emit(render(result, fmt), output, protect=inputs, force=force)
     if result.failed:
         click.echo(f"cảnh báo: {len(result.failed)} hồ sơ/tệp lỗi không được xếp hạng (xem danh sách cuối bảng).",
                    err=True)

@@ -13,7 +13,7 @@ from typing import Any, Optional
 from tabulate import tabulate
 
 from ..pack import fmt_number
-from ..render.json import dumps, sealed
+from ..render.json import Stream, dumps, iterdumps, sealed
 from .. import result as result_module
 from .ranking import BatchResult, Group, Row, period_label
 
@@ -155,29 +155,32 @@ def render_csv(b: BatchResult) -> str:
     return buf.getvalue()
 
 
+def _row_json(r: Row) -> dict[str, Any]:
+    s = r.s
+    return {
+        "rank": r.rank, "ward": s.ward, "district": s.district, "province": s.province,
+        "file": s.file, "evidence_sha256": s.evidence_sha256, "status": s.status,
+        "review": s.review,
+        "self": {"total": s.self_total, "grade": {"id": s.self_grade[0], "label": s.self_grade[1]}},
+        "verified": ({"total": s.verified_total,
+                      "grade": {"id": s.verified_grade[0], "label": s.verified_grade[1]}}
+                     if s.verified_total is not None else None),
+        "total": s.total,
+        "grade": {"id": r.grade[0] or None, "label": r.grade[1]},
+        "moved": [{"id": i, "difference": d} for i, d in s.moved],
+        "quota_moved": r.quota_moved,
+        "ineligible": s.ineligible,
+        "note": r.note or None,
+        "missing_evidence": len(s.missing_evidence),
+        "pending": s.pending,
+    }
+
+
 def to_json_dict(b: BatchResult) -> dict[str, Any]:
+    """The batch as JSON data; each group's ranking is a `Stream`, made row by row when written."""
     groups = []
     for g in b.groups:
-        rows = []
-        for r in g.rows:
-            s = r.s
-            rows.append({
-                "rank": r.rank, "ward": s.ward, "district": s.district, "province": s.province,
-                "file": s.file, "evidence_sha256": s.evidence_sha256, "status": s.status,
-                "review": s.review,
-                "self": {"total": s.self_total, "grade": {"id": s.self_grade[0], "label": s.self_grade[1]}},
-                "verified": ({"total": s.verified_total,
-                              "grade": {"id": s.verified_grade[0], "label": s.verified_grade[1]}}
-                             if s.verified_total is not None else None),
-                "total": s.total,
-                "grade": {"id": r.grade[0] or None, "label": r.grade[1]},
-                "moved": [{"id": i, "difference": d} for i, d in s.moved],
-                "quota_moved": r.quota_moved,
-                "ineligible": s.ineligible,
-                "note": r.note or None,
-                "missing_evidence": len(s.missing_evidence),
-                "pending": s.pending,
-            })
+        rows = Stream(lambda g=g: (_row_json(r) for r in g.rows))
         q = g.quota
         groups.append({
             "pack": g.pack,
@@ -200,8 +203,15 @@ def to_json_dict(b: BatchResult) -> dict[str, Any]:
     }
 
 
+def render_json_chunks(b: BatchResult):
+    """The sealed JSON as chunks: written to a file or stdout as they come (10,000 rows never sit in
+    memory as one text)."""
+    yield from iterdumps(sealed(to_json_dict(b)))
+    yield "\n"
+
+
 def render_json(b: BatchResult) -> str:
-    return dumps(sealed(to_json_dict(b))) + "\n"
+    return "".join(render_json_chunks(b))
 
 
 def render(b: BatchResult, fmt: str) -> str | bytes:

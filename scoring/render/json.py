@@ -20,11 +20,47 @@ def number(d: Decimal) -> str:
     return format(d.normalize(), "f")
 
 
-def dumps(value: Any, indent: int | None = 2, sort_keys: bool = False, _level: int = 0) -> str:
-    pad = "" if indent is None else "\n" + " " * (indent * (_level + 1))
-    end = "" if indent is None else "\n" + " " * (indent * _level)
-    sep = "," if indent is None else ","
-    colon = ":" if indent is None else ": "
+class Stream:
+    """A list written lazily: `factory()` yields its elements afresh each time it is iterated.
+
+    A batch of 10,000 records would otherwise hold every row's dict (and the whole JSON text, twice:
+    once pretty, once canonical for the seal) in memory at once.
+    """
+
+    def __init__(self, factory):
+        self.factory = factory
+
+    def __iter__(self):
+        return iter(self.factory())
+
+
+def iterdumps(value: Any, indent: int | None = 2, sort_keys: bool = False, _level: int = 0):
+    """The JSON text of `value` as a sequence of chunks (joined, exactly what `dumps` returns)."""
+    if isinstance(value, dict):
+        if not value:
+            yield "{}"
+            return
+        pad = "" if indent is None else "\n" + " " * (indent * (_level + 1))
+        colon = ":" if indent is None else ": "
+        keys = sorted(value) if sort_keys else list(value)
+        yield "{"
+        for i, k in enumerate(keys):
+            yield f"{',' if i else ''}{pad}{json.dumps(str(k), ensure_ascii=False)}{colon}"
+            yield from iterdumps(value[k], indent, sort_keys, _level + 1)
+        yield ("" if indent is None else "\n" + " " * (indent * _level)) + "}"
+    elif isinstance(value, (list, tuple, Stream)):
+        pad = "" if indent is None else "\n" + " " * (indent * (_level + 1))
+        first = True
+        for v in value:
+            yield ("[" if first else ",") + pad
+            first = False
+            yield from iterdumps(v, indent, sort_keys, _level + 1)
+        yield "[]" if first else ("" if indent is None else "\n" + " " * (indent * _level)) + "]"
+    else:
+        yield _scalar(value)
+
+
+def _scalar(value: Any) -> str:
     if value is None or isinstance(value, bool):
         return json.dumps(value)
     if isinstance(value, Decimal):
@@ -37,19 +73,11 @@ def dumps(value: Any, indent: int | None = 2, sort_keys: bool = False, _level: i
         return json.dumps(value, ensure_ascii=False)
     if isinstance(value, date):
         return json.dumps(value.isoformat())
-    if isinstance(value, dict):
-        if not value:
-            return "{}"
-        keys = sorted(value) if sort_keys else list(value)
-        body = sep.join(f"{pad}{json.dumps(str(k), ensure_ascii=False)}{colon}{dumps(value[k], indent, sort_keys, _level + 1)}"
-                        for k in keys)
-        return "{" + body + end + "}"
-    if isinstance(value, (list, tuple)):
-        if not value:
-            return "[]"
-        body = sep.join(f"{pad}{dumps(v, indent, sort_keys, _level + 1)}" for v in value)
-        return "[" + body + end + "]"
     raise TypeError(f"không tuần tự hóa được {type(value).__name__}")
+
+
+def dumps(value: Any, indent: int | None = 2, sort_keys: bool = False) -> str:
+    return "".join(iterdumps(value, indent, sort_keys))
 
 
 SEAL_ALGORITHM = "sha256"
@@ -61,7 +89,11 @@ def canonical(body: Any) -> bytes:
 
 
 def seal_of(body: dict) -> str:
-    return hashlib.sha256(canonical({k: v for k, v in body.items() if k != "seal"})).hexdigest()
+    """sha256 of the canonical text, hashed chunk by chunk (a batch body is never one string)."""
+    h = hashlib.sha256()
+    for chunk in iterdumps({k: v for k, v in body.items() if k != "seal"}, indent=None, sort_keys=True):
+        h.update(chunk.encode("utf-8"))
+    return h.hexdigest()
 
 
 def sealed(body: dict) -> dict:
