@@ -7,7 +7,6 @@ province that has no pack yet.
 """
 from __future__ import annotations
 
-import hashlib
 import re
 from datetime import date
 from decimal import Decimal
@@ -17,7 +16,7 @@ from typing import Any, Literal, Optional
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from .errors import EvidenceError, Problem, did_you_mean
-from .yamlio import LoadFailure, line_of, load_document
+from .yamlio import LoadFailure, line_of, load_document_hashed
 
 MAX_COUNT = 10**9  # no ward counts a billion of anything; larger is a typo or an attack
 FACT_ID = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$")
@@ -377,11 +376,10 @@ def load_evidence(path: str | Path) -> LoadedEvidence:
 
         return read_workbook(p)
     try:
-        data, lines = load_document(p, "tệp hồ sơ minh chứng")
+        data, lines, sha256 = load_document_hashed(p, "tệp hồ sơ minh chứng")
     except LoadFailure as exc:
         raise EvidenceError([exc.problem])
-    raw = p.read_bytes()
-    return evidence_from_data(data, str(p), hashlib.sha256(raw).hexdigest(), lines)
+    return evidence_from_data(data, str(p), sha256, lines)
 
 
 def evidence_from_data(data: Any, file: str, sha256: str, lines: Optional[dict] = None) -> LoadedEvidence:

@@ -7,7 +7,6 @@ Everything a method needs is checked here, at load, so scoring never meets a mal
 """
 from __future__ import annotations
 
-import hashlib
 import re
 from datetime import date
 from decimal import Decimal
@@ -20,7 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from .batch.rules import BatchRules
 from .errors import PackError, Problem, did_you_mean
 from .evidence import translate
-from .yamlio import LoadFailure, line_of, load_document
+from .yamlio import LoadFailure, line_of, load_document_hashed
 
 ITEM_ID = re.compile(r"^[A-Za-z][A-Za-z0-9_.\-]{0,30}$")
 DATE_SPEC = re.compile(r"^year(?:([+-]\d{1,2}))?-(\d{2})-(\d{2})$")
@@ -359,7 +358,7 @@ def load_pack(path: str | Path) -> Pack:
 
     p = Path(path)
     try:
-        data, lines = load_document(p, "tệp bộ tiêu chí")
+        data, lines, sha256 = load_document_hashed(p, "tệp bộ tiêu chí")
     except LoadFailure as exc:
         raise PackError([exc.problem])
     name = str(p)
@@ -372,7 +371,7 @@ def load_pack(path: str | Path) -> Pack:
         pf = PackFile.model_validate(data)
     except ValidationError as exc:
         raise PackError(translate(exc, name, lines))
-    pack = Pack(pf, name, hashlib.sha256(p.read_bytes()).hexdigest(), lines)
+    pack = Pack(pf, name, sha256, lines)
     problems: list[Problem] = []
     seen: dict[str, tuple] = {}
     for section, crit, item, loc in pack.all_items():

@@ -8,6 +8,7 @@ a crash inside PyYAML, (4) duplicate keys refused (PyYAML silently keeps the las
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import unicodedata
@@ -270,6 +271,11 @@ class LoadFailure(Exception):
 
 def read_text(path: Path, what: str) -> str:
     """Read a user file as UTF-8 text (BOM and CRLF tolerated), bounded in size."""
+    return _read(path, what)[0]
+
+
+def _read(path: Path, what: str) -> tuple[str, str]:
+    """The text and the sha256 of the bytes it came from: one read, so the hash is of what was parsed."""
     name = str(path)
     try:
         if path.is_dir():
@@ -287,6 +293,7 @@ def read_text(path: Path, what: str) -> str:
         raw = path.read_bytes()
     except OSError as exc:
         raise LoadFailure(Problem(f"không đọc được {what}: {exc.strerror}", file=name))
+    sha256 = hashlib.sha256(raw).hexdigest()
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
     if b"\x00" in raw:
@@ -299,21 +306,27 @@ def read_text(path: Path, what: str) -> str:
             Problem(f"{what} không phải UTF-8 hợp lệ (byte 0x{raw[exc.start]:02x})", file=name, line=line,
                     hint="lưu lại tệp với mã hóa UTF-8")
         )
-    return text.replace("\r\n", "\n")
+    return text.replace("\r\n", "\n"), sha256
 
 
 def load_document(path: Path, what: str) -> tuple[Any, dict]:
-    """Parse a YAML or JSON file into plain data and a path→line map.
+    """Parse a YAML or JSON file into plain data and a path→line map."""
+    data, lines, _ = load_document_hashed(path, what)
+    return data, lines
+
+
+def load_document_hashed(path: Path, what: str) -> tuple[Any, dict, str]:
+    """Parse a YAML or JSON file into plain data, a path→line map, and the sha256 of its bytes.
 
     JSON is parsed by `json` (exact `Decimal` for fractions, duplicate keys refused) since YAML 1.1
     and JSON disagree on corner cases; YAML by the strict loader above.
     """
-    text = read_text(path, what)
+    text, sha256 = _read(path, what)
     name = str(path)
     if not text.strip():
         raise LoadFailure(Problem(f"{what} rỗng", file=name))
     if path.suffix.lower() == ".json":
-        return _load_json(text, name, what), {}
+        return _load_json(text, name, what), {}, sha256
     loader = (_Loader if text.count("[") + text.count("{") < MAX_C_BRACKETS else _PyLoader)(text)
     lines: dict = {}
     try:
@@ -347,7 +360,7 @@ def load_document(path: Path, what: str) -> tuple[Any, dict]:
         raise LoadFailure(Problem("cấu trúc lồng nhau quá sâu", file=name))
     finally:
         loader.dispose()
-    return data, lines
+    return data, lines, sha256
 
 
 def _load_json(text: str, name: str, what: str) -> Any:

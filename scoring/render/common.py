@@ -28,20 +28,32 @@ def header_lines(r: Result) -> list[str]:
     return lines
 
 
-def rows(r: Result, pts=lambda d: fmt_number(d)) -> list[list[str]]:
-    out = []
+def walk(r: Result):
+    """The items in table order, each group announced first: ("criterion", CriterionResult),
+    ("section", "bonus" | "deductions", points), then ("item", ItemResult) for its items."""
     by_crit = {c.id: c for c in r.criteria}
     current = None
     for it in r.items:
         if it.section == "criteria" and it.criterion != current:
             current = it.criterion
-            c = by_crit[current]
-            out.append([c.id, c.title.upper(), pts(c.max), pts(c.points), ""])
-        if it.section != "criteria" and current != it.section:
+            yield "criterion", by_crit[current]
+        elif it.section != "criteria" and it.section != current:
             current = it.section
-            title = "ĐIỂM THƯỞNG" if it.section == "bonus" else "ĐIỂM TRỪ"
-            sec_pts = r.bonus if it.section == "bonus" else r.deductions
-            out.append(["", title, "", pts(sec_pts), ""])
+            yield "section", it.section, (r.bonus if it.section == "bonus" else r.deductions)
+        yield "item", it
+
+
+def rows(r: Result, pts=lambda d: fmt_number(d)) -> list[list[str]]:
+    out = []
+    for kind, *what in walk(r):
+        if kind == "criterion":
+            c = what[0]
+            out.append([c.id, c.title.upper(), pts(c.max), pts(c.points), ""])
+            continue
+        if kind == "section":
+            out.append(["", "ĐIỂM THƯỞNG" if what[0] == "bonus" else "ĐIỂM TRỪ", "", pts(what[1]), ""])
+            continue
+        it = what[0]
         reason = it.reason
         if it.pending:
             reason = f"[chờ thẩm định {it.pending['range']}] " + reason

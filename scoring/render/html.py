@@ -13,6 +13,7 @@ from decimal import Decimal
 from html import escape
 
 from ..pack import fmt_number
+from .common import walk
 from ..result import ItemResult, Result
 from . import charts
 
@@ -174,22 +175,19 @@ def score_table(r: Result) -> str:
     head = (f'{cols}<thead><tr><th>Tiêu chí</th><th>Nội dung</th><th class="num">Điểm tối đa</th><th class="num">{col}</th>'
             '<th class="num">Điểm mất</th><th>Căn cứ chấm điểm (số liệu, tỷ lệ, văn bản)</th><th>Ghi chú</th></tr></thead>')
     rows = []
-    by_crit = {c.id: c for c in r.criteria}
-    current = None
-    for it in r.items:
-        if it.section == "criteria" and it.criterion != current:
-            current = it.criterion
-            c = by_crit[current]
+    for kind, *what in walk(r):
+        if kind == "criterion":
+            c = what[0]
             lost = c.max - c.points
             rows.append(f'<tr class="crit"><td>{e(c.id)}</td><td>{e(c.title)}</td><td class="num">{_pts(c.max)}</td>'
                         f'<td class="num">{_pts(c.points)}</td><td class="num lost">{_pts(lost) if lost else ""}</td>'
                         "<td></td><td></td></tr>")
-        elif it.section != "criteria" and it.section != current:
-            current = it.section
-            title, value = ("Điểm thưởng", r.bonus) if it.section == "bonus" else ("Điểm trừ", r.deductions)
-            rows.append(f'<tr class="crit"><td></td><td>{title}</td><td></td><td class="num">{_pts(value)}</td>'
+        elif kind == "section":
+            title = "Điểm thưởng" if what[0] == "bonus" else "Điểm trừ"
+            rows.append(f'<tr class="crit"><td></td><td>{title}</td><td></td><td class="num">{_pts(what[1])}</td>'
                         "<td></td><td></td><td></td></tr>")
-        rows.append(_item_row(it))
+        else:
+            rows.append(_item_row(what[0]))
     rows.append(f'<tr class="total"><td></td><td>Cộng điểm các tiêu chí</td>'
                 f'<td class="num">{_pts(sum((c.max for c in r.criteria), Decimal(0)))}</td>'
                 f'<td class="num">{_pts(r.subtotal)}</td><td></td><td>Điểm thưởng +{_pts(r.bonus)}; điểm trừ '

@@ -7,7 +7,6 @@ by its number and identifier, which is how a reviewer finds it in a long file.
 """
 from __future__ import annotations
 
-import hashlib
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -19,7 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from ..errors import DvcqError, Problem, did_you_mean
 from ..evidence import FactValue, Period, parse_date, translate
-from ..yamlio import LoadFailure, line_of, load_document
+from ..yamlio import LoadFailure, line_of, load_document_hashed
 
 SHA256 = re.compile(r"^[0-9a-f]{64}$")
 KINDS = ("fact", "document", "item")
@@ -133,7 +132,7 @@ def load_review(path: str | Path) -> LoadedReview:
     """Read and shape-check a review file; ReviewError lists every problem with file:line."""
     p = Path(path)
     try:
-        data, lines = load_document(p, "tệp thẩm định")
+        data, lines, sha256 = load_document_hashed(p, "tệp thẩm định")
     except LoadFailure as exc:
         raise ReviewError([exc.problem])
     name = str(p)
@@ -152,7 +151,7 @@ def load_review(path: str | Path) -> LoadedReview:
     findings = [f for i, raw in enumerate(head.findings) if (f := _finding(i, raw, name, lines, problems))]
     if problems:
         raise ReviewError(problems)
-    return LoadedReview(name, hashlib.sha256(p.read_bytes()).hexdigest(), head, findings, lines)
+    return LoadedReview(name, sha256, head, findings, lines)
 
 
 def _fields_for(loc: tuple) -> set[str]:
