@@ -10,17 +10,13 @@ import sys
 import traceback
 from pathlib import Path
 
-# pydantic scans every installed distribution's entry points for plugins the first time a model is
-# built (importlib.metadata: ~40 ms of a ~0.3 s command). dvcq uses no pydantic plugin.
-os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
+import click
 
-import click  # noqa: E402
-
-from . import __version__, registry  # noqa: E402
-from .errors import DvcqError, EngineError, UsageError  # noqa: E402
-from .output import write_atomic  # noqa: E402
-from .pack import fmt_number, load_pack  # noqa: E402
-from .render import available  # noqa: E402
+from . import __version__, registry
+from .errors import DvcqError, EngineError, UsageError
+from .output import write_atomic
+from .pack import fmt_number, load_pack
+from .render import available
 
 FORMATS = available()
 

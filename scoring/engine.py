@@ -21,7 +21,7 @@ import itertools
 import json
 import threading
 from collections import Counter
-from dataclasses import dataclass
+from typing import NamedTuple
 
 import durable_rules_engine as _dre
 
@@ -40,9 +40,8 @@ _ids = itertools.count(1)
 _lock = threading.Lock()  # the C engine is not re-entrant; it holds the GIL anyway
 
 
-@dataclass(frozen=True)
-class RuleRef:
-    """What a compiled durable rule stands for."""
+class RuleRef(NamedTuple):
+    """What a compiled durable rule stands for (a NamedTuple: cheaper to define than a dataclass)."""
 
     kind: str        # "branch" | "veto"
     owner: str       # leaf uid or veto id
@@ -109,6 +108,24 @@ class CompiledPack:
         if problems:
             raise PackError(problems)
         self.definition_json = json.dumps(definition, ensure_ascii=False, sort_keys=True)
+        self._create()
+
+    def form(self) -> tuple:
+        """What `restore` needs: the checked definition and our maps, all plain data (picklable)."""
+        return (self.definition_json, self.refs, self.leaf_fields, self.veto_fields)
+
+    @classmethod
+    def restore(cls, pack, form: tuple) -> "CompiledPack":
+        """A ruleset from a definition this code built and checked before (kept in the pack cache):
+        the limits were checked then, so only the C ruleset is created."""
+        self = cls.__new__(cls)
+        self.pack = pack
+        self.definition_json, self.refs, self.leaf_fields, self.veto_fields = form
+        self._create()
+        return self
+
+    def _create(self) -> None:
+        pack = self.pack
         self.name = f"dvcq_{pack.id}_{next(_ids)}".replace("-", "_")
         with _lock:
             try:
@@ -243,6 +260,9 @@ def compiled(pack, leaves_fn, vetoes_fn) -> CompiledPack:
     key = f"{pack.sha256}:{pack.path}"
     cp = _cache.get(key)
     if cp is None:
-        cp = CompiledPack(pack, leaves_fn(), vetoes_fn())
+        form = pack.__dict__.get("engine_form")
+        cp = CompiledPack.restore(pack, form) if form is not None else CompiledPack(pack, leaves_fn(), vetoes_fn())
         _cache[key] = cp
+    if "engine_form" not in pack.__dict__:  # kept with the pack by packcache
+        pack.engine_form = cp.form()
     return cp

@@ -6,7 +6,6 @@ exit 2 without a traceback. Anything else that escapes is our bug and exits 1.
 """
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass, field
 from typing import Iterable, Optional
 
@@ -89,5 +88,7 @@ class EngineError(Exception):
 
 def did_you_mean(word: str, candidates: Iterable[str]) -> Optional[str]:
     """The closest known identifier, phrased as a hint, or None when nothing is close."""
+    import difflib  # only when a name is wrong
+
     matches = difflib.get_close_matches(word, list(candidates), n=1, cutoff=0.6)
     return f"có phải ý bạn là '{matches[0]}'?" if matches else None

@@ -1,6 +1,6 @@
 """The evidence record (hồ sơ minh chứng) a ward submits for one period.
 
-The record is validated in two steps: its *shape* here with pydantic (types, ranges, dates), and
+The record is validated in two steps: its *shape* here with pydantic's validator (types, ranges, dates; see `shape.py`), and
 its *vocabulary* against a rule pack in `vocabulary.py` (which identifiers exist, what type each
 is). Shape errors are independent of any pack, so `dvcq validate` can report them even for a
 province that has no pack yet.
@@ -13,7 +13,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, Literal, Optional
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from .shape import ConfigDict, Field, Model, ValidationError, field_validator, model_validator
 
 from .errors import EvidenceError, Problem, did_you_mean
 from .yamlio import LoadFailure, line_of, load_document_hashed
@@ -66,7 +66,7 @@ def parse_date(v: Any) -> Any:
     return v
 
 
-class FactValue(BaseModel):
+class FactValue(Model):
     """One figure with its proof. The written forms (a bare 5, true, {num, den}, …) become one shape."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -191,7 +191,7 @@ class FactValue(BaseModel):
         return out
 
 
-class Ward(BaseModel):
+class Ward(Model):
     model_config = ConfigDict(extra="forbid")
 
     name: str = Field(min_length=1)
@@ -207,7 +207,7 @@ class Ward(BaseModel):
         return None if v is None else _as_int(v, "residential_groups")
 
 
-class Period(BaseModel):
+class Period(Model):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     year: int = Field(ge=1945, le=2100)
@@ -231,7 +231,7 @@ class Period(BaseModel):
         return date(self.year, m, 30 if m in (6, 9) else 31)
 
 
-class Document(BaseModel):
+class Document(Model):
     model_config = ConfigDict(extra="forbid")
 
     id: str
@@ -248,14 +248,14 @@ class Document(BaseModel):
     _dates = field_validator("issued_on", "sent_on", mode="before")(classmethod(lambda cls, v: parse_date(v)))
 
 
-class Note(BaseModel):
+class Note(Model):
     model_config = ConfigDict(extra="forbid")
 
     text: str
     source: Optional[str] = None
 
 
-class Evidence(BaseModel):
+class Evidence(Model):
     model_config = ConfigDict(extra="forbid")
 
     schema_: Optional[str] = Field(default=None, alias="schema")
@@ -296,7 +296,7 @@ class Evidence(BaseModel):
         return None
 
 
-class LoadedEvidence(BaseModel):
+class LoadedEvidence(Model):
     """A validated record together with where it came from (for messages and the audit hash)."""
 
     model_config = ConfigDict(arbitrary_types_allowed=True)

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import os
-import tempfile
 from pathlib import Path
 from typing import Iterable, Union
 
@@ -30,6 +29,8 @@ def write_atomic(path: Union[str, Path], data: Union[str, bytes, Iterable[str]],
     directory = target.parent if str(target.parent) else Path(".")
     if not directory.is_dir():
         raise UsageError.one("thư mục chứa tệp kết quả không tồn tại", file=str(target))
+    import tempfile  # only when a file is written: most commands print to stdout
+
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
     try:
         with os.fdopen(fd, "wb") as fh:

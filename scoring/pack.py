@@ -14,7 +14,7 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any, Literal, Optional, Union
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from .shape import ConfigDict, Field, Model, ValidationError, field_validator
 
 from .batch.rules import BatchRules
 from .errors import PackError, Problem, did_you_mean
@@ -27,7 +27,7 @@ DATE_SPEC = re.compile(r"^year(?:([+-]\d{1,2}))?-(\d{2})-(\d{2})$")
 Points = Decimal
 
 
-class Rounding(BaseModel):
+class Rounding(Model):
     """How a computed (not tabled) number of points is rounded: to a multiple of `step`."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -72,7 +72,7 @@ def fmt_number(d: Decimal | int | Fraction) -> str:
     return text.replace(".", ",")
 
 
-class DateSpec(BaseModel):
+class DateSpec(Model):
     """A date relative to the scored period's year: 'year-03-31' or 'year-1-12-01'."""
 
     model_config = ConfigDict(frozen=True)
@@ -120,7 +120,7 @@ def date_code(d: date, period_year: int) -> Optional[int]:
     return (off + 10) * 10000 + d.month * 100 + d.day
 
 
-class Parameter(BaseModel):
+class Parameter(Model):
     model_config = ConfigDict(extra="forbid")
     date: str
     label: Optional[str] = None
@@ -132,7 +132,7 @@ class Parameter(BaseModel):
         return v
 
 
-class FactDef(BaseModel):
+class FactDef(Model):
     model_config = ConfigDict(extra="forbid")
     type: Literal["count", "yesno", "rate", "checklist"]
     label: str
@@ -141,19 +141,19 @@ class FactDef(BaseModel):
     bounded: bool = True  # a rate above 100% is an error unless the vocabulary says it may be
 
 
-class DocDef(BaseModel):
+class DocDef(Model):
     model_config = ConfigDict(extra="forbid")
     kind: str
     label: str
 
 
-class Vocabulary(BaseModel):
+class Vocabulary(Model):
     model_config = ConfigDict(extra="forbid")
     facts: dict[str, FactDef] = Field(default_factory=dict)
     documents: dict[str, DocDef] = Field(default_factory=dict)
 
 
-class Meta(BaseModel):
+class Meta(Model):
     model_config = ConfigDict(extra="forbid")
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9\-]{2,80}$")
     version: str
@@ -185,7 +185,7 @@ class Meta(BaseModel):
         return f"{self.effective_from.strftime('%d/%m/%Y')} – {end}"
 
 
-class Item(BaseModel):
+class Item(Model):
     """A scored item (nội dung). Method-specific keys are kept in `config` and checked by the method."""
 
     model_config = ConfigDict(extra="allow")
@@ -214,7 +214,7 @@ class Item(BaseModel):
         return Decimal(self.not_applicable)
 
 
-class Criterion(BaseModel):
+class Criterion(Model):
     model_config = ConfigDict(extra="forbid")
     id: str
     title: str
@@ -222,21 +222,21 @@ class Criterion(BaseModel):
     items: list[Item]
 
 
-class Section(BaseModel):
+class Section(Model):
     model_config = ConfigDict(extra="forbid")
     title: str
     cap: Optional[Decimal] = None
     items: list[Item] = Field(default_factory=list)
 
 
-class Veto(BaseModel):
+class Veto(Model):
     model_config = ConfigDict(extra="forbid")
     id: str
     when: str
     reason: str
 
 
-class Grade(BaseModel):
+class Grade(Model):
     model_config = ConfigDict(extra="forbid")
     id: str
     label: str
@@ -244,7 +244,7 @@ class Grade(BaseModel):
     vetoes: list[Veto] = Field(default_factory=list)
 
 
-class PackFile(BaseModel):
+class PackFile(Model):
     model_config = ConfigDict(extra="forbid")
     format: Literal["dvcq-pack/1"]
     pack: Meta
@@ -271,6 +271,15 @@ class Pack:
         self.items: list[tuple[str, Item, Any]] = []  # (section, item, bound method)
         self.conditions: dict[str, Any] = {}
         self.warnings: list[Problem] = []
+
+    def __getstate__(self) -> dict:
+        """For `packcache`: the checked pack and the compiled rule definition `engine` keeps on it
+        (`engine_form`, plain data), without per-process caches (`_plan` and the like, which depend
+        on what this process did before and are cheap to recompute), so the same pack always
+        pickles to the same bytes. The line map is filled first so the YAML node tree is not stored."""
+        if hasattr(self.lines, "_fill"):
+            self.lines._fill()
+        return {k: v for k, v in self.__dict__.items() if not k.startswith("_")}
 
     # -- lookups used by methods and renderers ---------------------------------------------
     @property

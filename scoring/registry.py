@@ -6,6 +6,7 @@ import unicodedata
 from pathlib import Path
 from typing import Optional
 
+from . import packcache
 from .errors import PackError, Problem, UsageError
 from .evidence import LoadedEvidence
 from .pack import Pack, load_pack
@@ -36,7 +37,7 @@ _loaded: dict[str, Pack] = {}
 def load_cached(path: Path) -> Pack:
     key = str(path.resolve())
     if key not in _loaded:
-        _loaded[key] = load_pack(path)
+        _loaded[key] = packcache.load(path, load_pack)
     return _loaded[key]
 
 

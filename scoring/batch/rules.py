@@ -11,14 +11,14 @@ from __future__ import annotations
 from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
 from typing import Literal, Optional
 
-from pydantic import BaseModel, ConfigDict, Field
+from ..shape import ConfigDict, Field, Model
 
 from ..errors import Problem, did_you_mean
 
 DEFAULT_INELIGIBLE_LABEL = "Không đủ điều kiện xếp loại"
 
 
-class Quota(BaseModel):
+class Quota(Model):
     """At most `percent`% (rounded by `rounding`) of the units graded at least `of_at_least` may keep `grade`."""
 
     model_config = ConfigDict(extra="forbid")
@@ -41,7 +41,7 @@ class Quota(BaseModel):
         return f"tối đa {self.percent.normalize():f}% số đơn vị xếp loại từ '{self.of_at_least}' trở lên ({how})"
 
 
-class Ineligible(BaseModel):
+class Ineligible(Model):
     """A unit lacking any of `requires` (documents or facts, absent entirely) is not graded at all."""
 
     model_config = ConfigDict(extra="forbid")
@@ -51,7 +51,7 @@ class Ineligible(BaseModel):
     source: str = Field(min_length=1)
 
 
-class BatchRules(BaseModel):
+class BatchRules(Model):
     model_config = ConfigDict(extra="forbid")
     quota: Optional[Quota] = None
     ineligible: list[Ineligible] = Field(default_factory=list)

@@ -16,9 +16,9 @@ from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
-from typing import Any, ClassVar, Optional
+from typing import Any, ClassVar, NamedTuple, Optional
 
-from pydantic import BaseModel, ValidationError
+from ..shape import Model, ValidationError
 
 from ..errors import PackError, Problem, did_you_mean
 from ..evidence import Evidence, FactValue
@@ -72,8 +72,10 @@ class Derived:
     extra: dict = field(default_factory=dict)
 
 
-@dataclass(frozen=True)
-class Branch:
+class Branch(NamedTuple):
+    """One rule of an item (immutable; a NamedTuple because a dataclass costs ~1 ms to build at
+    every start, and `dvcq score`'s start is measured — issue 6)."""
+
     key: str
     state: str
     lo: Optional[int] = None   # measure >= lo
@@ -101,12 +103,12 @@ class Method(ABC):
     """What leaf and composite methods share: construction from an item and its checked keys."""
 
     name: ClassVar[str] = ""
-    Config: ClassVar[type[BaseModel]]
+    Config: ClassVar[type[Model]]
     # Whether the item's `not_applicable:` key means anything to this method; where it does not,
     # writing it is refused at load rather than silently ignored.
     uses_not_applicable: ClassVar[bool] = False
 
-    def __init__(self, item: Item, cfg: BaseModel, pack: Pack, uid: str):
+    def __init__(self, item: Item, cfg: Model, pack: Pack, uid: str):
         self.item, self.cfg, self.pack, self.uid = item, cfg, pack, uid
         self.setup()
 

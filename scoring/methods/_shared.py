@@ -5,7 +5,7 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Literal, Optional, Union
 
-from pydantic import BaseModel, ConfigDict
+from ..shape import ConfigDict, Model
 
 from ..evidence import Evidence
 from ..pack import fmt_number
@@ -22,7 +22,7 @@ def points_of(word: PointsWord, max_points: Decimal) -> Decimal:
     return Decimal(word)
 
 
-class Pair(BaseModel):
+class Pair(Model):
     """A rate made of two count facts, e.g. cultural groups / all residential groups."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)

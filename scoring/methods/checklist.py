@@ -10,14 +10,14 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Literal, Optional
 
-from pydantic import BaseModel, ConfigDict
+from ..shape import ConfigDict, Model
 
 from ..pack import Rounding, fmt_number
 from . import NA, VALUE, ZERO, Award, Branch, Derived, LeafMethod, rate_measure, text
 from ._shared import PointsWord, points_of
 
 
-class Config(BaseModel):
+class Config(Model):
     model_config = ConfigDict(extra="forbid")
     fact: str
     mode: Literal["share", "per_item"] = "share"

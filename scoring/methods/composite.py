@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from pydantic import BaseModel, ConfigDict, Field
+from ..shape import ConfigDict, Field, Model
 
 from ..pack import Item, fmt_number
 from . import Award, CompositeMethod
 
 
-class Config(BaseModel):
+class Config(Model):
     model_config = ConfigDict(extra="forbid")
     parts: list[Item] = Field(min_length=2)
 

@@ -8,19 +8,19 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Literal, Optional
 
-from pydantic import BaseModel, ConfigDict
+from ..shape import ConfigDict, Model
 
 from ..pack import date_code, fmt_number
 from . import MISSING, NODATE, OUT, VALUE, Award, Branch, Derived, InputUse, LeafMethod, text
 
 
-class Deadline(BaseModel):
+class Deadline(Model):
     model_config = ConfigDict(extra="forbid", frozen=True)
     by: str
     points: Decimal
 
 
-class Config(BaseModel):
+class Config(Model):
     model_config = ConfigDict(extra="forbid")
     document: str
     date: Literal["issued_on", "sent_on"] = "issued_on"

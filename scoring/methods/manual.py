@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from pydantic import BaseModel, ConfigDict, Field
+from ..shape import ConfigDict, Field, Model
 
 from ..pack import fmt_number
 from . import PENDING, VALUE, Award, Branch, Derived, InputUse, LeafMethod, describe_fact
@@ -16,7 +16,7 @@ from . import PENDING, VALUE, Award, Branch, Derived, InputUse, LeafMethod, desc
 MANUAL_SCALE = 100
 
 
-class Config(BaseModel):
+class Config(Model):
     model_config = ConfigDict(extra="forbid")
     step: Decimal = Field(default=Decimal("0.5"), gt=0)
     evidence: list[str] = []

@@ -6,13 +6,13 @@ from __future__ import annotations
 from decimal import Decimal
 from fractions import Fraction
 
-from pydantic import BaseModel, ConfigDict, Field
+from ..shape import ConfigDict, Field, Model
 
 from ..pack import fmt_number
 from . import MISSING, VALUE, Award, Branch, Derived, LeafMethod, describe_fact
 
 
-class Config(BaseModel):
+class Config(Model):
     model_config = ConfigDict(extra="forbid")
     facts: list[str] = Field(min_length=1)
     points_each: Decimal = Field(gt=0)

@@ -4,14 +4,14 @@ from __future__ import annotations
 from fractions import Fraction
 from typing import Optional, Union
 
-from pydantic import BaseModel, ConfigDict
+from ..shape import ConfigDict, Model
 
 from ..pack import Rounding, fmt_number
 from . import VALUE, ZERO, Award, Branch, Derived, LeafMethod, text
 from ._shared import Measure, Pair, PointsWord, points_of, zero_label
 
 
-class Config(BaseModel):
+class Config(Model):
     model_config = ConfigDict(extra="forbid")
     on: Union[str, Pair]
     rounding: Optional[Rounding] = None

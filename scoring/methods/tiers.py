@@ -4,14 +4,14 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Optional, Union
 
-from pydantic import BaseModel, ConfigDict, model_validator
+from ..shape import ConfigDict, Model, model_validator
 
 from ..pack import fmt_number
 from . import VALUE, ZERO, Award, Branch, Derived, LeafMethod, text
 from ._shared import Measure, Pair, PointsWord, points_of, zero_label
 
 
-class Tier(BaseModel):
+class Tier(Model):
     model_config = ConfigDict(extra="forbid", frozen=True)
     min: Optional[Decimal] = None
     max: Optional[Decimal] = None
@@ -26,7 +26,7 @@ class Tier(BaseModel):
         return self
 
 
-class Config(BaseModel):
+class Config(Model):
     model_config = ConfigDict(extra="forbid")
     on: Union[str, Pair]
     tiers: list[Tier]

@@ -3,13 +3,13 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from pydantic import BaseModel, ConfigDict
+from ..shape import ConfigDict, Model
 
 from ..pack import fmt_number
 from . import VALUE, Branch, Derived, LeafMethod
 
 
-class Config(BaseModel):
+class Config(Model):
     model_config = ConfigDict(extra="forbid")
     fact: str
     points: Decimal

@@ -88,3 +88,33 @@ def summary_lines(r: Result) -> list[str]:
         lines.append(f"Thiếu minh chứng làm mất điểm ({len(r.missing_evidence)}): " + ", ".join(r.missing_evidence))
         lines.append(f"Điểm các tiêu chí bị mất chỉ vì thiếu minh chứng: {fmt_number(r.missing_points)}")
     return lines
+
+
+def wrap_columns(table: list[list[str]], widths: list) -> list[list[str]]:
+    """The cells of `table` wrapped to `widths` (None: not wrapped), as tabulate's `maxcolwidths` does.
+
+    tabulate measures every word of every cell through an ANSI-stripping, wide-character-aware
+    length: two thirds of printing a score table. Where a cell has no colour codes and every
+    character is one column wide (checked once per cell with the same `wcwidth`), tabulate's own
+    wrapper is run with plain `len` — the same algorithm, so the same lines
+    (tests/render/test_wrap_columns.py compares them on generated text); other cells are wrapped
+    exactly as tabulate would.
+    """
+    import tabulate as tab
+
+    class PlainWidth(tab._CustomTextWrap):
+        _len = staticmethod(len)
+
+    width_of = getattr(tab, "wcwidth", None)
+    out = []
+    for row in table:
+        new = []
+        for cell, w in zip(row, widths):
+            if w is None or not isinstance(cell, str):
+                new.append(cell)
+                continue
+            simple = "\x1b" not in cell and (width_of is None or width_of.wcswidth(cell) == len(cell))
+            wrapper = PlainWidth(width=w) if simple else tab._CustomTextWrap(width=w)
+            new.append("\n".join(wrapper.wrap(cell)))
+        out.append(new)
+    return out

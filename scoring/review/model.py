@@ -14,7 +14,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, Optional
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from ..shape import ConfigDict, Field, Model, ValidationError, field_validator
 
 from ..errors import DvcqError, Problem, did_you_mean
 from ..evidence import FactValue, Period, parse_date, translate
@@ -34,7 +34,7 @@ class ReviewError(DvcqError):
     """A review file that is unreadable, malformed, or does not fit its record (exit 2)."""
 
 
-class ReviewOf(BaseModel):
+class ReviewOf(Model):
     model_config = ConfigDict(extra="forbid")
     ward: str = Field(min_length=1)
     period: Period
@@ -48,14 +48,14 @@ class ReviewOf(BaseModel):
         return v.strip().lower()
 
 
-class Reviewer(BaseModel):
+class Reviewer(Model):
     model_config = ConfigDict(extra="forbid")
     unit: str = Field(min_length=1)
     name: Optional[str] = None
     title: Optional[str] = None
 
 
-class ReviewHead(BaseModel):
+class ReviewHead(Model):
     model_config = ConfigDict(extra="forbid")
     schema_: Optional[str] = Field(default=None, alias="schema")
     review_of: ReviewOf
