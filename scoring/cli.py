@@ -108,6 +108,13 @@ def main():
       dvcq rules list                                        # các bộ tiêu chí và thời gian hiệu lực
 
     Mã thoát: 0 thành công; 2 hồ sơ/bộ tiêu chí/tùy chọn sai; 1 lỗi nội bộ.
+
+    \b
+    Biến môi trường:
+      DVCQ_RULES=THƯ_MỤC      thư mục bộ tiêu chí (mặc định rules/)
+      DVCQ_NO_CACHE=1         không dùng bộ nhớ đệm bộ tiêu chí đã kiểm tra (~/.cache/dvcq)
+      DVCQ_CACHE_DIR=THƯ_MỤC  nơi đặt bộ nhớ đệm đó
+      DVCQ_DEBUG=1            in chi tiết khi có lỗi nội bộ
     """
 
 
