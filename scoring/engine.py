@@ -133,6 +133,9 @@ class CompiledPack:
             except Exception as exc:  # durable reports bare codes; name the pack
                 raise EngineError(f"durable-rules từ chối bộ luật biên dịch từ {pack.id}: {exc}") from exc
         self._sids = itertools.count(1)
+        # The JSON of every fact, written around its two changing parts (state, measure): building
+        # a record's facts as dicts and dumping them with `json` was a sixth of running the engine.
+        self._leaf_json = {uid: (f'","{kf}":', f',"{vf}":') for uid, (kf, vf) in self.leaf_fields.items()}
 
     @staticmethod
     def _check_limits(definition: dict) -> list[Problem]:
@@ -163,27 +166,33 @@ class CompiledPack:
         return probs
 
     def run(self, leaf_facts: dict[str, tuple[str, int]], veto_values: dict[str, dict[str, int]]) -> dict:
-        """Assert one record's facts in one call; return {owner: [branch keys fired]}."""
+        """Assert one record's facts in one call; return {owner: [branch keys fired]}.
+
+        The facts are the JSON array `[{"sid", "id", <state field>, <measure field>}, …]` (and one
+        fact per veto), written directly: a state is one of the methods' state words and a measure
+        an integer checked by `_bounded`, so the text is what `json.dumps` of those dicts would parse
+        back to."""
         sid = f"s{next(self._sids)}"
-        facts = []
+        head = f'{{"sid":"{sid}","id":"'
+        parts = []
+        leaf_json = self._leaf_json
         for i, (uid, (state, measure)) in enumerate(leaf_facts.items()):
-            kf, vf = self.leaf_fields[uid]
-            facts.append({"sid": sid, "id": f"f{i}", kf: state, vf: _bounded(measure)})
+            kpart, vpart = leaf_json[uid]
+            parts.append(f"{head}f{i}{kpart}{_json_str(state)}{vpart}{_bounded(measure):d}}}")
         for i, (vid, values) in enumerate(veto_values.items()):
             kf, fields = self.veto_fields[vid]
-            fact = {"sid": sid, "id": f"w{i}", kf: "v"}
-            for ident, fname in fields.items():
-                fact[fname] = _bounded(values[ident])
-            facts.append(fact)
-        for fact in facts:
-            if len(fact) > MAX_FACT_KEYS:
-                raise EngineError(f"sự kiện có {len(fact)} khóa, vượt giới hạn {MAX_FACT_KEYS}")
+            if len(fields) + 3 > MAX_FACT_KEYS:
+                raise EngineError(f"sự kiện có {len(fields) + 3} khóa, vượt giới hạn {MAX_FACT_KEYS}")
+            body = "".join(f',"{fname}":{_bounded(values[ident]):d}' for ident, fname in fields.items())
+            parts.append(f'{head}w{i}","{kf}":"v"{body}}}')
+        facts_json = "[" + ",".join(parts) + "]"
+        refs = self.refs
         fired: dict[str, list[str]] = {}
         with _lock:
             drained = False
             state_handle = None
             try:
-                result = _dre.assert_facts(self.handle, json.dumps(facts))
+                result = _dre.assert_facts(self.handle, facts_json)
                 state_handle = result[1] if len(result) > 1 else None
                 if result[0] == 1:
                     raise EngineError("một số liệu không khớp luật nào (nhánh chấm không phủ hết các trường hợp)")
@@ -193,7 +202,7 @@ class CompiledPack:
                     raise EngineError(f"durable-rules trả mã lỗi {result[0]}")
                 action = _dre.start_action_for_state(self.handle, state_handle)
                 while action:
-                    ref = self.refs[_rule_name(action[1] if isinstance(action, tuple) else action)]
+                    ref = refs[_rule_name(action[1] if isinstance(action, tuple) else action)]
                     fired.setdefault(ref.owner, []).append(ref.key)
                     action = _dre.complete_and_start_action(self.handle, state_handle)
                 drained = True
@@ -232,9 +241,22 @@ def _rule_name(message: str) -> str:
 
 
 def _bounded(v: int) -> int:
-    if not isinstance(v, int) or isinstance(v, bool):
+    if v.__class__ is not int and (not isinstance(v, int) or isinstance(v, bool)):
         raise EngineError(f"giá trị gửi vào bộ máy luật phải là số nguyên, nhận {v!r}")
-    return max(-MAX_MEASURE, min(MAX_MEASURE, v))
+    return v if -MAX_MEASURE <= v <= MAX_MEASURE else max(-MAX_MEASURE, min(MAX_MEASURE, v))
+
+
+_JSON_STRS: dict[str, str] = {}
+
+
+def _json_str(word: str) -> str:
+    """A state word as a JSON string (the methods use a handful; each is encoded once)."""
+    out = _JSON_STRS.get(word) if isinstance(word, str) else None
+    if out is None:
+        out = json.dumps(word)
+        if isinstance(word, str) and len(_JSON_STRS) < 64:
+            _JSON_STRS[word] = out
+    return out
 
 
 def _flatten(cond: dict):

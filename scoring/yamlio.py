@@ -114,6 +114,26 @@ def _construct_mapping(loader, node, deep=False):
     return result
 
 
+_RESOLVED: dict[str, str] = {}   # plain scalar text → its implicit tag
+_RESOLVED_MAX, _RESOLVED_LEN = 8192, 64
+
+
+def _resolve(self, kind, value, implicit):
+    """PyYAML's resolver, remembered per plain scalar: libyaml calls back into Python for every
+    scalar, and a record repeats the same keys (`value`, `num`, fact ids) in every file. Exact
+    because this loader has no path resolvers, so a plain scalar's tag depends on its text alone;
+    bounded so that a run over many files does not grow with their distinct values."""
+    if kind is yaml.ScalarNode and implicit[0] and not self.yaml_path_resolvers:
+        tag = _RESOLVED.get(value)
+        if tag is None:
+            tag = _Base.resolve(self, kind, value, implicit)
+            if len(_RESOLVED) < _RESOLVED_MAX and len(value) <= _RESOLVED_LEN:
+                _RESOLVED[value] = tag
+        return tag
+    return _Base.resolve(self, kind, value, implicit)
+
+
+_Loader.resolve = _resolve
 _Loader.add_constructor("tag:yaml.org,2002:float", _construct_float)
 _Loader.add_constructor("tag:yaml.org,2002:int", _construct_int)
 _Loader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
@@ -180,6 +200,78 @@ def _check_shape(node) -> None:
             stack.extend((v, depth + 1) for _, v in n.value)
         else:
             stack.extend((c, depth + 1) for c in n.value)
+
+
+class _Slow(Exception):
+    """The fast construction met something it leaves to PyYAML's constructor (and its messages)."""
+
+
+_STR, _INT, _FLOAT = "tag:yaml.org,2002:str", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float"
+_NULL, _BOOL, _TIME = "tag:yaml.org,2002:null", "tag:yaml.org,2002:bool", "tag:yaml.org,2002:timestamp"
+_MAP, _SEQ = "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"
+_MERGE, _VALUE = "tag:yaml.org,2002:merge", "tag:yaml.org,2002:value"
+_BOOLS = yaml.constructor.SafeConstructor.bool_values
+_normalize = unicodedata.normalize
+
+
+def _fast_document(loader, node):
+    """The document's data as `_check_shape` + `construct_document` would give it, built in one walk
+    with none of PyYAML's per-node bookkeeping (a third of reading a record went there).
+
+    It builds only what a valid file holds (text, numbers, booleans, null, dates as text, mappings,
+    sequences). Anything else — an alias, nesting past MAX_DEPTH, a duplicate key, a merge key, a
+    refused number, any other tag — raises `_Slow`, and the caller runs the checked path, which
+    refuses the file with its usual message and line. So a file this accepts is one that path
+    accepts too, with equal data."""
+    seen: set = set()
+    scalar_t, mapping_t = yaml.ScalarNode, yaml.MappingNode
+
+    def build(n, depth):
+        t = type(n)
+        tag = n.tag
+        if t is scalar_t:
+            if tag == _STR:
+                return _normalize("NFC", n.value)
+            if tag == _INT:
+                v = n.value
+                if v.isdigit() and v.isascii() and v[0] != "0" and len(v) <= MAX_NUMBER_CHARS:
+                    return int(v)  # what construct_yaml_int makes of plain decimal digits
+                return _construct_int(loader, n)
+            if tag == _NULL:
+                return None
+            if tag == _FLOAT:
+                return _construct_float(loader, n)
+            if tag == _BOOL:
+                return _BOOLS[n.value.lower()]
+            if tag == _TIME:
+                return n.value
+            raise _Slow
+        if depth > MAX_DEPTH or id(n) in seen:
+            raise _Slow
+        seen.add(id(n))
+        if t is mapping_t:
+            if tag != _MAP:
+                raise _Slow
+            out = {}
+            for k, v in n.value:
+                if type(k) is not scalar_t:
+                    raise _Slow
+                ktag = k.tag
+                if ktag == _STR:
+                    key = _normalize("NFC", k.value)
+                elif ktag == _MERGE or ktag == _VALUE:
+                    raise _Slow
+                else:
+                    key = build(k, depth + 1)
+                if key in out:
+                    raise _Slow
+                out[key] = _normalize("NFC", v.value) if type(v) is scalar_t and v.tag == _STR else build(v, depth + 1)
+            return out
+        if t is yaml.SequenceNode and tag == _SEQ:
+            return [build(c, depth + 1) for c in n.value]
+        raise _Slow
+
+    return build(node, 0)
 
 
 class LazyLines(dict):
@@ -333,9 +425,15 @@ def load_document_hashed(path: Path, what: str) -> tuple[Any, dict, str]:
         node = loader.get_single_node()
         if node is None:
             raise LoadFailure(Problem(f"{what} rỗng", file=name))
-        _check_shape(node)
+        try:
+            data, fast = _fast_document(loader, node), True
+        except Exception:  # noqa: BLE001 — anything unusual: the checked path below decides, with its message
+            fast = False
+        if not fast:
+            _check_shape(node)
         lines = LazyLines(node)
-        data = loader.construct_document(node)
+        if not fast:
+            data = loader.construct_document(node)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         problem = exc.problem or exc.context or "lỗi cú pháp YAML"

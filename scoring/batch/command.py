@@ -58,14 +58,16 @@ def batch(folder, reviews, rules, rules_dir, fmt, jobs, allow_other_province, ou
     folder_p = Path(folder)
     results = fmt == "html"  # only the printed page carries each ward's full report
     reviews_p = Path(reviews) if reviews else None
-    bar = progress_bar(len(record_files(folder_p)))
+    files = record_files(folder_p)
+    bar = progress_bar(len(files))
     if bar is not None:
         with bar:
             result = run_batch(folder_p, reviews_p, rules, rules_dir, allow_other_province, jobs, bar.update,
-                               results=results)
+                               results=results, files=files)
     else:
-        result = run_batch(folder_p, reviews_p, rules, rules_dir, allow_other_province, jobs, results=results)
-    inputs = [str(p) for p in record_files(folder_p)] + ([str(p) for p in review_files(reviews_p)] if reviews_p else [])
+        result = run_batch(folder_p, reviews_p, rules, rules_dir, allow_other_province, jobs, results=results,
+                           files=files)
+    inputs = [str(p) for p in files] + ([str(p) for p in review_files(reviews_p)] if reviews_p else [])
     inputs += [rules] if rules else []
     inputs += sorted({p for g in result.groups for p in _pack_paths(g)})
     if fmt == "json":  # streamed: a large district's JSON is never held in memory whole

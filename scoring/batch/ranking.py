@@ -83,17 +83,28 @@ _TONES = {"\u0300": 1, "\u0309": 2, "\u0303": 3, "\u0301": 4, "\u0323": 5}
 _LETTER_MARKS = {"\u0306", "\u0302", "\u031b"}
 
 
+def _char_key(ch: str) -> tuple[tuple[int, int], int]:
+    """(primary, tone) of one casefolded character."""
+    parts = unicodedata.normalize("NFD", ch)
+    letter = unicodedata.normalize("NFC", "".join(c for c in parts if not unicodedata.combining(c)
+                                                  or c in _LETTER_MARKS))
+    tone = next((_TONES[c] for c in parts if c in _TONES), 0)
+    if letter in _ALPHABET:
+        return (1, _ALPHABET.index(letter)), tone
+    return (0 if not letter.isalpha() else 2, ord(letter[0]) if letter else 0), tone
+
+
+_CHAR_KEYS: dict[str, tuple] = {}   # a district's names use a few dozen characters: each is worked out once
+
+
 def vi_key(text: str) -> tuple:
     primary, tones = [], []
     for ch in unicodedata.normalize("NFC", text).casefold():
-        parts = unicodedata.normalize("NFD", ch)
-        letter = unicodedata.normalize("NFC", "".join(c for c in parts if not unicodedata.combining(c)
-                                                      or c in _LETTER_MARKS))
-        tones.append(next((_TONES[c] for c in parts if c in _TONES), 0))
-        if letter in _ALPHABET:
-            primary.append((1, _ALPHABET.index(letter)))
-        else:
-            primary.append((0 if not letter.isalpha() else 2, ord(letter[0]) if letter else 0))
+        k = _CHAR_KEYS.get(ch)
+        if k is None:
+            k = _CHAR_KEYS[ch] = _char_key(ch)
+        primary.append(k[0])
+        tones.append(k[1])
     return tuple(primary), tuple(tones)
 
 

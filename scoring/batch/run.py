@@ -8,6 +8,7 @@ which process finished first. Packs are compiled once per process (registry and 
 """
 from __future__ import annotations
 
+import gc
 import hashlib
 import multiprocessing
 import os
@@ -22,6 +23,8 @@ from ..errors import DvcqError, UsageError
 RECORD_SUFFIXES = (".yaml", ".yml", ".json", ".xlsx")
 REVIEW_MARK = ".review."       # `x.review.yaml` is a review, never a record
 PARALLEL_FROM = 100            # below this, starting worker processes costs more than it saves
+CHUNK = 64                     # records per message to and from a worker (fewer, larger messages)
+GC_THRESHOLD = 20_000          # a worker's first-generation threshold (Python's default: 700)
 
 
 @dataclass
@@ -75,11 +78,23 @@ class Task:
 
 
 def record_files(folder: Path) -> list[Path]:
+    """The folder's record files in name order (the order of `sorted` on their paths: one folder).
+
+    Read with `os.scandir`, whose entries know their type without a `stat` per file, and sorted on
+    the names rather than on `Path` objects (10,000 records: 0.5 s of comparisons before)."""
     if not folder.is_dir():
         raise UsageError.one("không phải thư mục hồ sơ", file=str(folder))
-    return sorted(p for p in folder.iterdir()
-                  if p.is_file() and p.suffix.lower() in RECORD_SUFFIXES and REVIEW_MARK not in p.name
-                  and not p.name.startswith((".", "_", "~$")))
+    with os.scandir(folder) as it:
+        names = sorted(e.name for e in it
+                       if _suffix(e.name).lower() in RECORD_SUFFIXES and REVIEW_MARK not in e.name
+                       and not e.name.startswith((".", "_", "~$")) and e.is_file())
+    return [folder / n for n in names]
+
+
+def _suffix(name: str) -> str:
+    """`Path(name).suffix`, without making a Path."""
+    i = name.rfind(".")
+    return name[i:] if 0 < i < len(name) - 1 else ""
 
 
 def review_files(folder: Path) -> list[Path]:
@@ -111,6 +126,10 @@ def score_task(task: Task):
         return Failed(task.display, [f"lỗi nội bộ ({type(exc).__name__}): {exc}"], internal=True)
 
 
+_rules_packs: dict = {}   # --rules path as given → Pack, for this run (emptied by run_tasks)
+_summaries: dict = {}     # (sha256, file) → the one pack summary dict this process sends
+
+
 def _score(task: Task):
     from .. import registry, vocabulary
     from ..evidence import load_evidence
@@ -118,15 +137,19 @@ def _score(task: Task):
 
     ev = load_evidence(task.path)
     if task.rules:
-        pack = registry.load_cached(Path(task.rules))
+        pack = _rules_packs.get(task.rules)
+        if pack is None:  # registry.load_cached resolves (realpath) the path on every call
+            pack = _rules_packs[task.rules] = registry.load_cached(Path(task.rules))
     else:
         pack = registry.select(ev, Path(task.rules_dir) if task.rules_dir else None)
     registry.check_applies(pack, ev, task.allow_other_province)
     vocabulary.check(pack, ev)
     own = evaluate(pack, ev)
     rec = ev.record
+    # One summary object for every record of a pack: pickled once per message, not once per record.
+    summary = _summaries.setdefault((own.pack.get("sha256"), own.pack.get("file")), own.pack)
     out = Scored(task.display, rec.ward.name, rec.ward.district, rec.ward.province,
-                 (rec.period.year, rec.period.quarter), rec.status, pack.path, own.pack, ev.sha256,
+                 (rec.period.year, rec.period.quarter), rec.status, pack.path, summary, ev.sha256,
                  own.total, (own.grade.id, own.grade.label), own.total, (own.grade.id, own.grade.label),
                  missing_evidence=list(own.missing_evidence), pending=[p["id"] for p in own.pending])
     final_record, final_result = rec, own
@@ -164,6 +187,7 @@ def run_tasks(tasks: list[Task], jobs: int, progress: Optional[Callable[[int], N
     parent holds no thread or engine session at that moment (the engine never starts threads, and
     each evaluation deletes its session). Elsewhere spawned, which re-imports the main module."""
     shared: dict = {}
+    _rules_packs.clear()
     if jobs <= 1 or len(tasks) < PARALLEL_FROM:
         out = []
         for t in tasks:
@@ -173,14 +197,23 @@ def run_tasks(tasks: list[Task], jobs: int, progress: Optional[Callable[[int], N
         return out
     method = "fork" if sys.platform.startswith("linux") else "spawn"
     ctx = multiprocessing.get_context(method)
-    chunk = max(1, min(32, len(tasks) // (jobs * 8)))
+    chunk = max(1, min(CHUNK, len(tasks) // (jobs * 8)))
     out = []
-    with ctx.Pool(processes=jobs) as pool:
+    with ctx.Pool(processes=jobs, initializer=_worker_start) as pool:
         for res in pool.imap(score_task, tasks, chunksize=chunk):
             out.append(_compact(res, shared))
             if progress:
                 progress(1)
     return out
+
+
+def _worker_start() -> None:
+    """A worker's garbage collector: what it inherited (the modules, and the pack when forked) is
+    frozen out of every collection, and young collections run less often. Scoring a record makes
+    thousands of short-lived containers and few cycles; the default thresholds spent a tenth of a
+    worker's time collecting."""
+    gc.freeze()
+    gc.set_threshold(GC_THRESHOLD, 20, 20)
 
 
 def _compact(res, shared: dict):
@@ -221,15 +254,17 @@ def progress_bar(total: int):
 
 def run_batch(folder: Path, reviews: Optional[Path] = None, rules: Optional[str] = None,
               rules_dir: Optional[str] = None, allow_other_province: bool = False, jobs: Optional[int] = None,
-              progress: Optional[Callable[[int], None]] = None, results: bool = False):
+              progress: Optional[Callable[[int], None]] = None, results: bool = False,
+              files: Optional[list[Path]] = None):
     """Score a folder and rank it: a `ranking.BatchResult`. Only a missing or empty folder raises.
 
-    `results`: keep each record's scoring `Result` on its `Scored` (for the per-ward printed reports)."""
+    `results`: keep each record's scoring `Result` on its `Scored` (for the per-ward printed reports).
+    `files`: `record_files(folder)` when the caller has listed it already."""
     from ..registry import norm
     from ..review.model import load_review
     from .ranking import build
 
-    files = record_files(folder)
+    files = record_files(folder) if files is None else files
     if not files:
         raise UsageError.one("thư mục không có hồ sơ nào (.yaml, .yml, .json, .xlsx)", file=str(folder),
                              hint="tệp *.review.* là tệp thẩm định, không phải hồ sơ")
@@ -246,8 +281,8 @@ def run_batch(folder: Path, reviews: Optional[Path] = None, rules: Optional[str]
     tasks: list[Task] = []
     used: set[str] = set()
     for f in files:
-        sha = sha256_file(f)
-        rvs = by_sha.get(sha, [])
+        sha = sha256_file(f) if by_sha else None  # the hash only matches a record to its review
+        rvs = by_sha.get(sha, []) if by_sha else []
         if len(rvs) > 1:
             failed.append(Failed(f.name, [f"{f.name}: có {len(rvs)} tệp thẩm định cho cùng hồ sơ này: "
                                           + ", ".join(Path(r.path).name for r in rvs) + " — chỉ giữ một"]))

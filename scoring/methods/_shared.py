@@ -9,7 +9,7 @@ from ..shape import ConfigDict, Model
 
 from ..evidence import Evidence
 from ..pack import fmt_number
-from . import MISSING, NA, PERCENT_SCALE, VALUE, ZERO, Derived, describe_fact, rate_measure, ratio_text
+from . import MISSING, NA, PERCENT_SCALE, RATE_SCALE, VALUE, ZERO, Derived, describe_fact, ratio_text
 
 PointsWord = Union[Literal["full", "zero"], Decimal]
 
@@ -79,7 +79,7 @@ class Measure:
             if fd.value == 0:
                 return Derived(ZERO, inputs=uses, text=f"{fn.value}/0")
             ratio = Fraction(fn.value, fd.value)
-            return Derived(VALUE, rate_measure(ratio), uses, ratio, lambda: ratio_text(fn.value, fd.value))
+            return Derived(VALUE, _rate(fn.value, fd.value), uses, ratio, lambda: ratio_text(fn.value, fd.value))
         fv, use, outcome = self.method.read_fact(ev, self.on)
         if outcome:
             return outcome
@@ -87,11 +87,19 @@ class Measure:
             return Derived(VALUE, fv.value, [use], Fraction(fv.value), lambda: fmt_number(fv.value))
         if fv.percent is not None:
             ratio = Fraction(fv.percent) / 100
-            return Derived(VALUE, rate_measure(ratio), [use], ratio, lambda: f"{fmt_number(fv.percent)}%")
+            n, d = fv.percent.as_integer_ratio()
+            return Derived(VALUE, _rate(n, 100 * d), [use], ratio, lambda: f"{fmt_number(fv.percent)}%")
         if fv.den == 0:
             return Derived(ZERO, inputs=[use], text=f"{fv.num}/0")
         ratio = Fraction(fv.num, fv.den)
-        return Derived(VALUE, rate_measure(ratio), [use], ratio, lambda: ratio_text(fv.num, fv.den))
+        return Derived(VALUE, _rate(fv.num, fv.den), [use], ratio, lambda: ratio_text(fv.num, fv.den))
+
+
+def _rate(num: int, den: int) -> int:
+    """`rate_measure(Fraction(num, den))` for den > 0, in integers: the Fraction product it makes was
+    a tenth of deriving a rate, on every rate of every record."""
+    q, r = divmod(num * RATE_SCALE, den)
+    return 2 * q + (1 if r else 0)
 
 
 def zero_label(word: PointsWord, max_points: Decimal) -> str:

@@ -1,0 +1,244 @@
+"""The batch's fast paths give what the plain paths give, byte for byte (issue 6, figure 3).
+
+Each fast path stands beside a plain one it must equal: the YAML loader's one-walk construction
+beside `_check_shape` + PyYAML's `construct_document`; the batch table's own wrapping beside
+tabulate's `maxcolwidths`; the batch JSON's chunk writer beside `render.json.iterdumps` and
+`sealed`; the folder listing beside `Path.iterdir` + `sorted`. Derandomized: the same cases every run.
+"""
+from __future__ import annotations
+
+import os
+import random
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from tabulate import tabulate
+
+from scoring import yamlio
+from scoring.batch import render as batch_render
+from scoring.batch.run import REVIEW_MARK, RECORD_SUFFIXES, record_files, run_batch
+from scoring.render.json import Stream, iterdumps, sealed
+from support import ROOT
+
+SAMPLES = ROOT / "samples" / "quang-ngai"
+
+
+# -- YAML: one-walk construction vs the checked path ------------------------------------------------
+
+YAML_CASES = [
+    "a: 1\nb: [1, 2, {c: d}]\n",
+    "x: 95.2\ny: 1e3\nz: -0.0\nw: .5\n",
+    "x: .nan\n", "x: -.inf\n", "x: 1e-99999999\n", "x: " + "9" * 41 + "\n", "x: " + "1" * 40 + "\n",
+    "x: 1_000\ny: 0x1F\nz: 0o17\nv: 017\nu: 1:30\nt: +5\ns: -0b101\n",
+    "on: yes\noff: no\nt: true\nf: False\nT: TRUE\n",
+    "x: !!bool yes\n", "x: !!bool maybe\n", "x: !!int '12'\n", "x: !!str 5\n", "x: !!float 1\n",
+    "d: 2023-02-30\ne: 2023-01-01 10:00:00\nf: !!timestamp 2023-01-01\n",
+    "n: ~\nm: null\nk:\nj: Null\n",
+    "a: 1\na: 2\n", "1: x\n1.0: y\n", "true: x\n1: y\n", "? [1, 2]\n: x\n", "? {a: 1}\n: x\n",
+    "a: &x {b: 1}\nc: *x\n", "a: &s text\nb: *s\n", "base: &b {x: 1}\nc:\n  <<: *b\n  y: 2\n",
+    "c:\n  <<: {x: 1}\n  y: 2\n", "=: x\n", "x: =\n",
+    "x: !!binary aGVsbG8=\n", "x: !!set {a, b}\n", "x: !!omap [{a: 1}]\n", "x: !!pairs [{a: 1}]\n",
+    "x: !!python/object:os.system ls\n", "x: !custom 1\n", "!!map {a: 1}\n", "!!seq [1]\n", "!!str {a: 1}\n",
+    "x: !!map [1]\n", "x: !!seq {a: 1}\n", "x: !!int {a: 1}\n",
+    "- a\n- b\n", "just text\n", "42\n", "x: 'Phu\u031bo\u031b\u0300ng'\n", "Ph\u01b0\u1eddng: 'x'\n",
+    "a: [" * 39 + "]" * 39 + "\n", "a: [" * 41 + "]" * 41 + "\n", "a:\n" + "".join("  " * i + "- \n" for i in range(1, 45)),
+    "a: {b: 1, b: 2}\n", "[1, 1]\n", "{a: 1, [b]: 2}\n", "x: 1\n---\ny: 2\n", "x: [1, 2\n", "x:\t1\n",
+]
+
+
+def _generated_cases() -> list[str]:
+    rng = random.Random(6)
+    atoms = ["1", "1.5", "-2", "0x10", "yes", "no", "true", "~", "null", "2023-01-01", "'q'", '"\\u00e9"',
+             "1e400", ".inf", "text here", "!!str 1", "!!int 2", "[]", "{}", "&a 1", "*a", "1:2:3", "0o7"]
+    keys = ["a", "b", "c", "1", "true", "on", "<<", "=", "k k", "ph\u01b0\u1eddng"]
+    out = []
+    for _ in range(300):
+        lines = []
+        for _ in range(rng.randint(1, 6)):
+            k = rng.choice(keys)
+            v = rng.choice(atoms)
+            if rng.random() < 0.3:
+                v = "{" + ", ".join(f"{rng.choice(keys)}: {rng.choice(atoms)}" for _ in range(rng.randint(0, 3))) + "}"
+            elif rng.random() < 0.2:
+                v = "[" + ", ".join(rng.choice(atoms) for _ in range(rng.randint(0, 3))) + "]"
+            lines.append(f"{k}: {v}")
+        out.append("\n".join(lines) + "\n")
+    return out
+
+
+def _typed(value):
+    """The value with every type spelled out (1 == True == Decimal(1) must not pass for equal)."""
+    if isinstance(value, dict):
+        return ("dict", [(_typed(k), _typed(v)) for k, v in value.items()])
+    if isinstance(value, list):
+        return ("list", [_typed(v) for v in value])
+    return (type(value).__name__, repr(value))
+
+
+def _load(tmp_path, text: str, checked: bool, monkeypatch):
+    p = tmp_path / "case.yaml"
+    p.write_text(text, encoding="utf-8")
+    if checked:
+        monkeypatch.setattr(yamlio, "_fast_document", lambda loader, node: (_ for _ in ()).throw(yamlio._Slow()))
+    try:
+        data, lines, _ = yamlio.load_document_hashed(p, "tệp")
+        return ("ok", _typed(data), sorted(lines.items(), key=repr))
+    except yamlio.LoadFailure as exc:
+        return ("refused", exc.problem.render())
+    except Exception as exc:  # the same crash on both paths is still the same behaviour
+        return ("crash", type(exc).__name__, str(exc))
+    finally:
+        monkeypatch.undo()
+
+
+@pytest.mark.parametrize("text", YAML_CASES + _generated_cases())
+def test_yaml_fast_construction_equals_the_checked_path(tmp_path, monkeypatch, text):
+    assert _load(tmp_path, text, False, monkeypatch) == _load(tmp_path, text, True, monkeypatch)
+
+
+def test_yaml_samples_load_the_same_on_both_paths(tmp_path, monkeypatch):
+    for p in sorted(SAMPLES.glob("*.yaml")) + sorted((SAMPLES / "reviews").glob("*.yaml")):
+        text = p.read_text(encoding="utf-8")
+        assert _load(tmp_path, text, False, monkeypatch) == _load(tmp_path, text, True, monkeypatch), p.name
+
+
+def test_the_resolver_memory_stays_bounded(tmp_path):
+    text = "".join(f"k{i}: v{i}\n" for i in range(3 * yamlio._RESOLVED_MAX))
+    p = tmp_path / "many.yaml"
+    p.write_text(text, encoding="utf-8")
+    data, _, _ = yamlio.load_document_hashed(p, "tệp")
+    assert len(data) == 3 * yamlio._RESOLVED_MAX and len(yamlio._RESOLVED) <= yamlio._RESOLVED_MAX
+
+
+# -- the batch table: own wrapping vs tabulate's maxcolwidths ---------------------------------------
+
+CELLS = ["", " ", "a", "a ", " a", "a  b", "Phường Nguyễn Nghiêm", "x" * 30, "x" * 60, "a-b-c-d-e-f-g-h-i-j-k-l-m-n-o",
+         "word " * 12, "tab\there", "line\nbreak", "nbsp\u00a0end\u00a0", "\u2003lead", "soft\u00adhyphen " * 3,
+         "\x1b[31mred\x1b[0m", "12", "1e5", "inf", "nan", "TC5.4 +1,5, TC2.1 −0,5, TC3.3 −2", "điểm 33,5 " * 6,
+         "chuyển xuống 'Hoàn thành nhiệm vụ' do chỉ tiêu 'Hoàn thành tốt' (tối đa 2 đơn vị = 20% của 10)"]
+
+
+def _plain_grid(rows):
+    return tabulate(rows, headers=batch_render.HEADERS, tablefmt="simple_grid", disable_numparse=True,
+                    maxcolwidths=batch_render.TABLE_WIDTHS,
+                    colalign=("right", "left", "left", "right", "right", "left", "left", "left"))
+
+
+def _outcome(fn, rows):
+    try:
+        return fn(rows)
+    except Exception as exc:
+        return type(exc).__name__
+
+
+def test_table_wrapping_equals_tabulate():
+    rng = random.Random(3)
+    for _ in range(60):
+        rows = [[rng.choice(CELLS) for _ in range(8)] for _ in range(rng.randint(1, 8))]
+        assert batch_render._grid(rows) == _plain_grid(rows)
+    for cell in ("True", "False"):  # tabulate reads these as booleans: the fast path must not differ
+        rows = [["1", cell, "", "1", "—", "x", "", ""]]
+        assert _outcome(batch_render._grid, rows) == _outcome(_plain_grid, rows)
+
+
+# -- the batch JSON: chunk writer vs iterdumps -------------------------------------------------------
+
+scalars = st.one_of(st.none(), st.booleans(), st.integers(-10**30, 10**30), st.text(max_size=8),
+                    st.decimals(allow_nan=False, allow_infinity=False, places=3), st.dates())
+values = st.recursive(scalars, lambda kids: st.one_of(
+    st.lists(kids, max_size=4), st.dictionaries(st.text(max_size=4), kids, max_size=4),
+    st.lists(kids, max_size=4).map(lambda xs: Stream(lambda xs=xs: iter(xs))), st.lists(kids, max_size=3).map(tuple)),
+    max_leaves=20)
+
+
+@settings(max_examples=300, derandomize=True, deadline=None)
+@given(values, st.sampled_from([(2, False), (None, True), (None, False), (4, True)]))
+def test_json_chunks_equal_iterdumps(value, mode):
+    indent, sort_keys = mode
+    assert "".join(batch_render._chunks(value, indent, sort_keys, 0)) == "".join(iterdumps(value, indent, sort_keys))
+
+
+def test_json_chunks_refuse_what_iterdumps_refuses():
+    for bad in (1.5, Decimal("NaN"), object()):
+        for fn in (lambda v: "".join(batch_render._chunks(v, 2, False, 0)), lambda v: "".join(iterdumps(v))):
+            with pytest.raises((TypeError, ValueError)):
+                fn({"a": [Stream(lambda bad=bad: iter([{"x": bad}]))]})
+
+
+def test_batch_json_equals_the_sealed_iterdumps_text():
+    b = run_batch(SAMPLES, SAMPLES / "reviews", jobs=1)
+    fast = "".join(batch_render.render_json_chunks(b))
+    assert fast == "".join(iterdumps(sealed(batch_render.to_json_dict(b)))) + "\n"
+
+
+# -- the folder listing ------------------------------------------------------------------------------
+
+def test_record_files_equals_the_iterdir_listing(tmp_path):
+    names = ["b.yaml", "A.YAML", "a.yml", "c.json", "d.xlsx", "e.txt", "x.", ".yaml", "..yaml", "_f.yaml", ".g.yaml",
+             "~$h.xlsx", "i.review.yaml", "j.Review.yaml", "k.yaml.bak", "l.JSON", "m n.yaml", "ư.yaml", "Z.yaml"]
+    for n in names:
+        (tmp_path / n).write_text("x: 1\n", encoding="utf-8")
+    (tmp_path / "dir.yaml").mkdir()
+    os.symlink(tmp_path / "b.yaml", tmp_path / "link.yaml")
+    os.symlink(tmp_path / "nowhere", tmp_path / "broken.yaml")
+    plain = sorted(p for p in tmp_path.iterdir()
+                   if p.is_file() and p.suffix.lower() in RECORD_SUFFIXES and REVIEW_MARK not in p.name
+                   and not p.name.startswith((".", "_", "~$")))
+    assert record_files(tmp_path) == plain
+
+
+# -- the engine's facts, written as JSON text --------------------------------------------------------
+
+def test_engine_facts_text_is_the_json_of_the_facts(qn_pack, monkeypatch):
+    """`CompiledPack.run` writes the facts' JSON itself; it must parse back to the dicts it stands for."""
+    import json
+
+    from scoring import engine
+    from scoring.score import compile_pack, plan
+
+    cp = compile_pack(qn_pack)
+    rng = random.Random(9)
+    leaves = {}
+    for uid, bs in plan(qn_pack).branches.items():
+        b = rng.choice(bs)
+        leaves[uid] = (b.state, rng.choice([0, 1, 7, 10**6, 2 * 10**9, 5 * 10**9]) if b.state == "v" else 0)
+    vetoes = {vid: {ident: rng.choice([0, 1, 3, 10**12]) for ident in fields}
+              for vid, (_, fields) in cp.veto_fields.items()}
+    sent = []
+    real = engine._dre.assert_facts
+    monkeypatch.setattr(engine._dre, "assert_facts", lambda handle, text: sent.append(text) or real(handle, text))
+    try:
+        cp.run(leaves, vetoes)
+    except engine.EngineError:
+        pass  # a random state may match no branch; the text sent is what is checked here
+    facts = json.loads(sent[0])
+    sid = facts[0]["sid"]
+    expected = [{"sid": sid, "id": f"f{i}", cp.leaf_fields[uid][0]: state, cp.leaf_fields[uid][1]: engine._bounded(m)}
+                for i, (uid, (state, m)) in enumerate(leaves.items())]
+    for i, (vid, values) in enumerate(vetoes.items()):
+        kf, fields = cp.veto_fields[vid]
+        expected.append({"sid": sid, "id": f"w{i}", kf: "v",
+                         **{fname: engine._bounded(values[ident]) for ident, fname in fields.items()}})
+    assert facts == expected
+    with pytest.raises(engine.EngineError):
+        cp.run({next(iter(leaves)): ("v", True)}, {})
+
+
+# -- a rate's measure in integers ----------------------------------------------------------------------
+
+@settings(max_examples=500, derandomize=True, deadline=None)
+@given(st.integers(0, 10**12), st.integers(1, 10**12),
+       st.decimals(min_value=0, max_value=10**6, allow_nan=False, allow_infinity=False, places=8))
+def test_integer_rate_measure_equals_rate_measure(num, den, percent):
+    from fractions import Fraction
+
+    from scoring.methods import rate_measure
+    from scoring.methods._shared import _rate
+
+    assert _rate(num, den) == rate_measure(Fraction(num, den))
+    n, d = percent.as_integer_ratio()
+    assert _rate(n, 100 * d) == rate_measure(Fraction(percent) / 100)
