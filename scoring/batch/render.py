@@ -6,16 +6,15 @@ errors), plain decimals with a dot. JSON is sealed like every other result.
 from __future__ import annotations
 
 import csv
-import hashlib
 import io
-import json
 from decimal import Decimal
 from typing import Any, Optional
 
 from tabulate import tabulate
 
 from ..pack import fmt_number
-from ..render.json import SEAL_ALGORITHM, Stream, dumps, iterdumps, number
+from ..render.common import wrap_columns
+from ..render.json import SEAL_ALGORITHM, Stream, dumps, iterdumps, number, seal_of
 from .. import result as result_module
 from .ranking import BatchResult, Group, Row, period_label
 
@@ -100,41 +99,10 @@ def total_line(b: BatchResult) -> str:
 TABLE_WIDTHS = [None, 28, 22, None, None, 26, 28, 44]
 
 
-def _wrapped(rows: list[list[str]], widths: list) -> Optional[list[list[str]]]:
-    """The cells as tabulate's `maxcolwidths` would wrap them, or None to let tabulate do it.
-
-    tabulate wraps every cell with a new `TextWrapper` (two thirds of printing 10,000 rows). A cell
-    no wider than its column, printable (no tab, newline, other space or colour code) and not ending
-    in a space comes out of that wrapper unchanged, so only the others are wrapped here, with
-    tabulate's own wrapper. tabulate reads the text "True"/"False" as a boolean: left to it."""
-    import tabulate as tab
-
-    wrapper = getattr(tab, "_CustomTextWrap", None)
-    if wrapper is None or getattr(tab, "wcwidth", None) is not None:  # wide characters: tabulate measures
-        return None
-    out = []
-    for row in rows:
-        new = []
-        for cell, width in zip(row, widths):
-            if width is None:
-                new.append(cell)
-            elif cell == "True" or cell == "False" or not isinstance(cell, str):
-                return None
-            elif len(cell) <= width and cell.isprintable() and not cell.endswith(" "):
-                new.append(cell)
-            else:
-                new.append("\n".join(wrapper(width=width).wrap(cell)))
-        out.append(new)
-    return out
-
-
 def _grid(rows: list[list[str]]) -> str:
     align = ("right", "left", "left", "right", "right", "left", "left", "left")
-    wrapped = _wrapped(rows, TABLE_WIDTHS) if rows else None
-    if wrapped is None:
-        return tabulate(rows, headers=HEADERS, tablefmt="simple_grid", disable_numparse=True,
-                        maxcolwidths=TABLE_WIDTHS, colalign=align)
-    return tabulate(wrapped, headers=HEADERS, tablefmt="simple_grid", disable_numparse=True, colalign=align)
+    return tabulate(wrap_columns(rows, TABLE_WIDTHS), headers=HEADERS, tablefmt="simple_grid",
+                    disable_numparse=True, colalign=align)
 
 
 def render_table(b: BatchResult) -> str:
@@ -245,100 +213,11 @@ def to_json_dict(b: BatchResult) -> dict[str, Any]:
 
 def render_json_chunks(b: BatchResult):
     """The sealed JSON as chunks: written to a file or stdout as they come (10,000 rows never sit in
-    memory as one text). The same text as `iterdumps(sealed(to_json_dict(b)))`, made by `_chunks`."""
+    memory as one text). The same text as `iterdumps(sealed(to_json_dict(b)))`."""
     body = {k: v for k, v in to_json_dict(b).items() if k != "seal"}
-    h = hashlib.sha256()
-    for chunk in _chunks(body, None, True, 0):
-        h.update(chunk.encode("utf-8"))
-    body["seal"] = {"algorithm": SEAL_ALGORITHM, "value": h.hexdigest()}
-    yield from _chunks(body, 2, False, 0)
+    body["seal"] = {"algorithm": SEAL_ALGORITHM, "value": seal_of(body)}
+    yield from iterdumps(body)
     yield "\n"
-
-
-ROWS_PER_CHUNK = 64
-
-
-def _chunks(value: Any, indent: Optional[int], sort_keys: bool, level: int):
-    """`render.json.iterdumps`, in fewer and larger chunks: containers are walked here, and each
-    element of a `Stream` (a ranking row) is written whole by `_dump`, 64 rows to a chunk. Written
-    twice per batch (the seal's canonical text, then the file), the per-value generators of
-    `iterdumps` were the larger part of writing a 10,000-record JSON batch."""
-    t = type(value)
-    if t is dict and value:
-        pad = "" if indent is None else "\n" + " " * (indent * (level + 1))
-        colon = ":" if indent is None else ": "
-        yield "{"
-        for i, k in enumerate(sorted(value) if sort_keys else list(value)):
-            yield f"{',' if i else ''}{pad}{_enc(str(k))}{colon}"
-            yield from _chunks(value[k], indent, sort_keys, level + 1)
-        yield ("" if indent is None else "\n" + " " * (indent * level)) + "}"
-    elif t is list or t is tuple:
-        pad = "" if indent is None else "\n" + " " * (indent * (level + 1))
-        first = True
-        for v in value:
-            yield ("[" if first else ",") + pad
-            first = False
-            yield from _chunks(v, indent, sort_keys, level + 1)
-        yield "[]" if first else ("" if indent is None else "\n" + " " * (indent * level)) + "]"
-    elif t is Stream:
-        pad = "" if indent is None else "\n" + " " * (indent * (level + 1))
-        out: list[str] = []
-        n = 0
-        for v in value:
-            out.append(("[" if not n else ",") + pad)
-            _dump(v, indent, sort_keys, level + 1, out)
-            n += 1
-            if n % ROWS_PER_CHUNK == 0:
-                yield "".join(out)
-                out = []
-        out.append("[]" if not n else ("" if indent is None else "\n" + " " * (indent * level)) + "]")
-        yield "".join(out)
-    else:
-        out = []
-        _dump(value, indent, sort_keys, level, out)
-        yield "".join(out)
-
-
-_enc = json.encoder.encode_basestring  # = json.dumps(text, ensure_ascii=False), which `iterdumps` uses
-
-
-def _dump(value: Any, indent: Optional[int], sort_keys: bool, level: int, out: list) -> None:
-    """Append `iterdumps(value, …)`'s text to `out`. Plain types are written here; anything else
-    (a subclass, a date, a float to refuse) is handed to `iterdumps` itself."""
-    t = type(value)
-    if t is str:
-        out.append(_enc(value))
-    elif t is dict:
-        if not value:
-            out.append("{}")
-            return
-        pad = "" if indent is None else "\n" + " " * (indent * (level + 1))
-        colon = ":" if indent is None else ": "
-        out.append("{")
-        for i, k in enumerate(sorted(value) if sort_keys else value):
-            out.append(f"{',' if i else ''}{pad}{_enc(str(k))}{colon}")
-            _dump(value[k], indent, sort_keys, level + 1, out)
-        out.append(("" if indent is None else "\n" + " " * (indent * level)) + "}")
-    elif t is list or t is tuple or t is Stream:
-        pad = "" if indent is None else "\n" + " " * (indent * (level + 1))
-        first = True
-        for v in value:
-            out.append(("[" if first else ",") + pad)
-            first = False
-            _dump(v, indent, sort_keys, level + 1, out)
-        out.append("[]" if first else ("" if indent is None else "\n" + " " * (indent * level)) + "]")
-    elif value is None:
-        out.append("null")
-    elif value is True:
-        out.append("true")
-    elif value is False:
-        out.append("false")
-    elif t is int:
-        out.append(str(value))
-    elif t is Decimal:
-        out.append(number(value))
-    else:
-        out.extend(iterdumps(value, indent, sort_keys, level))
 
 
 def render_json(b: BatchResult) -> str:

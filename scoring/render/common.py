@@ -93,12 +93,15 @@ def summary_lines(r: Result) -> list[str]:
 def wrap_columns(table: list[list[str]], widths: list) -> list[list[str]]:
     """The cells of `table` wrapped to `widths` (None: not wrapped), as tabulate's `maxcolwidths` does.
 
-    tabulate measures every word of every cell through an ANSI-stripping, wide-character-aware
-    length: two thirds of printing a score table. Where a cell has no colour codes and every
-    character is one column wide (checked once per cell with the same `wcwidth`), tabulate's own
-    wrapper is run with plain `len` — the same algorithm, so the same lines
-    (tests/render/test_wrap_columns.py compares them on generated text); other cells are wrapped
-    exactly as tabulate would.
+    tabulate wraps every cell with a new wrapper measuring every word through an ANSI-stripping,
+    wide-character-aware length: two thirds of printing a score table, most of printing a 10,000-row
+    batch. Here a cell that is no wider than its column, printable and not ending in a space is left
+    as it is (the wrapper would return it unchanged); a cell without colour codes whose characters
+    are all one column wide (per `wcwidth`, when tabulate uses it) goes through tabulate's own wrapper
+    measuring with plain `len` — the same algorithm, so the same lines; any other cell is wrapped
+    exactly as tabulate would. Unlike `maxcolwidths`, a cell reading "True" or "False" stays text
+    (tabulate casts it to a bool and fails). Compared with tabulate on generated text in
+    tests/render/test_wrap_columns.py and tests/test_fast_paths.py.
     """
     import tabulate as tab
 
@@ -113,8 +116,11 @@ def wrap_columns(table: list[list[str]], widths: list) -> list[list[str]]:
             if w is None or not isinstance(cell, str):
                 new.append(cell)
                 continue
-            simple = "\x1b" not in cell and (width_of is None or width_of.wcswidth(cell) == len(cell))
-            wrapper = PlainWidth(width=w) if simple else tab._CustomTextWrap(width=w)
+            plain = "\x1b" not in cell and (width_of is None or width_of.wcswidth(cell) == len(cell))
+            if plain and len(cell) <= w and cell.isprintable() and not cell.endswith(" "):
+                new.append(cell)
+                continue
+            wrapper = PlainWidth(width=w) if plain else tab._CustomTextWrap(width=w)
             new.append("\n".join(wrapper.wrap(cell)))
         out.append(new)
     return out
