@@ -306,9 +306,29 @@ class LoadedEvidence(Model):
     record: Evidence
     lines: Any = Field(default_factory=dict)  # a yamlio.LazyLines for YAML: filled only for messages
     made_for: Optional[dict] = None  # {id, version, sha256} of the pack a workbook was generated from
+    # A workbook's cells by record field ("facts.x.y" → "phieu.xlsx, trang 'Số liệu', ô E12"): a clerk
+    # who typed into a sheet is told the cell, also for faults found later against the pack.
+    addresses: Optional[dict] = None
 
     def line(self, *loc) -> Optional[int]:
         return line_of(self.lines, loc)
+
+    def place(self, problems: list) -> None:
+        """Point workbook problems at their cells (YAML/JSON problems already carry a line)."""
+        if self.addresses:
+            for pr in problems:
+                pr.file = address_of(self.addresses, pr.field) or pr.file
+
+
+def address_of(addresses: dict, fld: Optional[str]) -> Optional[str]:
+    """The cell of `fld` or of its nearest enclosing field ("documents[2].sent_on" = "documents.2.sent_on")."""
+    parts = re.sub(r"\[(\d+)\]", r".\1", fld or "").split(".")
+    while parts:
+        key = ".".join(parts)
+        if key in addresses:
+            return addresses[key]
+        parts.pop()
+    return None
 
 
 _MESSAGES = {

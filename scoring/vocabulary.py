@@ -115,6 +115,7 @@ def check(pack: Pack, ev: LoadedEvidence) -> Checked:
                 f"'{on.num}' ({a.value}) lớn hơn '{on.den}' ({b.value}) nên tỷ lệ của {uid} vượt 100%",
                 file=file, line=ev.line("facts", on.num), field=f"facts.{on.num}", code="V009"))
     if problems:
+        ev.place(problems)
         raise EvidenceError(problems)
     out = Checked()
     for ident in used_inputs(pack):
@@ -123,4 +124,5 @@ def check(pack: Pack, ev: LoadedEvidence) -> Checked:
             out.missing.append(ident)
             out.warnings.append(Problem(f"thiếu minh chứng '{ident}' ({pack.fact_label(ident)})", file=file,
                                         field=ident, code="W001"))
+    ev.place(out.warnings)
     return out

@@ -22,7 +22,7 @@ from openpyxl.utils import get_column_letter
 from ..shape import ValidationError
 
 from ..errors import EvidenceError, Problem, did_you_mean
-from ..evidence import FACT_ID, Document, Evidence, FactValue, LoadedEvidence, translate
+from ..evidence import FACT_ID, Document, Evidence, FactValue, LoadedEvidence, address_of, translate
 from . import cells as C
 from . import layout as L
 
@@ -263,6 +263,10 @@ class _Reader:
             if written is not False:
                 out[fid] = written
                 self.addr[f"facts.{fid}"] = self.where(sh.title, r)
+                for key, col in (("value", "value"), ("num", "num"), ("den", "den"), ("percent", "percent"),
+                                 ("done", "done"), ("total", "total"), ("not_applicable", "na_items")):
+                    if key in written and col in sh.columns:  # a fault in a figure is shown at its cell
+                        self.addr[f"facts.{fid}.{key}"] = self.where(sh.title, r, sh.columns[col])
         return out
 
     def _fact_row(self, sh: Sheet, r: int, fid: str):
@@ -473,23 +477,13 @@ def read(path: str | Path) -> tuple[LoadedEvidence, dict]:
             record = Evidence.model_validate(model_data)
         except ValidationError as exc:
             for pr in translate(exc, str(p), {}):
-                pr.file = _address(rd.addr, pr.field) or f"{p}, trang '{L.SHEET_WARD}'"
+                pr.file = address_of(rd.addr, pr.field) or f"{p}, trang '{L.SHEET_WARD}'"
                 rd.problems.append(pr)
     if rd.problems:
         raise EvidenceError(rd.problems)
     made_for = {k.split(".", 1)[1]: str(meta[k]) for k in ("pack.id", "pack.version", "pack.sha256") if k in meta}
     return LoadedEvidence(path=str(p), sha256=hashlib.sha256(raw).hexdigest(), record=record,
-                          made_for=made_for or None), meta
-
-
-def _address(addr: dict[str, str], fld: Optional[str]) -> Optional[str]:
-    parts = (fld or "").split(".")
-    while parts:
-        key = ".".join(parts)
-        if key in addr:
-            return addr[key]
-        parts.pop()
-    return None
+                          made_for=made_for or None, addresses=rd.addr), meta
 
 
 def read_workbook(path: str | Path) -> LoadedEvidence:

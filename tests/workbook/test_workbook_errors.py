@@ -96,6 +96,22 @@ def test_cli_reports_cell_errors_without_traceback(blank, tmp_path, runner):
     assert not (tmp_path / "x.yaml").exists()
 
 
+def test_faults_found_against_the_pack_also_name_the_cell(blank, tmp_path, runner):
+    """A rate above 100% or a document sent before it was issued is found after the sheet is read
+    (vocabulary.check), but a clerk still needs the cell, not the record field."""
+    num = set_cell(blank, FACTS, "petitions.settled", "Tử số", 17)
+    set_cell(blank, FACTS, "petitions.settled", "Mẫu số", 16)
+    set_cell(blank, DOCS, "report.dvcq_annual", "Đã có văn bản", "có")
+    set_cell(blank, DOCS, "report.dvcq_annual", "Ngày ban hành", "20/12/2023")
+    sent = set_cell(blank, DOCS, "report.dvcq_annual", "Ngày gửi", "10/12/2023")
+    path = tmp_path / "phieu.xlsx"
+    blank.save(path)
+    r = runner.invoke(main, ["score", str(path)])
+    assert r.exit_code == 2, r.stderr
+    assert f"phieu.xlsx, trang '{FACTS}', ô {num} [V003]" in r.stderr
+    assert f"phieu.xlsx, trang '{DOCS}', ô {sent} [V008]" in r.stderr
+
+
 def test_values_are_read_exactly_whatever_way_they_were_typed(blank, tmp_path):
     wb = blank
     set_cell(wb, FACTS, "culture.cultural_households", "Tỷ lệ (%)", 95.2)
