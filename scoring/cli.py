@@ -33,8 +33,12 @@ LAZY_COMMANDS = {
 
 
 class DvcqGroup(click.Group):
-    """Turns our errors into Vietnamese messages and exit codes instead of tracebacks, and loads
-    the commands of LAZY_COMMANDS on demand."""
+    """Turns our errors and click's usage errors into Vietnamese messages and exit codes instead
+    of tracebacks, and loads the commands of LAZY_COMMANDS on demand.
+
+    Usage errors are caught here rather than in each command because click raises them while
+    parsing, before any command (lazy or nested under `rules`) runs: parsing the top-level
+    options happens in `make_context`, everything below in `invoke`."""
 
     def list_commands(self, ctx):
         return sorted(set(super().list_commands(ctx)) | set(LAZY_COMMANDS))
@@ -47,9 +51,17 @@ class DvcqGroup(click.Group):
             self.add_command(getattr(importlib.import_module(module), attr), name)
         return super().get_command(ctx, name)
 
+    def make_context(self, info_name, args, parent=None, **extra):
+        try:
+            return super().make_context(info_name, args, parent=parent, **extra)
+        except click.UsageError as exc:
+            raise _vietnamese(exc) from None
+
     def invoke(self, ctx):
         try:
             return super().invoke(ctx)
+        except click.UsageError as exc:
+            raise _vietnamese(exc) from None
         except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
             raise
         except DvcqError as exc:
@@ -64,6 +76,12 @@ class DvcqGroup(click.Group):
                 traceback.print_exc()
             click.echo(f"lỗi nội bộ ({type(exc).__name__}): {exc}. Đặt DVCQ_DEBUG=1 để xem chi tiết.", err=True)
             ctx.exit(1)
+
+
+def _vietnamese(exc: click.UsageError) -> click.UsageError:
+    from .usage import translate  # only on a usage error: `dvcq score` does not pay for it
+
+    return translate(exc)
 
 
 def emit(text, output: str | None, protect=(), force: bool = False) -> None:
