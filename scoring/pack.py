@@ -42,14 +42,16 @@ class Rounding(Model):
         return v
 
     def apply(self, value: Fraction) -> Decimal:
-        step = Fraction(self.step)
-        units = value / step
+        # value / step as num / den in integers (step > 0, so den > 0): the Fractions this made were
+        # a third of every proportional and checklist award.
+        sn, sd = self.step.as_integer_ratio()
+        num, den = value.numerator * sd, value.denominator * sn
         if self.mode == "down":
-            n = units.numerator // units.denominator
+            n = num // den
         elif self.mode == "up":
-            n = -((-units.numerator) // units.denominator)
-        else:
-            n = (units + Fraction(1, 2)).numerator // (units + Fraction(1, 2)).denominator
+            n = -((-num) // den)
+        else:  # half up: floor(units + 1/2)
+            n = (2 * num + den) // (2 * den)
         return (Decimal(n) * self.step).normalize() if n else Decimal(0)
 
     def describe(self) -> str:

@@ -62,14 +62,36 @@ class InputUse:
         return self._value
 
 
-@dataclass
 class Derived:
-    state: str
-    measure: int = 0
-    inputs: list[InputUse] = field(default_factory=list)
-    exact: Optional[Fraction] = None   # the exact ratio / count behind the measure
-    text: Any = ""                     # how the measure was obtained, e.g. "15/16 = 93,75%" (or a function)
-    extra: dict = field(default_factory=dict)
+    """An item's fact for one record: the state and measure the engine matches, and what the award
+    and the trail need.
+
+    A plain slots class, not a dataclass: one is made for every item of every record, and the
+    generated constructor with its default factories was a sixth of deriving a fact.
+    """
+
+    __slots__ = ("state", "measure", "inputs", "_exact", "text", "extra")
+
+    def __init__(self, state: str, measure: int = 0, inputs: Optional[list[InputUse]] = None, exact=None,
+                 text: Any = "", extra: Optional[dict] = None):
+        self.state, self.measure = state, measure
+        self.inputs = [] if inputs is None else inputs
+        self._exact = exact    # the exact ratio / count behind the measure: a Fraction, or (num, den)
+        self.text = text       # how the measure was obtained, e.g. "15/16 = 93,75%" (or a function)
+        self.extra = {} if extra is None else extra
+
+    @property
+    def exact(self) -> Optional[Fraction]:
+        """Made a Fraction when first read: only proportional and checklist awards read it, and
+        building one for every tier's count or rate was a fifth of deriving it."""
+        e = self._exact
+        if e.__class__ is tuple:
+            e = self._exact = Fraction(*e)
+        return e
+
+    def __repr__(self) -> str:
+        return (f"Derived(state={self.state!r}, measure={self.measure!r}, inputs={self.inputs!r}, "
+                f"exact={self.exact!r}, text={self.text!r}, extra={self.extra!r})")
 
 
 class Branch(NamedTuple):

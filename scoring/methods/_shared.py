@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from fractions import Fraction
 from typing import Literal, Optional, Union
 
 from ..shape import ConfigDict, Model
@@ -78,21 +77,19 @@ class Measure:
                 return Derived(NA, inputs=uses)
             if fd.value == 0:
                 return Derived(ZERO, inputs=uses, text=f"{fn.value}/0")
-            ratio = Fraction(fn.value, fd.value)
-            return Derived(VALUE, _rate(fn.value, fd.value), uses, ratio, lambda: ratio_text(fn.value, fd.value))
+            return Derived(VALUE, _rate(fn.value, fd.value), uses, (fn.value, fd.value),
+                           lambda: ratio_text(fn.value, fd.value))
         fv, use, outcome = self.method.read_fact(ev, self.on)
         if outcome:
             return outcome
         if self.kind == "count":
-            return Derived(VALUE, fv.value, [use], Fraction(fv.value), lambda: fmt_number(fv.value))
+            return Derived(VALUE, fv.value, [use], (fv.value, 1), lambda: fmt_number(fv.value))
         if fv.percent is not None:
-            ratio = Fraction(fv.percent) / 100
             n, d = fv.percent.as_integer_ratio()
-            return Derived(VALUE, _rate(n, 100 * d), [use], ratio, lambda: f"{fmt_number(fv.percent)}%")
+            return Derived(VALUE, _rate(n, 100 * d), [use], (n, 100 * d), lambda: f"{fmt_number(fv.percent)}%")
         if fv.den == 0:
             return Derived(ZERO, inputs=[use], text=f"{fv.num}/0")
-        ratio = Fraction(fv.num, fv.den)
-        return Derived(VALUE, _rate(fv.num, fv.den), [use], ratio, lambda: ratio_text(fv.num, fv.den))
+        return Derived(VALUE, _rate(fv.num, fv.den), [use], (fv.num, fv.den), lambda: ratio_text(fv.num, fv.den))
 
 
 def _rate(num: int, den: int) -> int:

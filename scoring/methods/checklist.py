@@ -13,8 +13,8 @@ from typing import Literal, Optional
 from ..shape import ConfigDict, Model
 
 from ..pack import Rounding, fmt_number
-from . import NA, VALUE, ZERO, Award, Branch, Derived, LeafMethod, rate_measure, text
-from ._shared import PointsWord, points_of
+from . import NA, VALUE, ZERO, Award, Branch, Derived, LeafMethod, text
+from ._shared import PointsWord, _rate, points_of
 
 
 class Config(Model):
@@ -66,11 +66,10 @@ class Checklist(LeafMethod):
         applicable = fv.total - fv.na_items
         if self.cfg.mode == "per_item":
             n = fv.done + (fv.na_items if self.cfg.not_applicable_counts_as_done else 0)
-            return Derived(VALUE, n, [use], Fraction(n), f"{n}/{fv.total} nội dung")
+            return Derived(VALUE, n, [use], (n, 1), f"{n}/{fv.total} nội dung")
         if applicable == 0:
             return Derived(ZERO, inputs=[use], text=f"0/{fv.total} nội dung phát sinh")
-        ratio = Fraction(fv.done, applicable)
-        return Derived(VALUE, rate_measure(ratio), [use], ratio,
+        return Derived(VALUE, _rate(fv.done, applicable), [use], (fv.done, applicable),
                        f"{fv.done}/{applicable} nội dung phát sinh đã thực hiện")
 
     def award(self, branch: Branch, d: Derived) -> Award:

@@ -4,7 +4,6 @@ summed (hot spots + mass complaints)."""
 from __future__ import annotations
 
 from decimal import Decimal
-from fractions import Fraction
 
 from ..shape import ConfigDict, Field, Model
 
@@ -49,7 +48,7 @@ class PerItem(LeafMethod):
                 known += 1  # not applicable: nothing occurred
         if known == 0:
             return Derived(MISSING, inputs=uses)
-        return Derived(VALUE, n, uses, Fraction(n), f"{n} trường hợp")
+        return Derived(VALUE, n, uses, (n, 1), f"{n} trường hợp")
 
     def award(self, branch: Branch, d: Derived) -> Award:
         if branch.points is not None:
