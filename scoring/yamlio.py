@@ -223,55 +223,60 @@ def _fast_document(loader, node):
     refused number, any other tag — raises `_Slow`, and the caller runs the checked path, which
     refuses the file with its usual message and line. So a file this accepts is one that path
     accepts too, with equal data."""
-    seen: set = set()
-    scalar_t, mapping_t = yaml.ScalarNode, yaml.MappingNode
+    return _fast_build(node, 0, loader, set())
 
-    def build(n, depth):
-        t = type(n)
-        tag = n.tag
-        if t is scalar_t:
-            if tag == _STR:
-                return _normalize("NFC", n.value)
-            if tag == _INT:
-                v = n.value
-                if v.isdigit() and v.isascii() and v[0] != "0" and len(v) <= MAX_NUMBER_CHARS:
-                    return int(v)  # what construct_yaml_int makes of plain decimal digits
-                return _construct_int(loader, n)
-            if tag == _NULL:
-                return None
-            if tag == _FLOAT:
-                return _construct_float(loader, n)
-            if tag == _BOOL:
-                return _BOOLS[n.value.lower()]
-            if tag == _TIME:
-                return n.value
-            raise _Slow
-        if depth > MAX_DEPTH or id(n) in seen:
-            raise _Slow
-        seen.add(id(n))
-        if t is mapping_t:
-            if tag != _MAP:
-                raise _Slow
-            out = {}
-            for k, v in n.value:
-                if type(k) is not scalar_t:
-                    raise _Slow
-                ktag = k.tag
-                if ktag == _STR:
-                    key = _normalize("NFC", k.value)
-                elif ktag == _MERGE or ktag == _VALUE:
-                    raise _Slow
-                else:
-                    key = build(k, depth + 1)
-                if key in out:
-                    raise _Slow
-                out[key] = _normalize("NFC", v.value) if type(v) is scalar_t and v.tag == _STR else build(v, depth + 1)
-            return out
-        if t is yaml.SequenceNode and tag == _SEQ:
-            return [build(c, depth + 1) for c in n.value]
+
+def _fast_build(n, depth: int, loader, seen: set):
+    """One node of `_fast_document`. A module function, not a closure calling itself: such a closure
+    is a reference cycle that held the loader and the document's node tree until the garbage
+    collector ran, and batch workers (which collect rarely, on purpose) piled them up."""
+    t = type(n)
+    tag = n.tag
+    if t is _SCALAR_NODE:
+        if tag == _STR:
+            return _normalize("NFC", n.value)
+        if tag == _INT:
+            v = n.value
+            if v.isdigit() and v.isascii() and v[0] != "0" and len(v) <= MAX_NUMBER_CHARS:
+                return int(v)  # what construct_yaml_int makes of plain decimal digits
+            return _construct_int(loader, n)
+        if tag == _NULL:
+            return None
+        if tag == _FLOAT:
+            return _construct_float(loader, n)
+        if tag == _BOOL:
+            return _BOOLS[n.value.lower()]
+        if tag == _TIME:
+            return n.value
         raise _Slow
+    if depth > MAX_DEPTH or id(n) in seen:
+        raise _Slow
+    seen.add(id(n))
+    if t is _MAPPING_NODE:
+        if tag != _MAP:
+            raise _Slow
+        out = {}
+        for k, v in n.value:
+            if type(k) is not _SCALAR_NODE:
+                raise _Slow
+            ktag = k.tag
+            if ktag == _STR:
+                key = _normalize("NFC", k.value)
+            elif ktag == _MERGE or ktag == _VALUE:
+                raise _Slow
+            else:
+                key = _fast_build(k, depth + 1, loader, seen)
+            if key in out:
+                raise _Slow
+            out[key] = (_normalize("NFC", v.value) if type(v) is _SCALAR_NODE and v.tag == _STR
+                        else _fast_build(v, depth + 1, loader, seen))
+        return out
+    if t is yaml.SequenceNode and tag == _SEQ:
+        return [_fast_build(c, depth + 1, loader, seen) for c in n.value]
+    raise _Slow
 
-    return build(node, 0)
+
+_SCALAR_NODE, _MAPPING_NODE = yaml.ScalarNode, yaml.MappingNode
 
 
 class LazyLines(dict):
