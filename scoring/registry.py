@@ -31,14 +31,19 @@ def pack_files(directory: Optional[Path] = None) -> list[Path]:
     return sorted(p for p in d.rglob("*.yaml") if not any(part.startswith("_") for part in p.relative_to(d).parts))
 
 
-_loaded: dict[str, Pack] = {}
+_loaded: dict[str, Pack] = {}   # resolved path → pack, for this process
+_named: dict[str, Pack] = {}    # the path as given → the same pack: a batch asks once per record, and
+                                # resolving (realpath) a path each time was measurable over 10,000
 
 
 def load_cached(path: Path) -> Pack:
-    key = str(path.resolve())
-    if key not in _loaded:
-        _loaded[key] = packcache.load(path, load_pack)
-    return _loaded[key]
+    pack = _named.get(str(path))
+    if pack is None:
+        key = str(path.resolve())
+        if key not in _loaded:
+            _loaded[key] = packcache.load(path, load_pack)
+        pack = _named[str(path)] = _loaded[key]
+    return pack
 
 
 def all_packs(directory: Optional[Path] = None) -> list[Pack]:

@@ -211,6 +211,7 @@ _NULL, _BOOL, _TIME = "tag:yaml.org,2002:null", "tag:yaml.org,2002:bool", "tag:y
 _MAP, _SEQ = "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"
 _MERGE, _VALUE = "tag:yaml.org,2002:merge", "tag:yaml.org,2002:value"
 _BOOLS = yaml.constructor.SafeConstructor.bool_values
+_SCALAR_NODE, _MAPPING_NODE, _SEQUENCE_NODE = yaml.ScalarNode, yaml.MappingNode, yaml.SequenceNode
 _normalize = unicodedata.normalize
 
 
@@ -271,12 +272,9 @@ def _fast_build(n, depth: int, loader, seen: set):
             out[key] = (_normalize("NFC", v.value) if type(v) is _SCALAR_NODE and v.tag == _STR
                         else _fast_build(v, depth + 1, loader, seen))
         return out
-    if t is yaml.SequenceNode and tag == _SEQ:
+    if t is _SEQUENCE_NODE and tag == _SEQ:
         return [_fast_build(c, depth + 1, loader, seen) for c in n.value]
     raise _Slow
-
-
-_SCALAR_NODE, _MAPPING_NODE = yaml.ScalarNode, yaml.MappingNode
 
 
 class LazyLines(dict):
@@ -431,14 +429,13 @@ def load_document_hashed(path: Path, what: str) -> tuple[Any, dict, str]:
         if node is None:
             raise LoadFailure(Problem(f"{what} rỗng", file=name))
         try:
-            data, fast = _fast_document(loader, node), True
-        except Exception:  # noqa: BLE001 — anything unusual: the checked path below decides, with its message
-            fast = False
-        if not fast:
-            _check_shape(node)
-        lines = LazyLines(node)
-        if not fast:
+            data = _fast_document(loader, node)
+        except Exception:  # noqa: BLE001 — anything unusual: the checked path decides, with its message
+            _check_shape(node)  # refused before any line map exists: a refused tree is never walked
+            lines = LazyLines(node)  # a constructor error below is reported with its field
             data = loader.construct_document(node)
+        else:
+            lines = LazyLines(node)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         problem = exc.problem or exc.context or "lỗi cú pháp YAML"

@@ -265,8 +265,13 @@ def test_engine_facts_text_is_the_json_of_the_facts(qn_pack, monkeypatch):
 def test_integer_rate_measure_equals_rate_measure(num, den, percent):
     from fractions import Fraction
 
-    from scoring.methods import rate_measure
-    from scoring.methods._shared import _rate
+    from scoring.methods import RATE_SCALE
+    from scoring.methods import rate_measure as _rate
+
+    def rate_measure(ratio: Fraction) -> int:
+        """The measure as first written, with a Fraction: the reference for the integer version."""
+        scaled = ratio * RATE_SCALE
+        return 2 * (scaled.numerator // scaled.denominator) + (0 if scaled.denominator == 1 else 1)
 
     assert _rate(num, den) == rate_measure(Fraction(num, den))
     n, d = percent.as_integer_ratio()

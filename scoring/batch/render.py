@@ -14,7 +14,7 @@ from tabulate import tabulate
 
 from ..pack import fmt_number
 from ..render.common import wrap_columns
-from ..render.json import SEAL_ALGORITHM, Stream, dumps, iterdumps, number, seal_of
+from ..render.json import Stream, dumps, iterdumps, number, sealed
 from .. import result as result_module
 from .ranking import BatchResult, Group, Row, period_label
 
@@ -214,9 +214,7 @@ def to_json_dict(b: BatchResult) -> dict[str, Any]:
 def render_json_chunks(b: BatchResult):
     """The sealed JSON as chunks: written to a file or stdout as they come (10,000 rows never sit in
     memory as one text). The same text as `iterdumps(sealed(to_json_dict(b)))`."""
-    body = {k: v for k, v in to_json_dict(b).items() if k != "seal"}
-    body["seal"] = {"algorithm": SEAL_ALGORITHM, "value": seal_of(body)}
-    yield from iterdumps(body)
+    yield from iterdumps(sealed(to_json_dict(b)))
     yield "\n"
 
 

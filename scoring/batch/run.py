@@ -126,7 +126,6 @@ def score_task(task: Task):
         return Failed(task.display, [f"lỗi nội bộ ({type(exc).__name__}): {exc}"], internal=True)
 
 
-_rules_packs: dict = {}   # --rules path as given → Pack, for this run (emptied by run_tasks)
 _summaries: dict = {}     # (sha256, file) → the one pack summary dict this process sends
 
 
@@ -137,9 +136,7 @@ def _score(task: Task):
 
     ev = load_evidence(task.path)
     if task.rules:
-        pack = _rules_packs.get(task.rules)
-        if pack is None:  # registry.load_cached resolves (realpath) the path on every call
-            pack = _rules_packs[task.rules] = registry.load_cached(Path(task.rules))
+        pack = registry.load_cached(Path(task.rules))
     else:
         pack = registry.select(ev, Path(task.rules_dir) if task.rules_dir else None)
     registry.check_applies(pack, ev, task.allow_other_province)
@@ -187,7 +184,6 @@ def run_tasks(tasks: list[Task], jobs: int, progress: Optional[Callable[[int], N
     parent holds no thread or engine session at that moment (the engine never starts threads, and
     each evaluation deletes its session). Elsewhere spawned, which re-imports the main module."""
     shared: dict = {}
-    _rules_packs.clear()
     if jobs <= 1 or len(tasks) < PARALLEL_FROM:
         out = []
         for t in tasks:

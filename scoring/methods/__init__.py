@@ -238,15 +238,16 @@ def ratio_text(num: int, den: int) -> str:
     return f"{num}/{den} ≈ {p[1:]}" if p.startswith("≈") else f"{num}/{den} = {p}"
 
 
-def rate_measure(ratio: Fraction) -> int:
-    """2·floor(ratio·10⁶), plus 1 when ratio·10⁶ is not a whole number.
+def rate_measure(num: int, den: int) -> int:
+    """For the ratio num/den (den > 0): 2·floor(ratio·10⁶), plus 1 when ratio·10⁶ is not a whole number.
 
     With thresholds written as 2·T this makes every comparison exact, not only "≥ min": the ratio is
     ≥ T ⇔ measure ≥ 2T; ≤ T ⇔ measure ≤ 2T; < T ⇔ measure < 2T. (A plain floor would count
-    50.00005% as ≤ 50%.)
+    50.00005% as ≤ 50%.) Computed in integers, not with a Fraction: it runs on every rate of every
+    record, and the Fraction product was a tenth of deriving one.
     """
-    scaled = ratio * RATE_SCALE
-    return 2 * (scaled.numerator // scaled.denominator) + (0 if scaled.denominator == 1 else 1)
+    q, r = divmod(num * RATE_SCALE, den)
+    return 2 * q + (1 if r else 0)
 
 
 

@@ -8,7 +8,7 @@ from ..shape import ConfigDict, Model
 
 from ..evidence import Evidence
 from ..pack import fmt_number
-from . import MISSING, NA, PERCENT_SCALE, RATE_SCALE, VALUE, ZERO, Derived, describe_fact, ratio_text
+from . import MISSING, NA, PERCENT_SCALE, VALUE, ZERO, Derived, describe_fact, rate_measure, ratio_text
 
 PointsWord = Union[Literal["full", "zero"], Decimal]
 
@@ -77,7 +77,7 @@ class Measure:
                 return Derived(NA, inputs=uses)
             if fd.value == 0:
                 return Derived(ZERO, inputs=uses, text=f"{fn.value}/0")
-            return Derived(VALUE, _rate(fn.value, fd.value), uses, (fn.value, fd.value),
+            return Derived(VALUE, rate_measure(fn.value, fd.value), uses, (fn.value, fd.value),
                            lambda: ratio_text(fn.value, fd.value))
         fv, use, outcome = self.method.read_fact(ev, self.on)
         if outcome:
@@ -86,17 +86,10 @@ class Measure:
             return Derived(VALUE, fv.value, [use], (fv.value, 1), lambda: fmt_number(fv.value))
         if fv.percent is not None:
             n, d = fv.percent.as_integer_ratio()
-            return Derived(VALUE, _rate(n, 100 * d), [use], (n, 100 * d), lambda: f"{fmt_number(fv.percent)}%")
+            return Derived(VALUE, rate_measure(n, 100 * d), [use], (n, 100 * d), lambda: f"{fmt_number(fv.percent)}%")
         if fv.den == 0:
             return Derived(ZERO, inputs=[use], text=f"{fv.num}/0")
-        return Derived(VALUE, _rate(fv.num, fv.den), [use], (fv.num, fv.den), lambda: ratio_text(fv.num, fv.den))
-
-
-def _rate(num: int, den: int) -> int:
-    """`rate_measure(Fraction(num, den))` for den > 0, in integers: the Fraction product it makes was
-    a tenth of deriving a rate, on every rate of every record."""
-    q, r = divmod(num * RATE_SCALE, den)
-    return 2 * q + (1 if r else 0)
+        return Derived(VALUE, rate_measure(fv.num, fv.den), [use], (fv.num, fv.den), lambda: ratio_text(fv.num, fv.den))
 
 
 def zero_label(word: PointsWord, max_points: Decimal) -> str:

@@ -13,8 +13,8 @@ from typing import Literal, Optional
 from ..shape import ConfigDict, Model
 
 from ..pack import Rounding, fmt_number
-from . import NA, VALUE, ZERO, Award, Branch, Derived, LeafMethod, text
-from ._shared import PointsWord, _rate, points_of
+from . import NA, VALUE, ZERO, Award, Branch, Derived, LeafMethod, rate_measure, text
+from ._shared import PointsWord, points_of
 
 
 class Config(Model):
@@ -69,7 +69,7 @@ class Checklist(LeafMethod):
             return Derived(VALUE, n, [use], (n, 1), f"{n}/{fv.total} nội dung")
         if applicable == 0:
             return Derived(ZERO, inputs=[use], text=f"0/{fv.total} nội dung phát sinh")
-        return Derived(VALUE, _rate(fv.done, applicable), [use], (fv.done, applicable),
+        return Derived(VALUE, rate_measure(fv.done, applicable), [use], (fv.done, applicable),
                        f"{fv.done}/{applicable} nội dung phát sinh đã thực hiện")
 
     def award(self, branch: Branch, d: Derived) -> Award:

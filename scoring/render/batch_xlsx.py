@@ -19,7 +19,7 @@ from openpyxl.chart import BarChart, Reference
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
-from ..workbook.xlsxio import exact_number, force_text, save
+from ..workbook.xlsxio import force_text, put_value, save
 from .batch_html import (TITLE, Problems, Ranking, check_rows, final_total, grade_list, moved_text, ordered,
                          rank_text)
 
@@ -38,12 +38,7 @@ SHEET_NAME_BAD = re.compile(r"[\[\]:*?/\\]")
 
 def _put(ws, row: int, col: int, value, bold: bool = False, align: str = "left", wrap: bool = True) -> None:
     cell = ws.cell(row, col)
-    if isinstance(value, Decimal):
-        cell.value = exact_number(value)
-    elif isinstance(value, str):
-        force_text(cell, value)
-    else:
-        cell.value = value
+    put_value(cell, value)
     cell.font = Font(name=FONT, bold=bold)
     cell.alignment = Alignment(horizontal=align, vertical="top", wrap_text=wrap)
     cell.border = BORDER

@@ -17,7 +17,7 @@ from openpyxl.utils import get_column_letter
 
 from ..pack import fmt_number
 from ..result import ItemResult, Result
-from ..workbook.xlsxio import exact_number, force_text, save
+from ..workbook.xlsxio import put_value, save
 
 SHEET = "Bảng điểm"
 HEADERS = ["Tiêu chí", "Nội dung", "Điểm tối đa", "Căn cứ chấm điểm (số liệu, tỷ lệ, văn bản)", "Điểm tự chấm",
@@ -62,12 +62,7 @@ class _Table:
     def put(self, col: int, value, bold: bool = False, italic: bool = False, align: str = "left",
             wrap: bool = True, color: Optional[str] = None, size: int = 11) -> None:
         cell = self.ws.cell(self.row, col)
-        if isinstance(value, Decimal):
-            cell.value = exact_number(value)
-        elif isinstance(value, str):
-            force_text(cell, value)
-        else:
-            cell.value = value
+        put_value(cell, value)
         cell.font = _font(bold=bold, italic=italic, color=color, size=size)
         cell.alignment = Alignment(horizontal=align, vertical="top" if wrap else "center", wrap_text=wrap)
 

@@ -21,7 +21,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from ..evidence import Evidence, FactValue
 from ..render.json import dumps
 from . import layout as L
-from .xlsxio import exact_number, force_text, save
+from .xlsxio import exact_number, force_text, put_value, save
 
 HEAD_FILL = PatternFill("solid", fgColor="DDEBF7")
 FIXED_FILL = PatternFill("solid", fgColor="F2F2F2")   # filled from the pack: read, not typed
@@ -73,11 +73,7 @@ class _Sheet:
     def put(self, key: str, value: Any, fixed: bool = False, fmt: Optional[str] = None) -> None:
         col = self.columns[self.col[key] - 1]
         cell = self.ws.cell(self.row, self.col[key])
-        value = _cell_value(value)
-        if isinstance(value, str):
-            force_text(cell, value)
-        else:
-            cell.value = value
+        put_value(cell, _cell_value(value))
         cell.border = BORDER
         cell.alignment = Alignment(wrap_text=col.wrap, vertical="top")
         if fixed:

@@ -86,3 +86,8 @@ def force_text(cell, value: str) -> None:
     cell.value = value
     if isinstance(value, str):
         cell.data_type = "s"
+
+
+def put_value(cell, value) -> None:
+    """A value into a cell as every workbook we write stores it: exact decimals, text kept as text."""
+    force_text(cell, exact_number(value) if isinstance(value, Decimal) else value)
