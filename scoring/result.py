@@ -145,6 +145,10 @@ class Result:
                 return it
         raise KeyError(item_id)
 
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON contract (exact Decimals; `render.json` writes them as numbers)."""
+        return self.to_json_dict()
+
     def to_json_dict(self) -> dict[str, Any]:
         g = self.grade
         return {
