@@ -5,8 +5,11 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+# click's messages in Vietnamese (scoring/i18n.py): the .po is the source, the .mo is committed and
+# shipped as package data; Babel compiles one from the other
+CATALOG := scoring/locale/vi/LC_MESSAGES/click
 
-.PHONY: demo test setup clean bench
+.PHONY: demo test setup catalog clean bench
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -17,15 +20,20 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m compileall -q scoring
 	touch $(STAMP)
 
-setup: $(STAMP)
+$(CATALOG).mo: $(CATALOG).po | $(STAMP)
+	$(BIN)/pybabel compile --domain click --directory scoring/locale --locale vi
 
-demo: $(STAMP)
+catalog: $(CATALOG).mo
+
+setup: $(STAMP) $(CATALOG).mo
+
+demo: setup
 	$(BIN)/dvcq score samples/quang-ngai/pho-van-2023.yaml
 
-test: $(STAMP)
+test: setup
 	$(BIN)/python -m pytest -q
 
-bench: $(STAMP)
+bench: setup
 	$(BIN)/python bench/run_all.py
 
 clean:
