@@ -14,6 +14,7 @@ import click
 
 from . import __version__, registry
 from .errors import DvcqError, EngineError, UsageError
+from .i18n import vietnamese
 from .output import write_atomic
 from .pack import fmt_number, load_pack
 from .render import available
@@ -33,12 +34,17 @@ LAZY_COMMANDS = {
 
 
 class DvcqGroup(click.Group):
-    """Turns our errors and click's usage errors into Vietnamese messages and exit codes instead
-    of tracebacks, and loads the commands of LAZY_COMMANDS on demand.
+    """Runs every dvcq command with click speaking Vietnamese, turns our errors into Vietnamese
+    messages and exit codes instead of tracebacks, and loads the commands of LAZY_COMMANDS on demand.
 
-    Usage errors are caught here rather than in each command because click raises them while
-    parsing, before any command (lazy or nested under `rules`) runs: parsing the top-level
-    options happens in `make_context`, everything below in `invoke`."""
+    click prints its own usage errors and help (exit 2 / 0) through its gettext messages;
+    `main` is where every invocation enters (the console script, `python -m`, CliRunner), so the
+    Vietnamese catalog is switched on there, around parsing, help and the command itself
+    (see scoring/i18n.py)."""
+
+    def main(self, *args, **kwargs):
+        with vietnamese():
+            return super().main(*args, **kwargs)
 
     def list_commands(self, ctx):
         return sorted(set(super().list_commands(ctx)) | set(LAZY_COMMANDS))
@@ -51,17 +57,9 @@ class DvcqGroup(click.Group):
             self.add_command(getattr(importlib.import_module(module), attr), name)
         return super().get_command(ctx, name)
 
-    def make_context(self, info_name, args, parent=None, **extra):
-        try:
-            return super().make_context(info_name, args, parent=parent, **extra)
-        except click.UsageError as exc:
-            raise _vietnamese(exc) from None
-
     def invoke(self, ctx):
         try:
             return super().invoke(ctx)
-        except click.UsageError as exc:
-            raise _vietnamese(exc) from None
         except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
             raise
         except DvcqError as exc:
@@ -76,12 +74,6 @@ class DvcqGroup(click.Group):
                 traceback.print_exc()
             click.echo(f"lỗi nội bộ ({type(exc).__name__}): {exc}. Đặt DVCQ_DEBUG=1 để xem chi tiết.", err=True)
             ctx.exit(1)
-
-
-def _vietnamese(exc: click.UsageError) -> click.UsageError:
-    from .usage import translate  # only on a usage error: `dvcq score` does not pay for it
-
-    return translate(exc)
 
 
 def emit(text, output: str | None, protect=(), force: bool = False) -> None:
@@ -113,8 +105,13 @@ output_option = click.option("-o", "--output", metavar="FILE", help="Ghi kết q
 force_option = click.option("--force", is_flag=True, help="Cho phép ghi đè tệp kết quả đã có (không bao giờ ghi đè tệp đầu vào).")
 
 
+# click fills in the help and the message of --version when the option is declared, not when it is shown
+with vietnamese():
+    version_option = click.version_option(__version__, prog_name="dvcq")
+
+
 @click.group(cls=DvcqGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
-@click.version_option(__version__, prog_name="dvcq")
+@version_option
 def main():
     """Chấm điểm công tác dân vận chính quyền (DVCQ) cấp xã theo bộ tiêu chí của tỉnh.
 
