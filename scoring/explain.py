@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Optional
 
 from .pack import fmt_number
+from .render import sentences
 from .result import ItemResult, Result
 
 
@@ -32,7 +33,7 @@ def item_lines(it: ItemResult, indent: str = "") -> list[str]:
     if it.adjustment:
         lines.append(f"{indent}  điều chỉnh: {it.adjustment}")
     if it.pending:
-        lines.append(f"{indent}  chờ thẩm định: {it.pending['range']} điểm (bước {_pts(it.pending['step'])})")
+        lines.append(f"{indent}  chờ thẩm định: {sentences.points_range(it.pending['max'])} điểm (bước {_pts(it.pending['step'])})")
     if it.missing:
         lines.append(f"{indent}  thiếu minh chứng làm mất điểm: {', '.join(it.missing)}")
     for p in it.parts:

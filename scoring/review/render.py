@@ -12,6 +12,7 @@ from tabulate import tabulate
 from ..pack import fmt_number
 from ..render.common import header_lines, summary_lines
 from ..render.json import dumps, sealed
+from ..render.sentences import points_range
 from .model import KIND_LABEL
 from .verification import Verification
 
@@ -59,7 +60,7 @@ def rows(v: Verification) -> list[list[str]]:
                 f = v.finding(n)  # an item finding's reason is already the verified reason
                 reason += f" (kết luận #{n})" if f.kind == "item" else f"\nKết luận #{n}: {f.reason}"
         if it.pending:
-            reason = f"[chờ thẩm định {it.pending['range']}] " + reason
+            reason = f"[chờ thẩm định {points_range(it.pending['max'])}] " + reason
         out.append([it.id, it.title, fmt_number(it.max), fmt_number(own.points), fmt_number(it.points),
                     signed(it.points - own.points), reason])
     return out
