@@ -10,6 +10,8 @@ from decimal import Decimal
 from tabulate import tabulate
 
 from ..pack import fmt_number
+from ..render import VERIFICATION, formats
+from ..render import render as report
 from ..render.common import header_lines, summary_lines
 from ..render.json import dumps, sealed
 from ..render.sentences import points_range
@@ -17,7 +19,7 @@ from .model import KIND_LABEL
 from .verification import Verification
 
 HEADERS = ["Mã", "Nội dung", "Tối đa", "Tự chấm", "Thẩm định", "Chênh lệch", "Căn cứ, lý do"]
-FORMATS = ["table", "json", "markdown"]
+FORMATS = formats(VERIFICATION)  # from the one reporter registry (scoring.render)
 
 
 def signed(d: Decimal) -> str:
@@ -135,4 +137,4 @@ def render_json(v: Verification) -> str:
 
 
 def render(v: Verification, fmt: str) -> str:
-    return {"table": render_table, "json": render_json, "markdown": render_markdown}[fmt](v)
+    return report(v, fmt, VERIFICATION)
