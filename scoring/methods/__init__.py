@@ -269,6 +269,16 @@ class Bound:
             yield self
 
 
+def _config_problem(err: dict, method: str, cls: type[Method], path_prefix: str) -> Problem:
+    """One of pydantic's complaints about an item's keys, said for a pack author."""
+    kind = err["type"]
+    hint = did_you_mean(str(err["loc"][-1]), cls.Config.model_fields) if kind == "extra_forbidden" else None
+    return Problem({"extra_forbidden": f"khóa không dùng được với phương pháp {method}" + (f" ({hint})" if hint else ""),
+                    "missing": f"phương pháp {method} cần khóa này",
+                    "value_error": str(err.get("ctx", {}).get("error", err["msg"]))}.get(kind, err["msg"]),
+                   field=f"{path_prefix}.{'.'.join(str(x) for x in err['loc'])}", code="P004")
+
+
 def bind_item(item: Item, pack: Pack, path_prefix: str) -> Bound:
     """Choose the method by name and check the item's keys against it; PackError names the item."""
     cls = REGISTRY.get(item.method)
@@ -277,28 +287,17 @@ def bind_item(item: Item, pack: Pack, path_prefix: str) -> Bound:
         raise PackError.one(f"phương pháp chấm '{item.method}' không tồn tại", field=f"{path_prefix}.method",
                             hint=hint or f"các phương pháp: {', '.join(sorted(REGISTRY))}", code="P003")
     if "not_applicable" in item.model_fields_set and not cls.uses_not_applicable:
-        why = {"checklist": "danh mục dùng 'none_applicable'", "per_item": "không phát sinh được tính là 0 trường hợp",
-               "document_deadline": "văn bản không có trạng thái không phát sinh",
-               "manual": "điểm do cấp thẩm định cho", "sum": "khai báo ở từng phần", "best_of": "khai báo ở từng phần"}
-        raise PackError.one(f"phương pháp {item.method} không dùng khóa 'not_applicable' ({why.get(item.method, '')})",
-                            field=f"{path_prefix}.not_applicable", code="P004")
+        raise PackError.one(
+            f"phương pháp {item.method} không dùng khóa 'not_applicable' (" + {
+                "checklist": "danh mục dùng 'none_applicable'", "per_item": "không phát sinh được tính là 0 trường hợp",
+                "document_deadline": "văn bản không có trạng thái không phát sinh",
+                "manual": "điểm do cấp thẩm định cho", "sum": "khai báo ở từng phần", "best_of": "khai báo ở từng phần",
+            }.get(item.method, "") + ")", field=f"{path_prefix}.not_applicable", code="P004")
     raw = item.config()
     try:
         cfg = cls.Config.model_validate(raw)
     except ValidationError as exc:
-        probs = []
-        for err in exc.errors(include_url=False):
-            loc = ".".join(str(x) for x in err["loc"])
-            msg = err["msg"]
-            if err["type"] == "extra_forbidden":
-                hint = did_you_mean(str(err["loc"][-1]), cls.Config.model_fields)
-                msg = f"khóa không dùng được với phương pháp {item.method}" + (f" ({hint})" if hint else "")
-            elif err["type"] == "missing":
-                msg = f"phương pháp {item.method} cần khóa này"
-            elif err["type"] == "value_error":
-                msg = str(err.get("ctx", {}).get("error", msg))
-            probs.append(Problem(msg, field=f"{path_prefix}.{loc}", code="P004"))
-        raise PackError(probs)
+        raise PackError([_config_problem(err, item.method, cls, path_prefix) for err in exc.errors(include_url=False)])
     try:
         method = cls(item, cfg, pack, path_prefix)
     except ValueError as exc:

@@ -21,8 +21,12 @@ RATE_PLACES = Decimal("0.000001")  # a rate that does not end is shown to 10â»â
 
 def _rate(r: Fraction) -> dict:
     """{rate, rate_exact}: the decimal of a ratio, exact when it ends (num/den are always exact)."""
+    den = r.denominator  # reduced: the decimal ends when it has no prime factor but 2 and 5
+    for p in (2, 5):
+        while den % p == 0:
+            den //= p
     d = Decimal(r.numerator) / Decimal(r.denominator)
-    exact = Decimal(r.numerator) == d * r.denominator
+    exact = den == 1
     return {"rate": decimal_text(d if exact else d.quantize(RATE_PLACES, rounding="ROUND_HALF_UP")), "rate_exact": exact}
 
 

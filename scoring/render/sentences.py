@@ -204,6 +204,13 @@ def reason(it) -> str:
     return label
 
 
+def dates_compared(deadline, given, date_field: str) -> str:
+    """'hạn so sánh: 31/03/2023; ngày ban hành: 23/03/2023' (either may be unknown)."""
+    shown = given.strftime("%d/%m/%Y") if given else "không rõ"
+    head = f"hạn so sánh: {deadline.strftime('%d/%m/%Y')}; " if deadline else ""
+    return f"{head}ngày {VERB[date_field]}: {shown}"
+
+
 def points_range(top) -> str:
     """The points a verifier may give: '0–4'."""
     return f"0–{fmt_number(top)}"
