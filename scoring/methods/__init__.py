@@ -7,8 +7,13 @@ record (`derive`): a state and an exact integer measure computed here in Python,
 durable-rules compares with type coercion and binary floats; (3) the *points* for the branch that
 fired (`award`), computed with `Fraction`/`Decimal`.
 
+Methods hold data, never wording: a branch carries a `kind` and its `info` (bounds, deadline,
+rounding), a derived fact its measure as `data`, an award the `basis` it was computed from;
+scoring/render/sentences.py words them (and render/contract.py puts them in the JSON contract).
+
 To add a method: write `methods/<name>.py` with a `Method` subclass whose `name` is the YAML
-`method:` value, and add it to `REGISTRY` below. Document it in docs/rule-format.md.
+`method:` value, add it to `REGISTRY` below, and word its branch kinds and reasons in
+render/sentences.py. Document it in docs/rule-format.md and docs/result-contract.md.
 """
 from __future__ import annotations
 
