@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Optional
 
 from .pack import fmt_number
+from .render import sentences
 from .result import ItemResult, Result
 
 
@@ -28,16 +29,36 @@ def item_lines(it: ItemResult, indent: str = "") -> list[str]:
         for u in it.inputs:
             src = f" [nguồn: {u.source}]" if u.source else ""
             lines.append(f"{indent}  • {u.id} = {u.display}{src}")
+    lines.extend(f"{indent}  {line}" for line in data_lines(it))
     lines.append(f"{indent}  cách tính: {it.reason}")
     if it.adjustment:
         lines.append(f"{indent}  điều chỉnh: {it.adjustment}")
     if it.pending:
-        lines.append(f"{indent}  chờ thẩm định: {it.pending['range']} điểm (bước {_pts(it.pending['step'])})")
+        lines.append(f"{indent}  chờ thẩm định: {sentences.points_range(it.pending['max'])} điểm (bước {_pts(it.pending['step'])})")
     if it.missing:
         lines.append(f"{indent}  thiếu minh chứng làm mất điểm: {', '.join(it.missing)}")
     for p in it.parts:
         lines.extend(item_lines(p, indent + "    "))
     return lines
+
+
+def data_lines(it: ItemResult) -> list[str]:
+    """What the item's structured data says, line by line: the state of its evidence, the branch
+    that fired, the exact measure, the dates compared, the part chosen (the same data as
+    `dvcq explain --format json`)."""
+    out = [f"tình trạng: {sentences.STATE_TEXT[it.state]}"]
+    if it.branch is not None:
+        out.append(f"nhánh {it.branch.key}: {sentences.branch_label(it.branch, it.basis.get('year'))}")
+    shown = sentences.measure(it.method, it.measure) if it.method != "document_deadline" else ""
+    if shown and it.method != "manual":
+        out.append(f"số đo: {shown}")
+    if it.method == "document_deadline" and it.state != "missing":
+        out.append(sentences.dates_compared(it.basis.get("deadline"), (it.measure or {}).get("date"),
+                                            it.basis["date_field"]))
+    if it.method == "best_of":
+        chosen = it.parts[it.basis["chosen"]]
+        out.append(f"phần được chọn: {chosen.id} ({chosen.title})")
+    return out
 
 
 def explain(result: Result, rule: Optional[str] = None) -> str:

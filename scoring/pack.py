@@ -54,10 +54,6 @@ class Rounding(Model):
             n = (2 * num + den) // (2 * den)
         return (Decimal(n) * self.step).normalize() if n else Decimal(0)
 
-    def describe(self) -> str:
-        mode = {"down": "làm tròn xuống", "half_up": "làm tròn", "up": "làm tròn lên"}[self.mode]
-        return f"{mode} đến bội số của {fmt_number(self.step)}"
-
 
 def fmt_number(d: Decimal | int | Fraction) -> str:
     """Vietnamese decimal display: comma for the fraction, no trailing zeros (93,75; 4; 1,5)."""
@@ -98,9 +94,10 @@ class DateSpec(Model):
         return cls(year_offset=off, month=mo, day=d, text=text)
 
     def human(self) -> str:
-        """'31/03 năm đánh giá', '01/12 năm trước' — for labels that do not know the year yet."""
-        which = {0: "năm đánh giá", -1: "năm trước", 1: "năm sau"}.get(self.year_offset, f"năm đánh giá {self.year_offset:+d}")
-        return f"{self.day:02d}/{self.month:02d} {which}"
+        """'31/03 năm đánh giá', '01/12 năm trước' — worded by render.sentences, like every label."""
+        from .render.sentences import date_spec
+
+        return date_spec(self)
 
     def code(self) -> int:
         """An integer that orders dates within ±9 years of the period without knowing the year."""

@@ -1,7 +1,9 @@
 """The result of scoring one record: plain data the renderers present and the JSON contract exposes.
 
 Kept apart from evaluation so reporters never reach into the engine (check-jsonschema's split
-of results and reporters). `to_json_dict` is the contract other tools rely on: its keys are only
+of results and reporters). Nothing here words anything: items carry the branch that fired, the
+exact measure and the state of their evidence; warnings are {code, ...data}; render.sentences
+writes the Vietnamese and render.contract the JSON contract (`to_json_dict`), whose keys are only
 ever added to, never renamed.
 """
 from __future__ import annotations
@@ -21,58 +23,47 @@ class ItemResult:
     criterion: Optional[str]
     max: Decimal
     points: Decimal
-    _reason: Any                 # str, or a function making it (trail text is built only when read)
     source: Optional[str]
     method: str
     inputs: list = field(default_factory=list)     # [InputUse]
     rule: Optional[str] = None   # "<item>#<branch>" fired in the engine
-    branches: list = field(default_factory=list)   # every branch label, for the trail
+    branches: list = field(default_factory=list)   # every Branch of the rule, for the trail
     missing: list = field(default_factory=list)    # identifiers absent that cost points
-    pending: Optional[dict] = None                 # manual points not yet given
+    pending: Optional[dict] = None                 # manual points not yet given: {max, step}
     parts: list = field(default_factory=list)      # [ItemResult] for sum / best_of
-    adjustment: Optional[str] = None               # e.g. trimmed by the bonus cap
+    cap: Optional[dict] = None                     # trimmed by the bonus cap: {from, to, cap}
     missing_all: list = field(default_factory=list)  # every absent input, whether or not it cost points
+    state: str = "given"                           # given | missing | not_applicable | pending
+    branch: Any = None                             # the Branch that fired (None for sum / best_of)
+    measure: Optional[dict] = None                 # the exact measure, e.g. {num: 15, den: 16}
+    basis: dict = field(default_factory=dict)      # what the method computed the points from
+    _reason: Optional[str] = None                  # the wording, made when first read
 
     @property
     def reason(self) -> str:
-        if callable(self._reason):
-            self._reason = self._reason()
+        """The 'căn cứ chấm điểm' in words (render.sentences, the one source of the wording)."""
+        if self._reason is None:
+            from .render.sentences import reason
+
+            self._reason = reason(self)
         return self._reason
 
-    @reason.setter
-    def reason(self, value: str) -> None:
-        self._reason = value
+    @property
+    def adjustment(self) -> Optional[str]:
+        if self.cap is None:
+            return None
+        from .render.sentences import adjustment
+
+        return adjustment(self.cap)
 
     @property
     def lost(self) -> Decimal:
         return Decimal(0) if self.section == "deductions" else self.max - self.points
 
     def to_json(self) -> dict:
-        out = {
-            "id": self.id,
-            "title": self.title,
-            "section": self.section,
-            "criterion": self.criterion,
-            "max": self.max,
-            "points": self.points,
-            "lost": self.lost,
-            "reason": self.reason,
-            "source": self.source,
-            "method": self.method,
-            "rule": self.rule,
-            "inputs": [
-                {"id": u.id, "kind": u.kind, "state": u.state, "display": u.display, "value": u.value, "source": u.source}
-                for u in self.inputs
-            ],
-            "missing": list(self.missing),
-        }
-        if self.pending:
-            out["pending"] = self.pending
-        if self.adjustment:
-            out["adjustment"] = self.adjustment
-        if self.parts:
-            out["parts"] = [p.to_json() for p in self.parts]
-        return out
+        from .render.contract import item_dict
+
+        return item_dict(self)
 
 
 @dataclass
@@ -119,7 +110,7 @@ class Result:
     grade: GradeResult
     missing_evidence: list
     pending: list
-    warnings: list = field(default_factory=list)
+    warnings: list = field(default_factory=list)  # [{code, ...data}], worded by render.sentences
     mode: str = "self"  # self | verified
     missing_points: Decimal = Decimal(0)  # criteria points lost only because evidence is absent
 
@@ -150,34 +141,6 @@ class Result:
         return self.to_json_dict()
 
     def to_json_dict(self) -> dict[str, Any]:
-        g = self.grade
-        return {
-            "schema": "dvcq-result/1",
-            "engine": {"name": "dvcq", "version": ENGINE_VERSION},
-            "mode": self.mode,
-            "pack": self.pack,
-            "evidence": self.evidence,
-            "items": [it.to_json() for it in self.items],
-            "criteria": [{"id": c.id, "title": c.title, "max": c.max, "points": c.points} for c in self.criteria],
-            "subtotal": self.subtotal,
-            "bonus": self.bonus,
-            "deductions": self.deductions,
-            "total": self.total,
-            "max_total": self.max_total,
-            "grade": {
-                "id": g.id,
-                "label": g.label,
-                "band": {"min": g.min, "max": g.max},
-                "capped_from": g.capped_from,
-                "vetoes": [
-                    {"id": v.id, "grade": v.grade, "when": v.when, "reason": v.reason, "holds": v.holds,
-                     "inputs": [{"id": u.id, "display": u.display, "source": u.source} for u in v.inputs]}
-                    for v in g.vetoes
-                ],
-                "next": g.next_grade,
-            },
-            "missing_evidence": list(self.missing_evidence),
-            "missing_points": self.missing_points,
-            "pending": list(self.pending),
-            "warnings": list(self.warnings),
-        }
+        from .render.contract import result_dict
+
+        return result_dict(self)

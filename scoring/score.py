@@ -12,9 +12,10 @@ from typing import Optional
 from . import engine
 from .errors import EngineError
 from .evidence import LoadedEvidence
-from .methods import Award, Bound, CompositeMethod, InputUse, describe_fact
+from .methods import (MISSING, NA, NODATE, OUT, PENDING, VALUE, ZERO, Award, Bound, CompositeMethod, InputUse,
+                      describe_fact)
 from .methods.manual import Manual
-from .pack import Pack, fmt_number
+from .pack import Pack
 from .result import CriterionResult, GradeResult, ItemResult, Result, VetoResult
 
 
@@ -30,7 +31,7 @@ class Plan:
         self.leaves = [leaf for _, _, b in pack.items for leaf in b.leaves()]
         self.branches = {leaf.uid: leaf.method.branches() for leaf in self.leaves}
         self.by_key = {uid: {b.key: b for b in bs} for uid, bs in self.branches.items()}
-        self.labels = {uid: [b.label for b in bs] for uid, bs in self.branches.items()}
+        self.labels = self.branches  # every branch of each leaf, for the trail (worded by render.sentences)
         from .conditions import identifiers
 
         self.vetoes = [(v.id, pack.conditions[v.id], identifiers(pack.conditions[v.id]))
@@ -132,13 +133,13 @@ def evidence_summary(ev: LoadedEvidence) -> dict:
     }
 
 
-def pack_mismatch(pack: Pack, ev: LoadedEvidence) -> Optional[str]:
+def pack_mismatch(pack: Pack, ev: LoadedEvidence) -> Optional[dict]:
     """A workbook generated from another pack (or another version of it) may label figures differently."""
     mf = ev.made_for
     if not mf or mf.get("sha256") in (None, pack.sha256):
         return None
-    return (f"Phiếu nhập được lập theo bộ tiêu chí {mf.get('id', '?')} v{mf.get('version', '?')}, khác bộ đang dùng "
-            f"{pack.id} v{pack.meta.version}: kiểm tra lại các mã số liệu trước khi nộp.")
+    return {"code": "other_pack", "made_for": {k: mf[k] for k in ("id", "version") if k in mf},
+            "pack": pack.id, "version": pack.meta.version}
 
 
 def evaluate(pack: Pack, ev: LoadedEvidence, manual: Optional[dict] = None, mode: str = "self") -> Result:
@@ -182,7 +183,7 @@ def evaluate(pack: Pack, ev: LoadedEvidence, manual: Optional[dict] = None, mode
         room = cap
         for bi in bonus_items:  # trim in pack order so the cap is visible on the items themselves
             if bi.points > room:
-                bi.adjustment = f"giảm từ {fmt_number(bi.points)} xuống {fmt_number(room)} do trần điểm thưởng {fmt_number(cap)}"
+                bi.cap = {"from": bi.points, "to": room, "cap": cap}
                 bi.points = room
             room -= bi.points
     bonus = sum([b.points for b in bonus_items], Decimal(0))
@@ -203,16 +204,16 @@ def evaluate(pack: Pack, ev: LoadedEvidence, manual: Optional[dict] = None, mode
     pending = [{"id": i.id, "title": i.title, **i.pending} for i in items if i.pending]
     warnings = []
     if pack.meta.status == "draft":
-        warnings.append(f"Bộ tiêu chí {pack.id} đang ở trạng thái DỰ THẢO (draft): {pack.meta.note or ''}".strip())
+        warnings.append({"code": "draft_pack", "pack": pack.id, "note": pack.meta.note})
     mismatch = pack_mismatch(pack, ev)
     if mismatch:
         warnings.append(mismatch)
     if record.status == "in_progress":
-        warnings.append("Hồ sơ đang hoàn thiện (in_progress): kết quả là tạm tính.")
+        warnings.append({"code": "in_progress"})
     if pending:
-        warnings.append("Có điểm chờ cấp thẩm định: " + ", ".join(f"{p['id']} (0–{fmt_number(p['max'])})" for p in pending))
+        warnings.append({"code": "pending_manual", "items": [{"id": p["id"], "max": p["max"]} for p in pending]})
     if raw_total != total:
-        warnings.append(f"Tổng điểm {fmt_number(raw_total)} được giới hạn trong khoảng 0–{fmt_number(max_total)}.")
+        warnings.append({"code": "total_clamped", "raw_total": raw_total, "max_total": max_total})
     missing_points = sum((i.lost for i in items if i.section == "criteria" and i.missing and not i.pending), Decimal(0))
     summary = {**pl.summary, "jurisdiction": dict(pl.summary["jurisdiction"])}  # the caller's own copy
     return Result(summary, evidence_summary(ev), items, criteria, subtotal, bonus, deductions, raw_total,
@@ -227,28 +228,38 @@ def _build(node: Node, section: str, criterion: Optional[str], fired: dict, deri
     collector found them, and collecting them was a fifth of an evaluation."""
     if node.parts:  # composite: the parts are items of their own
         parts = [_build(p, section, criterion, fired, derived) for p in node.parts]
-        award = node.method.combine([(p.bound, Award(r.points, lambda r=r: r.reason))
-                                     for p, r in zip(node.parts, parts)])
+        award = node.method.combine([(p.bound, Award(r.points, r.basis)) for p, r in zip(node.parts, parts)])
         inputs = [u for r in parts for u in r.inputs]
         missing = [m for r in parts for m in r.missing_all]
-        return ItemResult(node.id, node.title, section, criterion, node.max, award.points, award._reason,
-                          node.source, node.method_name, inputs, None, [], _shown(missing, award.points, node.max, section),
-                          None, parts, None, missing)
+        states = {r.state for r in parts}
+        state = next(s for s in ("pending", "given", "missing", "not_applicable") if s in states)
+        return ItemResult(node.id, node.title, section, criterion, node.max, award.points, node.source,
+                          node.method_name, inputs, None, [], _shown(missing, award.points, node.max, section),
+                          None, parts, None, missing, state, None, None, award.basis)
     uid = node.uid
     keys = fired.get(uid, ())
     if len(keys) != 1:
         raise EngineError(f"nội dung {uid}: bộ máy luật kích hoạt {len(keys)} nhánh (cần đúng 1): {list(keys)}")
     key = keys[0]
     d = derived[uid]
-    award = node.method.award(node.by_key[key], d)
+    branch = node.by_key[key]
+    award = node.method.award(branch, d)
     points, top = award.points, node.max
+    award.basis["points"] = points  # as awarded, before a bonus cap or a deduction's sign
     missing = [u.id for u in d.inputs if u.state == "missing"]
-    res = ItemResult(node.id, node.title, section, criterion, top, points, award._reason, node.source,
+    res = ItemResult(node.id, node.title, section, criterion, top, points, node.source,
                      node.method_name, d.inputs, node.rules[key], node.labels,
-                     _shown(missing, points, top, section), None, [], None, missing)
+                     _shown(missing, points, top, section), None, [], None, missing,
+                     STATE[d.state], branch, d.data, award.basis)
     if node.manual and d.state != "v":
-        res.pending = {"max": top, "step": node.method.cfg.step, "range": f"0–{fmt_number(top)}"}
+        res.pending = {"max": top, "step": node.method.cfg.step}
     return res
+
+
+# The engine's states of a leaf fact, as the contract names them: a zero denominator, a date out of
+# range or an undated document are evidence given (and scored by their own branch).
+STATE = {VALUE: "given", ZERO: "given", OUT: "given", NODATE: "given", MISSING: "missing", NA: "not_applicable",
+         PENDING: "pending"}
 
 
 def _shown(missing: list, points: Decimal, top: Decimal, section: str) -> list:

@@ -11,7 +11,10 @@ from pathlib import Path
 import click
 
 from ..errors import UsageError
-from .render import BINARY, FORMATS
+from ..render import BATCH, binary, formats
+
+FORMATS = formats(BATCH)
+BINARY = {f for f in FORMATS if binary(f)}
 
 
 @click.command()

@@ -13,13 +13,15 @@ from typing import Any, Optional
 from tabulate import tabulate
 
 from ..pack import fmt_number
+from ..render import BATCH, binary, formats
+from ..render import render as report
 from ..render.common import wrap_columns
 from ..render.json import Stream, dumps, iterdumps, number, sealed
 from .. import result as result_module
 from .ranking import BatchResult, Group, Row, period_label
 
-FORMATS = ["table", "csv", "json", "markdown", "html", "xlsx"]
-BINARY = {"xlsx"}
+FORMATS = formats(BATCH)  # from the one reporter registry (scoring.render)
+BINARY = {f for f in FORMATS if binary(f)}
 FAILED_HEADING = "Hồ sơ/tệp lỗi, không được xếp hạng"
 UNMATCHED_HEADING = "Tệp thẩm định không khớp hồ sơ nào trong thư mục"
 HEADERS = ["Hạng", "Đơn vị", "Huyện/thị xã", "Tự chấm", "Thẩm định", "Xếp loại", "Thay đổi nhiều nhất", "Ghi chú"]
@@ -223,9 +225,6 @@ def render_json(b: BatchResult) -> str:
 
 
 def render(b: BatchResult, fmt: str) -> str | bytes:
-    """The batch in `fmt`; html and xlsx (`printed.py`) are imported only when asked for (openpyxl is slow to load)."""
-    if fmt in ("html", "xlsx"):
-        from . import printed
-
-        return printed.render_html(b) if fmt == "html" else printed.render_xlsx(b)
-    return {"table": render_table, "csv": render_csv, "json": render_json, "markdown": render_markdown}[fmt](b)
+    """The batch in `fmt`, through the reporter registry (html and xlsx, in `printed.py`, are imported
+    only when asked for: openpyxl is slow to load)."""
+    return report(b, fmt, BATCH)

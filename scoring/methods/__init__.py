@@ -7,8 +7,13 @@ record (`derive`): a state and an exact integer measure computed here in Python,
 durable-rules compares with type coercion and binary floats; (3) the *points* for the branch that
 fired (`award`), computed with `Fraction`/`Decimal`.
 
+Methods hold data, never wording: a branch carries a `kind` and its `info` (bounds, deadline,
+rounding), a derived fact its measure as `data`, an award the `basis` it was computed from;
+scoring/render/sentences.py words them (and render/contract.py puts them in the JSON contract).
+
 To add a method: write `methods/<name>.py` with a `Method` subclass whose `name` is the YAML
-`method:` value, and add it to `REGISTRY` below. Document it in docs/rule-format.md.
+`method:` value, add it to `REGISTRY` below, and word its branch kinds and reasons in
+render/sentences.py. Document it in docs/rule-format.md and docs/result-contract.md.
 """
 from __future__ import annotations
 
@@ -31,28 +36,28 @@ PERCENT_SCALE = RATE_SCALE // 100
 VALUE, MISSING, NA, ZERO, OUT, NODATE, PENDING = "v", "missing", "na", "zero", "out", "nodate", "pending"
 
 
-def text(t) -> str:
-    """Trail text is built only when shown: a method may give a string or a function making one."""
-    return t() if callable(t) else t
-
-
 class InputUse:
-    """One piece of evidence as a rule saw it (for the trail).
+    """One piece of evidence as a rule saw it (for the trail): data, worded by render.sentences.
 
-    `display` and `value` may be given as functions: a batch of 10,000 records never shows them, and
-    formatting them eagerly was a third of an evaluation.
+    `data` holds what the wording needs (the fact with its unit, the document's number and date, the
+    verifier's points and reason); `value` (the form written in the record) may be given as a
+    function: a batch of 10,000 records never shows it.
     """
 
-    __slots__ = ("id", "kind", "state", "_display", "_value", "source")
+    __slots__ = ("id", "kind", "state", "data", "_display", "_value", "source")
 
-    def __init__(self, id: str, kind: str, state: str, display, value: Any = None, source: Optional[str] = None):
+    def __init__(self, id: str, kind: str, state: str, data: Optional[dict] = None, value: Any = None,
+                 source: Optional[str] = None):
         self.id, self.kind, self.state, self.source = id, kind, state, source   # kind: fact | document | review
-        self._display, self._value = display, value                             # state: present | missing | not_applicable
+        self.data, self._value, self._display = data, value, None               # state: present | missing | not_applicable
 
     @property
     def display(self) -> str:
-        if callable(self._display):
-            self._display = self._display()
+        """The evidence in words (render.sentences), made when first read."""
+        if self._display is None:
+            from ..render.sentences import input_display
+
+            self._display = input_display(self)
         return self._display
 
     @property
@@ -70,14 +75,14 @@ class Derived:
     generated constructor with its default factories was a sixth of deriving a fact.
     """
 
-    __slots__ = ("state", "measure", "inputs", "_exact", "text", "extra")
+    __slots__ = ("state", "measure", "inputs", "_exact", "data", "extra")
 
     def __init__(self, state: str, measure: int = 0, inputs: Optional[list[InputUse]] = None, exact=None,
-                 text: Any = "", extra: Optional[dict] = None):
+                 data: Optional[dict] = None, extra: Optional[dict] = None):
         self.state, self.measure = state, measure
         self.inputs = [] if inputs is None else inputs
         self._exact = exact    # the exact ratio / count behind the measure: a Fraction, or (num, den)
-        self.text = text       # how the measure was obtained, e.g. "15/16 = 93,75%" (or a function)
+        self.data = data       # the measure as the result shows it, e.g. {"num": 15, "den": 16}
         self.extra = {} if extra is None else extra
 
     @property
@@ -91,34 +96,39 @@ class Derived:
 
     def __repr__(self) -> str:
         return (f"Derived(state={self.state!r}, measure={self.measure!r}, inputs={self.inputs!r}, "
-                f"exact={self.exact!r}, text={self.text!r}, extra={self.extra!r})")
+                f"exact={self.exact!r}, data={self.data!r}, extra={self.extra!r})")
 
 
 class Branch(NamedTuple):
     """One rule of an item (immutable; a NamedTuple because a dataclass costs ~1 ms to build at
-    every start, and `dvcq score`'s start is measured — issue 6)."""
+    every start, and `dvcq score`'s start is measured — issue 6).
+
+    `kind` names what the branch means (tier, deadline, missing, …) and `info` carries its data
+    (the bounds as the pack wrote them, the deadline, the rounding); render.sentences words it."""
 
     key: str
     state: str
     lo: Optional[int] = None   # measure >= lo
     hi: Optional[int] = None   # measure < hi
     points: Optional[Decimal] = None  # None: computed by award()
-    label: str = ""
+    kind: str = ""
+    info: Optional[dict] = None
+
+    @property
+    def label(self) -> str:
+        from ..render.sentences import branch_label
+
+        return branch_label(self)
 
 
 class Award:
-    """Points and the reason for them; the reason may be a function, called only when read."""
+    """Points and the data they were computed from (`basis`: e.g. the exact product before
+    rounding), which render.sentences turns into the reason."""
 
-    __slots__ = ("points", "_reason")
+    __slots__ = ("points", "basis")
 
-    def __init__(self, points: Decimal, reason):
-        self.points, self._reason = points, reason
-
-    @property
-    def reason(self) -> str:
-        if callable(self._reason):
-            self._reason = self._reason()
-        return self._reason
+    def __init__(self, points: Decimal, basis: Optional[dict] = None):
+        self.points, self.basis = points, ({} if basis is None else basis)
 
 
 class Method(ABC):
@@ -158,14 +168,11 @@ class LeafMethod(Method):
 
     def award(self, branch: Branch, d: Derived) -> Award:
         """Default: a fixed-points branch."""
-        return Award(branch.points if branch.points is not None else Decimal(0), branch.label)
+        return Award(branch.points if branch.points is not None else Decimal(0))
 
     # -- helpers shared by leaf methods ----------------------------------------------------
     def na_branch(self) -> Branch:
-        p = self.item.na_points()
-        what = {"full": "tính đủ điểm", "zero": "không tính điểm"}.get(str(self.item.not_applicable),
-                                                                       f"tính {fmt_number(p)} điểm")
-        return Branch("na", NA, points=p, label=f"không phát sinh → {what} (theo quy tắc)")
+        return Branch("na", NA, points=self.item.na_points(), kind="na", info={"word": str(self.item.not_applicable)})
 
     def read_fact(self, ev: Evidence, fid: str):
         """(value, trail entry, outcome): the outcome is the Derived for a missing or not-applicable
@@ -179,7 +186,7 @@ class LeafMethod(Method):
         return fv, use, None
 
     def missing_branch(self) -> Branch:
-        return Branch("missing", MISSING, points=Decimal(0), label="thiếu minh chứng → 0 điểm")
+        return Branch("missing", MISSING, points=Decimal(0), kind="missing")
 
     def fact_def(self, fid: str, types: tuple[str, ...]):
         fd = self.pack.vocabulary.facts.get(fid)
@@ -204,38 +211,12 @@ class CompositeMethod(Method):
 
 def describe_fact(fid: str, fv: Optional[FactValue], pack: Pack) -> InputUse:
     if fv is None:
-        return InputUse(fid, "fact", "missing", "không có minh chứng")
+        return InputUse(fid, "fact", "missing")
     if fv.kind == "not_applicable":
-        return InputUse(fid, "fact", "not_applicable", "không phát sinh" + (f" ({fv.reason})" if fv.reason else ""),
-                        {"not_applicable": True}, fv.source)
-    return InputUse(fid, "fact", "present", lambda: _display(fid, fv, pack), fv.written, fv.source)
-
-
-def _display(fid: str, fv: FactValue, pack: Pack) -> str:
-    if fv.kind == "count":
-        unit = pack.vocabulary.facts[fid].unit if fid in pack.vocabulary.facts else None
-        return fmt_number(fv.value) + (f" {unit}" if unit else "")
-    if fv.kind == "yesno":
-        return "có" if fv.flag else "không"
-    if fv.kind == "rate" and fv.percent is not None:
-        return f"{fmt_number(fv.percent)}%"
-    if fv.kind == "rate":
-        return ratio_text(fv.num, fv.den) if fv.den else f"{fv.num}/0"
-    return f"{fv.done}/{fv.total}" + (f" ({fv.na_items} không phát sinh)" if fv.na_items else "")
-
-
-def pct(ratio: Fraction) -> str:
-    """93,75% when exact; ≈66,67% (marked) when the decimal does not end: thresholds use the exact value."""
-    value = ratio * 100
-    d = Decimal(value.numerator) / Decimal(value.denominator)
-    q = d.quantize(Decimal("0.01"), rounding="ROUND_HALF_UP")
-    return f"{fmt_number(d)}%" if q == d else f"≈{fmt_number(q)}%"
-
-
-def ratio_text(num: int, den: int) -> str:
-    """'15/16 = 93,75%', or '20/21 ≈ 95,24%' when the percentage does not end."""
-    p = pct(Fraction(num, den))
-    return f"{num}/{den} ≈ {p[1:]}" if p.startswith("≈") else f"{num}/{den} = {p}"
+        return InputUse(fid, "fact", "not_applicable", {"fact": fv}, {"not_applicable": True}, fv.source)
+    fd = pack.vocabulary.facts.get(fid)
+    return InputUse(fid, "fact", "present", {"fact": fv, "unit": fd.unit if fd is not None else None}, fv.written,
+                    fv.source)
 
 
 def rate_measure(num: int, den: int) -> int:
@@ -293,6 +274,16 @@ class Bound:
             yield self
 
 
+def _config_problem(err: dict, method: str, cls: type[Method], path_prefix: str) -> Problem:
+    """One of pydantic's complaints about an item's keys, said for a pack author."""
+    kind = err["type"]
+    hint = did_you_mean(str(err["loc"][-1]), cls.Config.model_fields) if kind == "extra_forbidden" else None
+    return Problem({"extra_forbidden": f"khóa không dùng được với phương pháp {method}" + (f" ({hint})" if hint else ""),
+                    "missing": f"phương pháp {method} cần khóa này",
+                    "value_error": str(err.get("ctx", {}).get("error", err["msg"]))}.get(kind, err["msg"]),
+                   field=f"{path_prefix}.{'.'.join(str(x) for x in err['loc'])}", code="P004")
+
+
 def bind_item(item: Item, pack: Pack, path_prefix: str) -> Bound:
     """Choose the method by name and check the item's keys against it; PackError names the item."""
     cls = REGISTRY.get(item.method)
@@ -301,28 +292,17 @@ def bind_item(item: Item, pack: Pack, path_prefix: str) -> Bound:
         raise PackError.one(f"phương pháp chấm '{item.method}' không tồn tại", field=f"{path_prefix}.method",
                             hint=hint or f"các phương pháp: {', '.join(sorted(REGISTRY))}", code="P003")
     if "not_applicable" in item.model_fields_set and not cls.uses_not_applicable:
-        why = {"checklist": "danh mục dùng 'none_applicable'", "per_item": "không phát sinh được tính là 0 trường hợp",
-               "document_deadline": "văn bản không có trạng thái không phát sinh",
-               "manual": "điểm do cấp thẩm định cho", "sum": "khai báo ở từng phần", "best_of": "khai báo ở từng phần"}
-        raise PackError.one(f"phương pháp {item.method} không dùng khóa 'not_applicable' ({why.get(item.method, '')})",
-                            field=f"{path_prefix}.not_applicable", code="P004")
+        raise PackError.one(
+            f"phương pháp {item.method} không dùng khóa 'not_applicable' (" + {
+                "checklist": "danh mục dùng 'none_applicable'", "per_item": "không phát sinh được tính là 0 trường hợp",
+                "document_deadline": "văn bản không có trạng thái không phát sinh",
+                "manual": "điểm do cấp thẩm định cho", "sum": "khai báo ở từng phần", "best_of": "khai báo ở từng phần",
+            }.get(item.method, "") + ")", field=f"{path_prefix}.not_applicable", code="P004")
     raw = item.config()
     try:
         cfg = cls.Config.model_validate(raw)
     except ValidationError as exc:
-        probs = []
-        for err in exc.errors(include_url=False):
-            loc = ".".join(str(x) for x in err["loc"])
-            msg = err["msg"]
-            if err["type"] == "extra_forbidden":
-                hint = did_you_mean(str(err["loc"][-1]), cls.Config.model_fields)
-                msg = f"khóa không dùng được với phương pháp {item.method}" + (f" ({hint})" if hint else "")
-            elif err["type"] == "missing":
-                msg = f"phương pháp {item.method} cần khóa này"
-            elif err["type"] == "value_error":
-                msg = str(err.get("ctx", {}).get("error", msg))
-            probs.append(Problem(msg, field=f"{path_prefix}.{loc}", code="P004"))
-        raise PackError(probs)
+        raise PackError([_config_problem(err, item.method, cls, path_prefix) for err in exc.errors(include_url=False)])
     try:
         method = cls(item, cfg, pack, path_prefix)
     except ValueError as exc:

@@ -8,7 +8,7 @@ from ..shape import ConfigDict, Model
 
 from ..evidence import Evidence
 from ..pack import fmt_number
-from . import MISSING, NA, PERCENT_SCALE, VALUE, ZERO, Derived, describe_fact, rate_measure, ratio_text
+from . import MISSING, NA, PERCENT_SCALE, VALUE, ZERO, Derived, describe_fact, rate_measure
 
 PointsWord = Union[Literal["full", "zero"], Decimal]
 
@@ -66,6 +66,26 @@ class Measure:
             return f"{fmt_number(Decimal(threshold_int // 2) / PERCENT_SCALE)}%"
         return fmt_number(threshold_int)
 
+    def bounds(self, lo: Optional[int], hi: Optional[int]) -> dict:
+        """A branch's range [lo, hi) in measure units as the pack means it: counts as inclusive
+        integers (`min`, `max`); rates as exact decimal percent strings, `min_percent`/`max_percent`
+        inclusive and `above_percent`/`below_percent` exclusive (odd units come from an inclusive
+        `max`, see rate_measure)."""
+        out: dict = {}
+        if self.kind != "rate":
+            out["min"] = lo or 0
+            if hi is not None:
+                out["max"] = hi - 1
+            return out
+        lo = lo or 0
+        out["above_percent" if lo % 2 else "min_percent"] = decimal_text(Decimal(lo // 2) / PERCENT_SCALE)
+        if hi is not None:
+            if hi % 2:
+                out["max_percent"] = decimal_text(Decimal((hi - 1) // 2) / PERCENT_SCALE)
+            else:
+                out["below_percent"] = decimal_text(Decimal(hi // 2) / PERCENT_SCALE)
+        return out
+
     def derive(self, ev: Evidence) -> Derived:
         pack = self.method.pack
         if isinstance(self.on, Pair):
@@ -76,25 +96,25 @@ class Measure:
             if fn.kind == "not_applicable" or fd.kind == "not_applicable":
                 return Derived(NA, inputs=uses)
             if fd.value == 0:
-                return Derived(ZERO, inputs=uses, text=f"{fn.value}/0")
+                return Derived(ZERO, inputs=uses, data={"num": fn.value, "den": 0})
             return Derived(VALUE, rate_measure(fn.value, fd.value), uses, (fn.value, fd.value),
-                           lambda: ratio_text(fn.value, fd.value))
+                           {"num": fn.value, "den": fd.value})
         fv, use, outcome = self.method.read_fact(ev, self.on)
         if outcome:
             return outcome
         if self.kind == "count":
-            return Derived(VALUE, fv.value, [use], (fv.value, 1), lambda: fmt_number(fv.value))
+            return Derived(VALUE, fv.value, [use], (fv.value, 1), {"count": fv.value})
         if fv.percent is not None:
             n, d = fv.percent.as_integer_ratio()
-            return Derived(VALUE, rate_measure(n, 100 * d), [use], (n, 100 * d), lambda: f"{fmt_number(fv.percent)}%")
+            return Derived(VALUE, rate_measure(n, 100 * d), [use], (n, 100 * d), {"percent": fv.percent})
         if fv.den == 0:
-            return Derived(ZERO, inputs=[use], text=f"{fv.num}/0")
-        return Derived(VALUE, rate_measure(fv.num, fv.den), [use], (fv.num, fv.den), lambda: ratio_text(fv.num, fv.den))
+            return Derived(ZERO, inputs=[use], data={"num": fv.num, "den": 0})
+        return Derived(VALUE, rate_measure(fv.num, fv.den), [use], (fv.num, fv.den), {"num": fv.num, "den": fv.den})
 
 
-def zero_label(word: PointsWord, max_points: Decimal) -> str:
-    p = points_of(word, max_points)
-    return f"không có trường hợp nào (mẫu số bằng 0) → {fmt_number(p)} điểm"
+def decimal_text(d: Decimal) -> str:
+    """An exact decimal as JSON-safe text: '90', '92.5' (never an exponent, never a float)."""
+    return str(int(d)) if d == d.to_integral_value() else format(d.normalize(), "f")
 
 
 def optional_points(v: Optional[Decimal]) -> Optional[Decimal]:

@@ -12,8 +12,8 @@ from typing import Literal, Optional
 
 from ..shape import ConfigDict, Model
 
-from ..pack import Rounding, fmt_number
-from . import NA, VALUE, ZERO, Award, Branch, Derived, LeafMethod, rate_measure, text
+from ..pack import Rounding
+from . import NA, VALUE, ZERO, Award, Branch, Derived, LeafMethod, rate_measure
 from ._shared import PointsWord, points_of
 
 
@@ -47,17 +47,15 @@ class Checklist(LeafMethod):
 
     def branches(self) -> list[Branch]:
         if self.cfg.mode == "share":
-            main = Branch("share", VALUE, label=f"{fmt_number(self.item.max)} × số đã thực hiện / số phát sinh, "
-                                                 f"{self.rounding.describe()}")
+            main = Branch("share", VALUE, kind="share", info={"max": self.item.max, "rounding": self.rounding})
         else:
-            main = Branch("count", VALUE, label=f"{fmt_number(self.cfg.points_each)} điểm mỗi nội dung, tối đa "
-                                                f"{fmt_number(self.item.max)}")
+            main = Branch("count", VALUE, kind="each_item", info={"max": self.item.max, "each": self.cfg.points_each})
         nap = points_of(self.cfg.none_applicable, self.item.max)
         # The whole list written as "không phát sinh" means the same as every item not arising, so it
         # takes `none_applicable` too: a checklist must never lose points for what did not arise.
         return [main, self.missing_branch(),
-                Branch("na", NA, points=nap, label=f"cả danh mục không phát sinh → {fmt_number(nap)} điểm"),
-                Branch("none", ZERO, points=nap, label=f"không nội dung nào phát sinh → {fmt_number(nap)} điểm")]
+                Branch("na", NA, points=nap, kind="all_na"),
+                Branch("none", ZERO, points=nap, kind="none_arose")]
 
     def derive(self, ev) -> Derived:
         fv, use, outcome = self.read_fact(ev, self.cfg.fact)
@@ -66,21 +64,18 @@ class Checklist(LeafMethod):
         applicable = fv.total - fv.na_items
         if self.cfg.mode == "per_item":
             n = fv.done + (fv.na_items if self.cfg.not_applicable_counts_as_done else 0)
-            return Derived(VALUE, n, [use], (n, 1), f"{n}/{fv.total} nội dung")
+            return Derived(VALUE, n, [use], (n, 1), {"count": n, "total": fv.total})
+        shown = {"done": fv.done, "applicable": applicable, "total": fv.total}
         if applicable == 0:
-            return Derived(ZERO, inputs=[use], text=f"0/{fv.total} nội dung phát sinh")
-        return Derived(VALUE, rate_measure(fv.done, applicable), [use], (fv.done, applicable),
-                       f"{fv.done}/{applicable} nội dung phát sinh đã thực hiện")
+            return Derived(ZERO, inputs=[use], data=shown)
+        return Derived(VALUE, rate_measure(fv.done, applicable), [use], (fv.done, applicable), shown)
 
     def award(self, branch: Branch, d: Derived) -> Award:
         if branch.points is not None:
-            return Award(branch.points, lambda: f"{text(d.text)}: {branch.label}" if d.text else branch.label)
+            return Award(branch.points)
         if self.cfg.mode == "per_item":
             raw = Fraction(self.cfg.points_each) * d.exact
             pts = min(Decimal(raw.numerator) / Decimal(raw.denominator), self.item.max)
-            return Award(pts, lambda: f"{text(d.text)} × {fmt_number(self.cfg.points_each)} = {fmt_number(raw)}"
-                              f"{' (tối đa ' + fmt_number(self.item.max) + ')' if raw > self.item.max else ''} → {fmt_number(pts)} điểm")
+            return Award(pts, {"raw": raw, "each": self.cfg.points_each})
         exact = Fraction(self.item.max) * d.exact
-        pts = self.rounding.apply(exact)
-        return Award(pts, lambda: f"{text(d.text)}: {fmt_number(self.item.max)} × {text(d.text).split(' ')[0]} = {fmt_number(exact)} → "
-                          f"{fmt_number(pts)} điểm ({self.rounding.describe()})")
+        return Award(self.rounding.apply(exact), {"exact": exact, "rounding": self.rounding})

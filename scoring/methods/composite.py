@@ -47,8 +47,7 @@ class Sum(_Composite):
 
     def combine(self, awards) -> Award:
         total = sum((a.points for _, a in awards), Decimal(0))
-        return Award(total, lambda: " + ".join(f"{b.item.title}: {fmt_number(a.points)}" for b, a in awards)
-                     + f" = {fmt_number(total)} điểm")
+        return Award(total, {"total": total})
 
 
 class BestOf(_Composite):
@@ -60,9 +59,6 @@ class BestOf(_Composite):
                              f"khác max của nội dung ({fmt_number(self.item.max)})")
 
     def combine(self, awards) -> Award:
-        best_b, best = max(awards, key=lambda ba: ba[1].points)  # first of equals wins: part order
-        for b, a in awards:
-            if a.points == best.points:
-                best_b, best = b, a
-                break
-        return Award(best.points, lambda: f"lấy phần cao nhất — {best_b.item.title}: {best.reason}")
+        best = max(a.points for _, a in awards)
+        chosen = next(i for i, (_, a) in enumerate(awards) if a.points == best)  # first of equals wins: part order
+        return Award(best, {"chosen": chosen, "part": awards[chosen][0].item.id})

@@ -11,7 +11,7 @@ from typing import Literal, Optional
 from ..shape import ConfigDict, Model
 
 from ..pack import date_code, fmt_number
-from . import MISSING, NODATE, OUT, VALUE, Award, Branch, Derived, InputUse, LeafMethod, text
+from . import MISSING, NODATE, OUT, VALUE, Award, Branch, Derived, InputUse, LeafMethod
 
 
 class Deadline(Model):
@@ -60,62 +60,49 @@ class DocumentDeadline(LeafMethod):
         out, lo = [], lo_win
         for i, (spec, pts) in enumerate(self.deadlines):
             hi = spec.code() + 1
-            out.append(Branch(f"d{i}", VALUE, lo, hi, pts, f"đến hạn {spec.human()} → {fmt_number(pts)} điểm"))
+            out.append(Branch(f"d{i}", VALUE, lo, hi, pts, "deadline", {"by": spec}))
             lo = hi
         late = self.cfg.present
-        label = (f"sau hạn {self.deadlines[-1][0].human()} → {fmt_number(late)} điểm" if self.deadlines
-                 else f"có văn bản → {fmt_number(late)} điểm")
-        out.append(Branch("late", VALUE, lo, hi_win, late, label))
+        out.append(Branch("late", VALUE, lo, hi_win, late, "late",
+                          {"after": self.deadlines[-1][0] if self.deadlines else None}))
         if lo_win is not None:
-            out.append(Branch("early", VALUE, None, lo_win, Decimal(0),
-                              f"trước {self.window[0].human()}: không thuộc kỳ đánh giá → 0 điểm"))
+            out.append(Branch("early", VALUE, None, lo_win, Decimal(0), "early", {"before": self.window[0]}))
         if hi_win is not None:
-            out.append(Branch("after", VALUE, hi_win, None, Decimal(0),
-                              f"sau {self.window[1].human()}: không thuộc kỳ đánh giá → 0 điểm"))
-        out.append(Branch("out", OUT, points=Decimal(0), label="ngày văn bản cách xa kỳ đánh giá → 0 điểm"))
-        out.append(Branch("nodate", NODATE, points=late,
-                          label=f"không rõ ngày ({'gửi' if self.cfg.date == 'sent_on' else 'ban hành'}) → tính như sau hạn: {fmt_number(late)} điểm"))
+            out.append(Branch("after", VALUE, hi_win, None, Decimal(0), "after", {"after": self.window[1]}))
+        out.append(Branch("out", OUT, points=Decimal(0), kind="out"))
+        out.append(Branch("nodate", NODATE, points=late, kind="nodate", info={"date_field": self.cfg.date}))
         out.append(self.missing_branch())
         return out
 
     def derive(self, ev) -> Derived:
         doc = ev.document(self.cfg.document)
         if doc is None:
-            return Derived(MISSING, inputs=[InputUse(self.cfg.document, "document", "missing", "không có văn bản")])
+            return Derived(MISSING, inputs=[InputUse(self.cfg.document, "document", "missing")])
         when = getattr(doc, self.cfg.date)
-        verb = "gửi" if self.cfg.date == "sent_on" else "ban hành"
-
-        def shown() -> str:
-            parts = [p for p in (doc.number, f"{verb} ngày {when.strftime('%d/%m/%Y')}" if when else None) if p]
-            return ", ".join(parts) or "có văn bản (không rõ số, ngày)"
 
         def written() -> dict:
             return {k: (v.isoformat() if hasattr(v, "isoformat") else v)
                     for k, v in doc.model_dump(exclude_none=True).items()}
 
+        shown = {"number": doc.number, "date": when, "date_field": self.cfg.date}
         use = InputUse(self.cfg.document, "document", "present", shown, written, doc.source)
         if when is None:
-            return Derived(NODATE, inputs=[use], text=f"văn bản {doc.number or ''} không rõ ngày {verb}".replace("  ", " "))
+            return Derived(NODATE, inputs=[use], data=shown)
         code = date_code(when, ev.period.year)
         if code is None:
-            return Derived(OUT, inputs=[use], text=lambda: f"{verb} ngày {when.strftime('%d/%m/%Y')}")
-        return Derived(VALUE, code, [use],
-                       text=lambda: f"{doc.number + ' ' if doc.number else ''}{verb} ngày {when.strftime('%d/%m/%Y')}",
-                       extra={"year": ev.period.year})
+            return Derived(OUT, inputs=[use], data={**shown, "out": True})
+        return Derived(VALUE, code, [use], data=shown, extra={"year": ev.period.year})
 
     def award(self, branch: Branch, d: Derived) -> Award:
-        return Award(branch.points, lambda: self._reason(branch, d))
-
-    def _reason(self, branch: Branch, d: Derived) -> str:
-        label = branch.label
+        """The dates compared: the deadline (or the edge of the period's window) the branch names,
+        resolved for the record's year, and the date the document carries."""
         year = d.extra.get("year")
-        if year is not None:  # name the real dates of this period in the reason
-            for spec, _ in self.deadlines:
-                label = label.replace(spec.human(), spec.resolve(year).strftime("%d/%m/%Y"))
-            for spec in self.window:
-                if spec is not None:
-                    label = label.replace(spec.human(), spec.resolve(year).strftime("%d/%m/%Y"))
-        return f"{text(d.text)}: {label}" if d.text else label
+        basis: dict = {"year": year, "date_field": self.cfg.date}
+        if year is not None:
+            info = branch.info or {}
+            spec = info.get("by") or info.get("after") or info.get("before")
+            basis["deadline"] = spec.resolve(year) if spec is not None else None
+        return Award(branch.points, basis)
 
     def monotone(self) -> bool:
         return False  # a later date is "more" but earns less; not a reward-for-more rule

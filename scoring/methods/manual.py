@@ -43,9 +43,8 @@ class Manual(LeafMethod):
 
     def branches(self) -> list[Branch]:
         return [
-            Branch("pending", PENDING, points=Decimal(0),
-                   label=f"điểm do cấp thẩm định cho (0–{fmt_number(self.item.max)}, bước {fmt_number(self.cfg.step)}): chờ thẩm định"),
-            Branch("given", VALUE, label="điểm do cấp thẩm định cho"),
+            Branch("pending", PENDING, points=Decimal(0), kind="pending", info={"max": self.item.max, "step": self.cfg.step}),
+            Branch("given", VALUE, kind="given"),
         ]
 
     def derive(self, ev, given=None) -> Derived:
@@ -53,11 +52,10 @@ class Manual(LeafMethod):
         if given is None:
             return Derived(PENDING, inputs=uses)
         points, reason = given
-        uses.append(InputUse(self.uid, "review", "present", f"{fmt_number(points)} điểm: {reason}", str(points)))
-        return Derived(VALUE, int(points * MANUAL_SCALE), uses, text=reason)
+        uses.append(InputUse(self.uid, "review", "present", {"points": points, "reason": reason}, str(points)))
+        return Derived(VALUE, int(points * MANUAL_SCALE), uses, data={"points": points, "reason": reason})
 
     def award(self, branch: Branch, d: Derived) -> Award:
         if branch.points is not None:
-            return Award(branch.points, branch.label)
-        pts = (Decimal(d.measure) / MANUAL_SCALE).normalize()
-        return Award(pts, lambda: f"cấp thẩm định cho {fmt_number(pts)}/{fmt_number(self.item.max)} điểm: {d.text}")
+            return Award(branch.points)
+        return Award((Decimal(d.measure) / MANUAL_SCALE).normalize())

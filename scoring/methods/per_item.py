@@ -7,7 +7,6 @@ from decimal import Decimal
 
 from ..shape import ConfigDict, Field, Model
 
-from ..pack import fmt_number
 from . import MISSING, VALUE, Award, Branch, Derived, LeafMethod, describe_fact
 
 
@@ -30,9 +29,8 @@ class PerItem(LeafMethod):
 
     def branches(self) -> list[Branch]:
         return [
-            Branch("some", VALUE, 1, None, label=f"{fmt_number(self.cfg.points_each)} điểm mỗi trường hợp, "
-                                                 f"tối đa {fmt_number(self.item.max)}"),
-            Branch("none", VALUE, None, 1, Decimal(0), "không có trường hợp nào → 0 điểm"),
+            Branch("some", VALUE, 1, None, kind="each_case", info={"max": self.item.max, "each": self.cfg.points_each}),
+            Branch("none", VALUE, None, 1, Decimal(0), "no_case"),
             self.missing_branch(),
         ]
 
@@ -48,13 +46,10 @@ class PerItem(LeafMethod):
                 known += 1  # not applicable: nothing occurred
         if known == 0:
             return Derived(MISSING, inputs=uses)
-        return Derived(VALUE, n, uses, (n, 1), f"{n} trường hợp")
+        return Derived(VALUE, n, uses, (n, 1), {"count": n})
 
     def award(self, branch: Branch, d: Derived) -> Award:
         if branch.points is not None:
-            return Award(branch.points, branch.label)
+            return Award(branch.points)
         raw = self.cfg.points_each * d.measure
-        pts = min(raw, self.item.max)
-        capped = f" (tối đa {fmt_number(self.item.max)})" if raw > self.item.max else ""
-        return Award(pts, lambda: f"{d.measure} × {fmt_number(self.cfg.points_each)} = {fmt_number(raw)}{capped} → "
-                          f"{fmt_number(pts)} điểm")
+        return Award(min(raw, self.item.max), {"raw": raw, "each": self.cfg.points_each})

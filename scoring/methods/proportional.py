@@ -6,9 +6,9 @@ from typing import Optional, Union
 
 from ..shape import ConfigDict, Model
 
-from ..pack import Rounding, fmt_number
-from . import VALUE, ZERO, Award, Branch, Derived, LeafMethod, text
-from ._shared import Measure, Pair, PointsWord, points_of, zero_label
+from ..pack import Rounding
+from . import VALUE, ZERO, Award, Branch, Derived, LeafMethod
+from ._shared import Measure, Pair, PointsWord, points_of
 
 
 class Config(Model):
@@ -34,11 +34,10 @@ class Proportional(LeafMethod):
 
     def branches(self) -> list[Branch]:
         return [
-            Branch("ratio", VALUE, label=f"{fmt_number(self.item.max)} × tỷ lệ đạt, {self.rounding.describe()}"),
+            Branch("ratio", VALUE, kind="ratio", info={"max": self.item.max, "rounding": self.rounding}),
             self.missing_branch(),
             self.na_branch(),
-            Branch("zero", ZERO, points=points_of(self.cfg.zero_denominator, self.item.max),
-                   label=zero_label(self.cfg.zero_denominator, self.item.max)),
+            Branch("zero", ZERO, points=points_of(self.cfg.zero_denominator, self.item.max), kind="zero"),
         ]
 
     def derive(self, ev) -> Derived:
@@ -46,12 +45,6 @@ class Proportional(LeafMethod):
 
     def award(self, branch: Branch, d: Derived) -> Award:
         if branch.points is not None:
-            return Award(branch.points, lambda: f"{text(d.text)}: {branch.label}" if d.text else branch.label)
+            return Award(branch.points)
         exact = Fraction(self.item.max) * min(d.exact, Fraction(1))
-        pts = self.rounding.apply(exact)
-        def reason() -> str:
-            share = f"{d.exact.numerator}/{d.exact.denominator}" if d.exact.denominator != 1 else fmt_number(d.exact)
-            return (f"{text(d.text)}; {fmt_number(self.item.max)} × {share} = "
-                    f"{fmt_number(exact)} → {fmt_number(pts)} điểm ({self.rounding.describe()})")
-
-        return Award(pts, reason)
+        return Award(self.rounding.apply(exact), {"share": d.exact, "exact": exact, "rounding": self.rounding})

@@ -7,8 +7,8 @@ from typing import Optional, Union
 from ..shape import ConfigDict, Model, model_validator
 
 from ..pack import fmt_number
-from . import VALUE, ZERO, Award, Branch, Derived, LeafMethod, text
-from ._shared import Measure, Pair, PointsWord, points_of, zero_label
+from . import VALUE, ZERO, Branch, Derived, LeafMethod
+from ._shared import Measure, Pair, PointsWord, points_of
 
 
 class Tier(Model):
@@ -70,46 +70,24 @@ class Tiers(LeafMethod):
     def inputs(self) -> list[str]:
         return self.measure.ids()
 
-    def _label(self, lo: int, hi: Optional[int]) -> str:
-        m = self.measure
-        if m.kind == "rate":  # odd bounds come from an inclusive `max` (see rate_measure)
-            low = f"trên {m.show(lo)}" if lo % 2 else f"từ {m.show(lo)}"
-            if hi is None:
-                return f"> {m.show(lo)}" if lo % 2 else f"≥ {m.show(lo)}"
-            if hi % 2:
-                return f"≤ {m.show(hi - 1)}" if lo == 0 else f"{low} đến {m.show(hi - 1)}"
-            return f"< {m.show(hi)}" if lo == 0 else f"{low} đến dưới {m.show(hi)}"
-        if hi is None:
-            return f"≥ {m.show(lo)}"
-        if hi - lo == 1:
-            return f"= {m.show(lo)}"
-        if lo == 0:
-            return f"≤ {m.show(hi - 1)}"
-        return f"từ {m.show(lo)} đến {m.show(hi - 1)}"
-
     def branches(self) -> list[Branch]:
-        out = []
+        m, out = self.measure, []
         for i, (lo, hi, t) in enumerate(self.spans):
-            out.append(Branch(f"t{i}", VALUE, lo if lo > 0 else None, hi, t.points,
-                              f"{self._label(lo, hi)} → {fmt_number(t.points)} điểm"))
+            out.append(Branch(f"t{i}", VALUE, lo if lo > 0 else None, hi, t.points, "tier", {"bounds": m.bounds(lo, hi)}))
         low, high = self.spans[0][0], self.spans[-1][1]
         o = self.cfg.otherwise
         if low > 0:
-            out.append(Branch("below", VALUE, None, low, o, f"dưới {self.measure.show(low)} → {fmt_number(o)} điểm"))
+            out.append(Branch("below", VALUE, None, low, o, "below", {"bounds": m.bounds(0, low)}))
         if high is not None:
-            out.append(Branch("above", VALUE, high, None, o, f"{self._label(high, None)} → {fmt_number(o)} điểm"))
+            out.append(Branch("above", VALUE, high, None, o, "above", {"bounds": m.bounds(high, None)}))
         out.append(self.missing_branch())
         out.append(self.na_branch())
         if self.measure.kind == "rate":
-            out.append(Branch("zero", ZERO, points=points_of(self.cfg.zero_denominator, self.item.max),
-                              label=zero_label(self.cfg.zero_denominator, self.item.max)))
+            out.append(Branch("zero", ZERO, points=points_of(self.cfg.zero_denominator, self.item.max), kind="zero"))
         return out
 
     def derive(self, ev) -> Derived:
         return self.measure.derive(ev)
-
-    def award(self, branch: Branch, d: Derived) -> Award:
-        return Award(branch.points, lambda: f"{text(d.text)} — bậc {branch.label}" if d.text else branch.label)
 
     def monotone(self) -> bool:
         pts = [(lo, t.points) for lo, _, t in self.spans]

@@ -32,15 +32,15 @@ class YesNo(LeafMethod):
 
     def branches(self) -> list[Branch]:
         return [
-            Branch("yes", VALUE, 1, None, self.cfg.points, f"có → {fmt_number(self.cfg.points)} điểm"),
-            Branch("no", VALUE, None, 1, self.cfg.no, f"không → {fmt_number(self.cfg.no)} điểm"),
+            Branch("yes", VALUE, 1, None, self.cfg.points, "yes"),
+            Branch("no", VALUE, None, 1, self.cfg.no, "no"),
             self.missing_branch(),
             self.na_branch(),
         ]
 
     def derive(self, ev) -> Derived:
         fv, use, outcome = self.read_fact(ev, self.cfg.fact)
-        return outcome or Derived(VALUE, 1 if fv.flag else 0, [use])
+        return outcome or Derived(VALUE, 1 if fv.flag else 0, [use], data={"flag": bool(fv.flag)})
 
     def monotone(self) -> bool:
         return self.cfg.points >= self.cfg.no

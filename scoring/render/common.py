@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from ..pack import fmt_number
 from ..result import Result
+from . import sentences
 
 HEADERS = ["Mã", "Nội dung", "Tối đa", "Điểm", "Căn cứ chấm điểm"]
 
@@ -56,7 +57,7 @@ def rows(r: Result, pts=lambda d: fmt_number(d)) -> list[list[str]]:
         it = what[0]
         reason = it.reason
         if it.pending:
-            reason = f"[chờ thẩm định {it.pending['range']}] " + reason
+            reason = f"[chờ thẩm định {sentences.points_range(it.pending['max'])}] " + reason
         if it.missing:
             reason += f" [thiếu: {', '.join(it.missing)}]"
         if it.adjustment:

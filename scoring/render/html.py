@@ -15,7 +15,7 @@ from html import escape
 from ..pack import fmt_number
 from .common import walk
 from ..result import ItemResult, Result
-from . import charts
+from . import charts, sentences
 
 STATUS_VI = {"draft": "dự thảo", "in_force": "đang có hiệu lực", "repealed": "đã hết hiệu lực"}
 
@@ -137,7 +137,7 @@ def _trail(it: ItemResult) -> str:
             src = f' <span class="src">[nguồn: {e(u.source)}]</span>' if u.source else ""
             li.append(f"<li><code>{e(u.id)}</code> = {e(u.display)}{src}</li>")
     if it.branches:
-        li.append("<li><b>Các mức của quy tắc:</b> " + "; ".join(e(b) for b in it.branches) + "</li>")
+        li.append("<li><b>Các mức của quy tắc:</b> " + "; ".join(e(b.label) for b in it.branches) + "</li>")
     li.append(f"<li><b>Cách tính:</b> {e(it.reason)}</li>")
     if it.adjustment:
         li.append(f"<li><b>Điều chỉnh:</b> {e(it.adjustment)}</li>")
@@ -150,7 +150,7 @@ def _trail(it: ItemResult) -> str:
 def _note(it: ItemResult) -> str:
     out = []
     if it.pending:
-        out.append(f"Chờ cấp thẩm định chấm ({e(it.pending['range'])} điểm)")
+        out.append(f"Chờ cấp thẩm định chấm ({e(sentences.points_range(it.pending['max']))} điểm)")
     if it.missing:
         out.append("Thiếu minh chứng: " + ", ".join(f"<code>{e(m)}</code>" for m in it.missing))
     if it.adjustment:
@@ -278,7 +278,8 @@ def report_section(r: Result, notes: Sequence[str] = ()) -> str:
     parts.append(f"<h2>Xếp loại</h2><p><b>{e(r.grade.label)}</b> — tổng {_pts(r.total)}/{_pts(r.max_total)} điểm.</p>")
     parts.append(_grade_detail(r))
     parts.append(f"<h2>Minh chứng còn thiếu ({len(r.missing_evidence)})</h2>{_missing(r)}")
-    other = [w for w in r.warnings if not w.startswith("Bộ tiêu chí") and not w.startswith("Hồ sơ đang")]
+    # the draft pack and an unfinished record are said at the top of the page already
+    other = [sentences.warning(w) for w in r.warnings if w["code"] not in ("draft_pack", "in_progress")]
     if other:
         parts.append("<h2>Lưu ý</h2><ul>" + "".join(f"<li>{e(w)}</li>" for w in other) + "</ul>")
     if r.mode == "verified":

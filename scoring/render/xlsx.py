@@ -17,6 +17,7 @@ from openpyxl.utils import get_column_letter
 
 from ..pack import fmt_number
 from ..result import ItemResult, Result
+from . import sentences
 from ..workbook.xlsxio import put_value, save
 
 SHEET = "Bảng điểm"
@@ -294,7 +295,7 @@ class _Table:
 def _note(it: ItemResult) -> str:
     parts = []
     if it.pending:
-        parts.append(f"Chờ cấp thẩm định chấm ({it.pending['range']} điểm)")
+        parts.append(f"Chờ cấp thẩm định chấm ({sentences.points_range(it.pending['max'])} điểm)")
     if it.missing:
         parts.append("Thiếu minh chứng: " + ", ".join(it.missing))
     if it.adjustment:

@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import click
 
-from .render import FORMATS
+from ..render import VERIFICATION, formats
+
+FORMATS = formats(VERIFICATION)
 
 
 @click.command()

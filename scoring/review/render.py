@@ -10,13 +10,16 @@ from decimal import Decimal
 from tabulate import tabulate
 
 from ..pack import fmt_number
+from ..render import VERIFICATION, formats
+from ..render import render as report
 from ..render.common import header_lines, summary_lines
 from ..render.json import dumps, sealed
+from ..render.sentences import points_range
 from .model import KIND_LABEL
 from .verification import Verification
 
 HEADERS = ["Mã", "Nội dung", "Tối đa", "Tự chấm", "Thẩm định", "Chênh lệch", "Căn cứ, lý do"]
-FORMATS = ["table", "json", "markdown"]
+FORMATS = formats(VERIFICATION)  # from the one reporter registry (scoring.render)
 
 
 def signed(d: Decimal) -> str:
@@ -59,7 +62,7 @@ def rows(v: Verification) -> list[list[str]]:
                 f = v.finding(n)  # an item finding's reason is already the verified reason
                 reason += f" (kết luận #{n})" if f.kind == "item" else f"\nKết luận #{n}: {f.reason}"
         if it.pending:
-            reason = f"[chờ thẩm định {it.pending['range']}] " + reason
+            reason = f"[chờ thẩm định {points_range(it.pending['max'])}] " + reason
         out.append([it.id, it.title, fmt_number(it.max), fmt_number(own.points), fmt_number(it.points),
                     signed(it.points - own.points), reason])
     return out
@@ -134,4 +137,4 @@ def render_json(v: Verification) -> str:
 
 
 def render(v: Verification, fmt: str) -> str:
-    return {"table": render_table, "json": render_json, "markdown": render_markdown}[fmt](v)
+    return report(v, fmt, VERIFICATION)

@@ -1,0 +1,272 @@
+"""The one source of truth for the Vietnamese wording of a result.
+
+The engine, the methods and `Result` carry data only: which branch fired (its key, bounds and
+points), the exact measure, the dates compared, the state of the evidence, structured warnings.
+Every reporter (table, Markdown, HTML, xlsx, JSON's `reason`/`display`/`warnings`, the trail of
+`dvcq explain`) turns that data into sentences here, so a wording is written once and a tool that
+reads the JSON can rely on the data rather than parse prose.
+"""
+from __future__ import annotations
+
+from decimal import Decimal
+from fractions import Fraction
+from typing import Optional
+
+from ..pack import fmt_number
+
+VERB = {"issued_on": "ban hành", "sent_on": "gửi"}
+STATE_TEXT = {"given": "có minh chứng", "missing": "thiếu minh chứng", "not_applicable": "không phát sinh",
+              "pending": "chờ thẩm định"}
+
+
+# -- small pieces ---------------------------------------------------------------------------------
+def rounding(r) -> str:
+    mode = {"down": "làm tròn xuống", "half_up": "làm tròn", "up": "làm tròn lên"}[r.mode]
+    return f"{mode} đến bội số của {fmt_number(r.step)}"
+
+
+def date_spec(spec) -> str:
+    """'31/03 năm đánh giá', '01/12 năm trước' — for labels that do not know the year yet."""
+    which = {0: "năm đánh giá", -1: "năm trước", 1: "năm sau"}.get(spec.year_offset, f"năm đánh giá {spec.year_offset:+d}")
+    return f"{spec.day:02d}/{spec.month:02d} {which}"
+
+
+def _when(spec, year: Optional[int]) -> str:
+    """A deadline as the reader needs it: the real date once the period's year is known."""
+    return date_spec(spec) if year is None else spec.resolve(year).strftime("%d/%m/%Y")
+
+
+def pct(ratio: Fraction) -> str:
+    """93,75% when exact; ≈66,67% (marked) when the decimal does not end: thresholds use the exact value."""
+    value = ratio * 100
+    d = Decimal(value.numerator) / Decimal(value.denominator)
+    q = d.quantize(Decimal("0.01"), rounding="ROUND_HALF_UP")
+    return f"{fmt_number(d)}%" if q == d else f"≈{fmt_number(q)}%"
+
+
+def ratio(num: int, den: int) -> str:
+    """'15/16 = 93,75%', or '20/21 ≈ 95,24%' when the percentage does not end."""
+    p = pct(Fraction(num, den))
+    return f"{num}/{den} ≈ {p[1:]}" if p.startswith("≈") else f"{num}/{den} = {p}"
+
+
+# -- branches -------------------------------------------------------------------------------------
+def _bound(bounds: dict, key: str) -> str:
+    return fmt_number(Decimal(bounds[key])) + ("%" if key.endswith("_percent") else "")
+
+
+def span(bounds: dict) -> str:
+    """'từ 90% đến dưới 95%', '≥ 95%', '= 0', '≤ 2' from a branch's bounds."""
+    if "min" in bounds or "max" in bounds:  # a count: both bounds inclusive
+        lo, hi = bounds.get("min", 0), bounds.get("max")
+        if hi is None:
+            return f"≥ {fmt_number(lo)}"
+        if hi == lo:
+            return f"= {fmt_number(lo)}"
+        return f"≤ {fmt_number(hi)}" if lo == 0 else f"từ {fmt_number(lo)} đến {fmt_number(hi)}"
+    above = "above_percent" in bounds
+    low_key = "above_percent" if above else "min_percent"
+    zero = not above and Decimal(bounds.get("min_percent", "0")) == 0
+    low = f"trên {_bound(bounds, low_key)}" if above else f"từ {_bound(bounds, low_key)}"
+    if "max_percent" in bounds:
+        return f"≤ {_bound(bounds, 'max_percent')}" if zero else f"{low} đến {_bound(bounds, 'max_percent')}"
+    if "below_percent" in bounds:
+        return f"< {_bound(bounds, 'below_percent')}" if zero else f"{low} đến dưới {_bound(bounds, 'below_percent')}"
+    return f"> {_bound(bounds, low_key)}" if above else f"≥ {_bound(bounds, low_key)}"
+
+
+def branch_label(b, year: Optional[int] = None) -> str:
+    """A branch of a rule in words, e.g. 'từ 90% đến dưới 95% → 5 điểm'. With `year`, deadlines name
+    the real dates of that period."""
+    info, kind = b.info or {}, b.kind
+    pts = fmt_number(b.points) if b.points is not None else None
+    if kind == "tier":
+        return f"{span(info['bounds'])} → {pts} điểm"
+    if kind == "below":
+        bd = info["bounds"]
+        low = _bound(bd, "below_percent") if "below_percent" in bd else fmt_number(bd["max"] + 1)
+        return f"dưới {low} → {pts} điểm"
+    if kind == "above":
+        return f"{span(info['bounds'])} → {pts} điểm"
+    if kind == "missing":
+        return "thiếu minh chứng → 0 điểm"
+    if kind == "na":
+        what = {"full": "tính đủ điểm", "zero": "không tính điểm"}.get(info["word"], f"tính {pts} điểm")
+        return f"không phát sinh → {what} (theo quy tắc)"
+    if kind == "zero":
+        return f"không có trường hợp nào (mẫu số bằng 0) → {pts} điểm"
+    if kind == "yes":
+        return f"có → {pts} điểm"
+    if kind == "no":
+        return f"không → {pts} điểm"
+    if kind == "ratio":
+        return f"{fmt_number(info['max'])} × tỷ lệ đạt, {rounding(info['rounding'])}"
+    if kind == "share":
+        return f"{fmt_number(info['max'])} × số đã thực hiện / số phát sinh, {rounding(info['rounding'])}"
+    if kind == "each_item":
+        return f"{fmt_number(info['each'])} điểm mỗi nội dung, tối đa {fmt_number(info['max'])}"
+    if kind == "all_na":
+        return f"cả danh mục không phát sinh → {pts} điểm"
+    if kind == "none_arose":
+        return f"không nội dung nào phát sinh → {pts} điểm"
+    if kind == "each_case":
+        return f"{fmt_number(info['each'])} điểm mỗi trường hợp, tối đa {fmt_number(info['max'])}"
+    if kind == "no_case":
+        return "không có trường hợp nào → 0 điểm"
+    if kind == "deadline":
+        return f"đến hạn {_when(info['by'], year)} → {pts} điểm"
+    if kind == "late":
+        after = info.get("after")
+        return f"sau hạn {_when(after, year)} → {pts} điểm" if after is not None else f"có văn bản → {pts} điểm"
+    if kind == "early":
+        return f"trước {_when(info['before'], year)}: không thuộc kỳ đánh giá → 0 điểm"
+    if kind == "after":
+        return f"sau {_when(info['after'], year)}: không thuộc kỳ đánh giá → 0 điểm"
+    if kind == "out":
+        return "ngày văn bản cách xa kỳ đánh giá → 0 điểm"
+    if kind == "nodate":
+        return f"không rõ ngày ({VERB[info['date_field']]}) → tính như sau hạn: {pts} điểm"
+    if kind == "pending":
+        return (f"điểm do cấp thẩm định cho (0–{fmt_number(info['max'])}, bước {fmt_number(info['step'])}): "
+                "chờ thẩm định")
+    if kind == "given":
+        return "điểm do cấp thẩm định cho"
+    raise KeyError(f"branch kind {kind!r}")
+
+
+# -- measures and reasons -------------------------------------------------------------------------
+def measure(method: str, m: Optional[dict]) -> str:
+    """How the measure was obtained, e.g. '15/16 = 93,75%' ('' when there is none)."""
+    if not m:
+        return ""
+    if "date_field" in m:  # a document's date
+        verb, when = VERB[m["date_field"]], m.get("date")
+        number = m.get("number")
+        if when is None:
+            return f"văn bản {number or ''} không rõ ngày {verb}".replace("  ", " ")
+        if m.get("out"):
+            return f"{verb} ngày {when.strftime('%d/%m/%Y')}"
+        return f"{number + ' ' if number else ''}{verb} ngày {when.strftime('%d/%m/%Y')}"
+    if method == "checklist":
+        if "applicable" not in m:
+            return f"{m['count']}/{m['total']} nội dung"
+        if m["applicable"] == 0:
+            return f"0/{m['total']} nội dung phát sinh"
+        return f"{m['done']}/{m['applicable']} nội dung phát sinh đã thực hiện"
+    if method == "per_item":
+        return f"{m['count']} trường hợp"
+    if "reason" in m:  # points given by the verifier
+        return m["reason"]
+    if "percent" in m:
+        return f"{fmt_number(m['percent'])}%"
+    if "den" in m:
+        return f"{m['num']}/0" if m["den"] == 0 else ratio(m["num"], m["den"])
+    if "count" in m:
+        return fmt_number(m["count"])
+    return ""
+
+
+def reason(it) -> str:
+    """The 'căn cứ chấm điểm' of an item, from its method, branch, measure and basis."""
+    if it.parts:
+        if it.method == "sum":
+            return " + ".join(f"{p.title}: {fmt_number(p.points)}" for p in it.parts) + \
+                f" = {fmt_number(it.basis['total'])} điểm"
+        chosen = it.parts[it.basis["chosen"]]
+        return f"lấy phần cao nhất — {chosen.title}: {chosen.reason}"
+    b, basis, method = it.branch, it.basis, it.method
+    year = basis.get("year")
+    label = branch_label(b, year)
+    text = measure(method, it.measure)
+    pts = fmt_number(it.basis.get("points", it.points))
+    if method == "tiers":
+        return f"{text} — bậc {label}" if text else label
+    if method == "document_deadline":
+        return f"{text}: {label}" if text else label
+    if "exact" in basis and method == "proportional":
+        share = basis["share"]
+        shown = f"{share.numerator}/{share.denominator}" if share.denominator != 1 else fmt_number(share)
+        return (f"{text}; {fmt_number(it.max)} × {shown} = {fmt_number(basis['exact'])} → {pts} điểm "
+                f"({rounding(basis['rounding'])})")
+    if "exact" in basis and method == "checklist":
+        return (f"{text}: {fmt_number(it.max)} × {text.split(' ')[0]} = {fmt_number(basis['exact'])} → {pts} điểm "
+                f"({rounding(basis['rounding'])})")
+    if "raw" in basis and method == "checklist":
+        capped = f" (tối đa {fmt_number(it.max)})" if basis["raw"] > it.max else ""
+        return f"{text} × {fmt_number(basis['each'])} = {fmt_number(basis['raw'])}{capped} → {pts} điểm"
+    if "raw" in basis and method == "per_item":
+        capped = f" (tối đa {fmt_number(it.max)})" if basis["raw"] > it.max else ""
+        return f"{it.measure['count']} × {fmt_number(basis['each'])} = {fmt_number(basis['raw'])}{capped} → {pts} điểm"
+    if method == "manual" and b.kind == "given":
+        return f"cấp thẩm định cho {pts}/{fmt_number(it.max)} điểm: {text}"
+    if method in ("proportional", "checklist") and text:
+        return f"{text}: {label}"
+    return label
+
+
+def dates_compared(deadline, given, date_field: str) -> str:
+    """'hạn so sánh: 31/03/2023; ngày ban hành: 23/03/2023' (either may be unknown)."""
+    shown = given.strftime("%d/%m/%Y") if given else "không rõ"
+    head = f"hạn so sánh: {deadline.strftime('%d/%m/%Y')}; " if deadline else ""
+    return f"{head}ngày {VERB[date_field]}: {shown}"
+
+
+def points_range(top) -> str:
+    """The points a verifier may give: '0–4'."""
+    return f"0–{fmt_number(top)}"
+
+
+def adjustment(cap: dict) -> str:
+    return (f"giảm từ {fmt_number(cap['from'])} xuống {fmt_number(cap['to'])} "
+            f"do trần điểm thưởng {fmt_number(cap['cap'])}")
+
+
+# -- inputs ---------------------------------------------------------------------------------------
+def input_display(u) -> str:
+    """How one piece of evidence reads in the trail: '15/16 = 93,75%', 'không có minh chứng', …"""
+    d = u.data or {}
+    if u.kind == "review":
+        return f"{fmt_number(d['points'])} điểm: {d['reason']}"
+    if u.kind == "document":
+        if u.state == "missing":
+            return "không có văn bản"
+        when = d.get("date")
+        parts = [p for p in (d.get("number"), f"{VERB[d['date_field']]} ngày {when.strftime('%d/%m/%Y')}" if when else None) if p]
+        return ", ".join(parts) or "có văn bản (không rõ số, ngày)"
+    if u.state == "missing":
+        return "không có minh chứng"
+    fv = d["fact"]
+    if u.state == "not_applicable":
+        return "không phát sinh" + (f" ({fv.reason})" if fv.reason else "")
+    if fv.kind == "count":
+        unit = d.get("unit")
+        return fmt_number(fv.value) + (f" {unit}" if unit else "")
+    if fv.kind == "yesno":
+        return "có" if fv.flag else "không"
+    if fv.kind == "rate" and fv.percent is not None:
+        return f"{fmt_number(fv.percent)}%"
+    if fv.kind == "rate":
+        return ratio(fv.num, fv.den) if fv.den else f"{fv.num}/0"
+    return f"{fv.done}/{fv.total}" + (f" ({fv.na_items} không phát sinh)" if fv.na_items else "")
+
+
+# -- warnings -------------------------------------------------------------------------------------
+def warning(w: dict) -> str:
+    code = w["code"]
+    if code == "draft_pack":
+        return f"Bộ tiêu chí {w['pack']} đang ở trạng thái DỰ THẢO (draft): {w['note'] or ''}".strip()
+    if code == "other_pack":
+        mf = w["made_for"]
+        return (f"Phiếu nhập được lập theo bộ tiêu chí {mf.get('id', '?')} v{mf.get('version', '?')}, khác bộ đang dùng "
+                f"{w['pack']} v{w['version']}: kiểm tra lại các mã số liệu trước khi nộp.")
+    if code == "in_progress":
+        return "Hồ sơ đang hoàn thiện (in_progress): kết quả là tạm tính."
+    if code == "pending_manual":
+        return "Có điểm chờ cấp thẩm định: " + ", ".join(f"{p['id']} (0–{fmt_number(p['max'])})" for p in w["items"])
+    if code == "total_clamped":
+        return f"Tổng điểm {fmt_number(w['raw_total'])} được giới hạn trong khoảng 0–{fmt_number(w['max_total'])}."
+    raise KeyError(f"warning code {code!r}")
+
+
+def warnings(ws: list) -> list[str]:
+    return [warning(w) for w in ws]
