@@ -13,13 +13,9 @@ from .errors import EvidenceError, Problem, did_you_mean
 from .evidence import LoadedEvidence
 from .methods._shared import Pair
 from .pack import Pack
+from .vietnamese import FACT_KIND_LABELS
 
-EXPECTS = {
-    "count": "số đếm (số nguyên ≥ 0)",
-    "yesno": "có/không (true/false)",
-    "rate": "tỷ lệ {num, den} hoặc {percent}",
-    "checklist": "danh mục {done, total, not_applicable}",
-}
+EXPECTS = FACT_KIND_LABELS
 
 
 class _LineOf:
