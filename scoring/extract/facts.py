@@ -21,7 +21,8 @@ from decimal import Decimal
 from typing import Optional
 
 from .numbers import NUMBER, NotANumber, parse_int, parse_number
-from .patterns import CHECKLIST_NOT_ARISEN, DEMOCRACY_GROUPS, FLOW, Cue, compile_cue, cues_for
+from .cues import CueSet
+from .patterns import CHECKLIST_NOT_ARISEN, DEMOCRACY_GROUPS, Cue, compile_cue, cues_for
 from .reader import Report, Sentence
 from .text import fold
 
@@ -101,11 +102,12 @@ def place_in_time(text: str, pos: int, year: int, multi_year_doc: bool) -> tuple
 class FactFinder:
     """Applies the cue table of one vocabulary to a report."""
 
-    def __init__(self, facts: dict, na_allowed: set[str], year: int):
+    def __init__(self, facts: dict, na_allowed: set[str], year: int, cues: CueSet):
         self.facts = facts
         self.na_allowed = na_allowed
         self.year = year
-        self.cues = cues_for(facts)
+        self.cues = cues_for(cues.cues, facts)
+        self.flow = cues.flow
         self._na_items = compile_cue(CHECKLIST_NOT_ARISEN)
         self._groups = [re.compile(g, re.IGNORECASE) for g in DEMOCRACY_GROUPS]
 
@@ -241,7 +243,7 @@ class FactFinder:
                                                f" ({_show(value)})"))
                         continue
                     if where == "span" and not zeroish and cue.fact != "ward.residential_groups":
-                        if cue.fact in FLOW:
+                        if cue.fact in self.flow:
                             why = (f"báo cáo nhiều năm và câu không nêu số của năm {self.year}" if how == "báo cáo nhiều năm"
                                    else f"số liệu cộng dồn nhiều năm ({how}), không riêng năm {self.year}")
                             dropped.append(Dropped(cue.fact, s, f"{why}: không lấy ({_show(value)})"))
