@@ -40,6 +40,26 @@ def test_plain_number_is_exact_machine_text(d):
     assert not ("." in text and text.endswith("0"))
 
 
+def test_every_method_and_fact_kind_has_one_label():
+    from scoring.methods import REGISTRY
+    from typing import get_args
+
+    from scoring.evidence import FactKind
+    from scoring.vietnamese import FACT_KIND_LABELS, METHOD_LABELS
+
+    assert set(METHOD_LABELS) == set(REGISTRY)
+    assert set(FACT_KIND_LABELS) == set(get_args(FactKind))
+
+
+def test_rules_show_names_the_method_in_vietnamese():
+    from click.testing import CliRunner
+
+    from scoring.cli import main
+
+    r = CliRunner().invoke(main, ["rules", "show", "quang-ngai-1211-2022"])
+    assert r.exit_code == 0 and "theo bậc (tiers)" in r.stdout and "danh mục (checklist)" in r.stdout
+
+
 def test_non_finite_is_refused():
     for bad in (Decimal("Infinity"), Decimal("NaN")):
         with pytest.raises(ValueError):
