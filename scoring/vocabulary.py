@@ -13,7 +13,7 @@ from .errors import EvidenceError, Problem, did_you_mean
 from .evidence import LoadedEvidence
 from .methods._shared import Pair
 from .pack import Pack
-from .vietnamese import FACT_KIND_LABELS
+from .vietnamese import FACT_KIND_LABELS, fmt_number
 
 EXPECTS = FACT_KIND_LABELS
 
@@ -77,7 +77,7 @@ def check(pack: Pack, ev: LoadedEvidence) -> Checked:
             continue
         if fd.type == "rate" and fd.bounded:
             if fv.percent is not None and fv.percent > 100:
-                problems.append(Problem(f"tỷ lệ {fv.percent}% vượt 100%", file=file, line=line.get(),
+                problems.append(Problem(f"tỷ lệ {fmt_number(fv.percent)}% vượt 100%", file=file, line=line.get(),
                                         field=f"facts.{fid}.percent", code="V003"))
             if fv.num is not None and fv.num > fv.den:
                 problems.append(Problem(f"tử số {fv.num} lớn hơn mẫu số {fv.den}", file=file, line=line.get(),

@@ -20,8 +20,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Optional
 
-from .numbers import NUMBER, NotANumber, parse_int, parse_number
+from ..vietnamese import fmt_number
 from .cues import CueSet
+from .numbers import NUMBER, NotANumber, parse_int, parse_number
 from .patterns import CHECKLIST_NOT_ARISEN, DEMOCRACY_GROUPS, Cue, compile_cue, cues_for
 from .reader import Report, Sentence
 from .text import fold
@@ -286,7 +287,7 @@ def _comparable(value: dict):
 
 def _show(value: dict) -> str:
     if "percent" in value:
-        return f"{value['percent']}%"
+        return f"{fmt_number(Decimal(value['percent']))}%"
     if "num" in value:
         return f"{value['num']}/{value['den']}"
     if "done" in value:
