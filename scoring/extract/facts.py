@@ -20,7 +20,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Optional
 
-from ..vietnamese import fmt_number
+from ..spellings import NOT_APPLICABLE_KEY, NOT_APPLICABLE_WORDS
+from ..vietnamese import FACT_KIND_LABELS, fmt_number
 from .cues import CueSet
 from .numbers import NUMBER, NotANumber, parse_int, parse_number
 from .patterns import CHECKLIST_NOT_ARISEN, DEMOCRACY_GROUPS, Cue, compile_cue, cues_for
@@ -189,7 +190,7 @@ class FactFinder:
                 word = g.get("none") or ""
                 arisen = bool(re.match(r"(?:không|chưa)(?: để)? phát sinh", word, re.IGNORECASE))
                 if typ == "rate" or (arisen and cue.fact in self.na_allowed and typ == "count"):
-                    return {"not_applicable": True, "reason": "không phát sinh"}, notes, None, m.start()
+                    return {NOT_APPLICABLE_KEY: True, "reason": NOT_APPLICABLE_WORDS[1]}, notes, None, m.start()
                 if typ == "count":
                     if arisen:
                         notes.append("báo cáo ghi “không phát sinh”: ghi 0")
@@ -293,7 +294,7 @@ def _show(value: dict) -> str:
     if "done" in value:
         return f"{value['done']}/{value['total']}" + (f" (+{value['not_applicable']} không phát sinh)"
                                                       if value.get("not_applicable") else "")
-    if value.get("not_applicable"):
-        return "không phát sinh"
+    if value.get(NOT_APPLICABLE_KEY):
+        return FACT_KIND_LABELS["not_applicable"]
     v = value.get("value")
     return "có" if v is True else "không" if v is False else str(v)
