@@ -290,7 +290,11 @@ class Evidence(Model):
         if isinstance(v, dict):
             for k in v:
                 if not isinstance(k, str) or not FACT_ID.match(k):
-                    raise ValueError(f"mã số liệu '{k}' không đúng dạng nhom.ten (vd. petitions.settled)")
+                    from .idents import non_ascii
+
+                    bad = non_ascii(str(k))
+                    raise ValueError(f"mã số liệu '{k}' không đúng dạng nhom.ten (vd. petitions.settled)"
+                                     + (f": chứa ký tự không phải ASCII {bad}" if bad else ""))
         return v
 
     @field_validator("documents", "notes", mode="before")

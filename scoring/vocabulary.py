@@ -58,6 +58,15 @@ def _pairs(pack: Pack) -> list:
     return cached
 
 
+def _look_alike(ident: str) -> str:
+    """', chứa ký tự không phải ASCII 'а' (U+0430 CYRILLIC SMALL LETTER A, …)' when there is one:
+    the did-you-mean hint would otherwise show two identical-looking ids."""
+    from .idents import non_ascii
+
+    bad = non_ascii(ident)
+    return f", chứa ký tự không phải ASCII {bad}" if bad else ""
+
+
 def check(pack: Pack, ev: LoadedEvidence) -> Checked:
     rec, file = ev.record, ev.path
     problems: list[Problem] = []
@@ -95,8 +104,9 @@ def check(pack: Pack, ev: LoadedEvidence) -> Checked:
     for i, d in enumerate(rec.documents):
         line = _LineOf(ev, "documents", i)
         if d.id not in vocab.documents:
-            problems.append(Problem(f"mã văn bản '{d.id}' không có trong bộ tiêu chí {pack.id}", file=file, line=line.get(),
-                                    field=f"documents[{i}].id", hint=did_you_mean(d.id, vocab.documents), code="V006"))
+            problems.append(Problem(f"mã văn bản '{d.id}' không có trong bộ tiêu chí {pack.id}" + _look_alike(d.id),
+                                    file=file, line=line.get(), field=f"documents[{i}].id",
+                                    hint=did_you_mean(d.id, vocab.documents), code="V006"))
         if d.id in seen:
             problems.append(Problem(f"văn bản '{d.id}' khai báo hai lần (đã có ở mục {seen[d.id]})", file=file, line=line.get(),
                                     field=f"documents[{i}].id", code="V007"))

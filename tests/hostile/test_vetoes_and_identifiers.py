@@ -63,3 +63,16 @@ def test_identifier_with_a_capital_or_space_is_refused(tmp_path):
         api.load_pack(p)
     assert [(pr.code, pr.line) for pr in exc.value.problems] == [("P012", line)]
     assert "'P'" in exc.value.problems[0].message
+
+
+def test_a_record_with_a_look_alike_id_is_told_which_character(tmp_path):
+    from .cases import SAMPLE
+
+    text = SAMPLE.read_text(encoding="utf-8")
+    for old, new, code in [("  - id: plan.dvcq_annual\n", "  - id: pl\u0430n.dvcq_annual\n", "[V006]"),
+                           ("  petitions.settled:", "  p\u0435titions.settled:", "facts")]:
+        p = tmp_path / "record.yaml"
+        assert old in text
+        p.write_text(text.replace(old, new, 1), encoding="utf-8")
+        r = CliRunner().invoke(main, ["validate", str(p)])
+        assert r.exit_code == 2 and code in r.stderr and "CYRILLIC SMALL LETTER" in r.stderr, r.stderr
