@@ -2,7 +2,7 @@
 
 The cues name a pack's identifiers (`petitions.settled`, `plan.dvcq_annual`), so they belong to
 the pack, not to the code: for `rules/<province>/<pack>.yaml` they live in
-`rules/<province>/_extract/<pack>.yaml`. The pack listing skips every path with a part starting
+`rules/<province>/_extract/<pack>.cues.yaml`. The pack listing skips every path with a part starting
 with "_" (registry.pack_files), so this file is never taken for a pack.
 
 Checked when read, every problem with file:line: the format, the pack id, each cue's fact (in
@@ -87,7 +87,7 @@ class CueSet:
 
 def cue_path(pack_path: str | Path) -> Path:
     p = Path(pack_path)
-    return p.parent / FOLDER / p.name
+    return p.parent / FOLDER / f"{p.stem}.cues.yaml"  # its own stem: never found by a search for the pack's
 
 
 def load_cues(pack) -> CueSet:

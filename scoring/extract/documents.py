@@ -8,7 +8,7 @@ kept as printed, only with its spaces removed and the dash made plain ("24/KH-UB
 The issuer is the "của …" after the date, else the actor that "ban hành" it earlier in the
 sentence ("UBND phường ban hành Kế hoạch số …", "Đảng ủy ban hành …"). Only the ward's own
 documents (UBND phường) can be the pack's documents; which one is decided by the pack's document
-rules (rules/<province>/_extract/<pack>.yaml, read by `cues.py`) on the kind and title ("Kế hoạch …
+rules (rules/<province>/_extract/<pack>.cues.yaml, read by `cues.py`) on the kind and title ("Kế hoạch …
 công tác dân vận chính quyền năm 2023" → plan.dvcq_annual). A plan of the same kind for another year, or a document of the district or province, stays in
 `other_documents`.
 

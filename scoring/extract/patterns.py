@@ -17,7 +17,7 @@ by `numbers.py` (Babel), never by the cue. How a slot becomes a value is the row
 
 Patterns are matched, case-insensitively, against text whose tone marks are folded to the
 modern placement ("hoá" → "hóa", "uỷ" → "ủy"), so they are written in the modern form.
-The rows are a pack's data (rules/<province>/_extract/<pack>.yaml, read by `cues.py`): adding a
+The rows are a pack's data (rules/<province>/_extract/<pack>.cues.yaml, read by `cues.py`): adding a
 way of saying something is adding a row there; no code changes.
 """
 from __future__ import annotations

@@ -18,8 +18,9 @@ CUES = cue_path(default_pack_path())
 
 
 def test_the_cue_file_sits_beside_the_pack_and_is_not_listed_as_a_pack():
-    assert CUES == ROOT / "rules" / "quang-ngai" / "_extract" / "qd-1211-2022.yaml" and CUES.is_file()
+    assert CUES == ROOT / "rules" / "quang-ngai" / "_extract" / "qd-1211-2022.cues.yaml" and CUES.is_file()
     assert registry.pack_files(ROOT / "rules") == [default_pack_path()]
+    assert sorted((ROOT / "rules").rglob(f"{default_pack_path().stem}.yaml")) == [default_pack_path()]
     assert [p.id for p in registry.all_packs(ROOT / "rules")] == ["quang-ngai-1211-2022"]
 
 
@@ -62,7 +63,7 @@ def test_a_bad_cue_file_is_refused_with_file_line_and_field(tmp_path, old, new, 
     with pytest.raises(PackError) as exc:
         load_vocabulary(pack_path)
     (pr,) = exc.value.problems
-    assert pr.file.endswith("_extract/qd-1211-2022.yaml") and pr.line and pr.field.startswith(field)
+    assert pr.file.endswith("_extract/qd-1211-2022.cues.yaml") and pr.line and pr.field.startswith(field)
     assert words in pr.render()
 
 
