@@ -259,6 +259,8 @@ def rules_show(ident):
     """Xem một bộ tiêu chí: căn cứ, tiêu chí, nội dung, điểm tối đa, cách chấm."""
     from tabulate import tabulate
 
+    from .vietnamese import method_label
+
     p = _find_pack(ident)
     m = p.meta
     click.echo(f"{m.title}\n{m.legal_basis}\nMã: {m.id} v{m.version} — {m.status} — hiệu lực {m.range_label()}")
@@ -268,7 +270,7 @@ def rules_show(ident):
     for sec, item, bound in p.items:
         leaves = list(bound.leaves())
         how = "; ".join(b.label for leaf in leaves for b in leaf.method.branches() if b.state == "v")
-        rows.append([item.id, item.title, fmt_number(item.max), item.method, how])
+        rows.append([item.id, item.title, fmt_number(item.max), f"{method_label(item.method)} ({item.method})", how])
     click.echo(tabulate(rows, headers=["Mã", "Nội dung", "Tối đa", "Phương pháp", "Cách chấm"],
                         maxcolwidths=[None, 40, None, None, 60], tablefmt="simple_grid", disable_numparse=True))
     for g in p.data.grades:

@@ -14,9 +14,12 @@ from decimal import Decimal
 from typing import NamedTuple, Union
 
 from .errors import did_you_mean
+from .spellings import MAX_COUNT
+from .vietnamese import fmt_number
 
 OPS = {ast.Gt: ">", ast.GtE: ">=", ast.Lt: "<", ast.LtE: "<=", ast.Eq: "==", ast.NotEq: "!="}
 FLIP = {">": "<", ">=": "<=", "<": ">", "<=": ">=", "==": "==", "!=": "!="}
+LIMIT = MAX_COUNT  # a count is at most 10^9; the engine stores up to 2·10^9 exactly
 NEGATE = {">": "<=", ">=": "<", "<": ">=", "<=": ">", "==": "!=", "!=": "=="}
 
 
@@ -56,7 +59,12 @@ def _number(node: ast.AST, text: str) -> Decimal:
     if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
         return -_number(node.operand, text)
     if isinstance(node, ast.Constant) and type(node.value) in (int, float):
-        return Decimal(str(node.value))
+        value = Decimal(str(node.value))  # 1e309 is parsed as float('inf'): never a count to compare with
+        if not value.is_finite() or abs(value) > LIMIT:
+            shown = ast.get_source_segment(text.strip(), node) or str(node.value)
+            raise ValueError(f"biểu thức '{text}': số {shown} vượt giới hạn (tối đa {fmt_number(LIMIT)} "
+                             "theo giá trị tuyệt đối)")
+        return value
     if isinstance(node, ast.Constant) and type(node.value) is bool:
         return Decimal(int(node.value))
     raise ValueError(f"biểu thức '{text}': chỉ được so sánh với một số")

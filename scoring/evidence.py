@@ -16,9 +16,10 @@ from typing import Any, Literal, Optional
 from .shape import ConfigDict, Field, Model, ValidationError, field_validator, model_validator
 
 from .errors import EvidenceError, Problem, did_you_mean
+from .spellings import (CHECKLIST, MAX_COUNT, MAX_PERCENT, MAX_PERCENT_DECIMALS, META_KEYS, NOT_APPLICABLE_KEY,
+                        RATE_PAIR, RATE_PERCENT, VALUE, VALUE_KEYS, is_not_applicable)
 from .yamlio import LoadFailure, line_of, load_document_hashed
 
-MAX_COUNT = 10**9  # no ward counts a billion of anything; larger is a typo or an attack
 FACT_ID = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$")
 
 FactKind = Literal["count", "yesno", "rate", "checklist", "not_applicable"]
@@ -43,6 +44,20 @@ def _as_int(v: Any, what: str) -> int:
     if n > MAX_COUNT:
         raise ValueError(f"{what} quá lớn ({n} > {MAX_COUNT})")
     return n
+
+
+def _meta(key: str, v: Any) -> Any:
+    """The proof keys as the JSON Schema spells them: text is text, review is true/false, confidence
+    a number (pydantic's lax mode would take "yes" or "0.5" and an editor would flag them)."""
+    if key == "review":
+        if not isinstance(v, bool):
+            raise ValueError(f"review phải là true hoặc false (nhận được {v!r})")
+    elif key == "confidence":
+        if isinstance(v, bool) or not isinstance(v, (int, float, Decimal)):
+            raise ValueError(f"confidence phải là số trong khoảng 0–1 (nhận được {v!r})")
+    elif not isinstance(v, str):
+        raise ValueError(f"{key} phải là chuỗi văn bản (nhận được {v!r})")
+    return v
 
 
 def parse_date(v: Any) -> Any:
@@ -96,7 +111,7 @@ class FactValue(Model):
         if isinstance(raw, (int, Decimal, float)):
             return {"kind": "count", "value": _as_int(raw, "giá trị")}
         if isinstance(raw, str):
-            if raw.strip().lower() in ("not_applicable", "không phát sinh", "khong phat sinh", "n/a"):
+            if is_not_applicable(raw):
                 return {"kind": "not_applicable"}
             raise ValueError(
                 f"'{raw}' không phải giá trị hợp lệ: dùng số, true/false, {{num, den}}, {{percent}}, "
@@ -104,16 +119,16 @@ class FactValue(Model):
             )
         if not isinstance(raw, dict):
             raise ValueError("giá trị phải là số, true/false, chuỗi 'not_applicable' hoặc một bảng khóa: giá trị")
-        meta_keys = {"source", "note", "reason", "confidence", "review"}
-        allowed = meta_keys | {"value", "num", "den", "percent", "done", "total", "not_applicable"}
+        meta_keys = set(META_KEYS)
+        allowed = meta_keys | set(VALUE_KEYS)
         unknown = [k for k in raw if k not in allowed]
         if unknown:
             hint = did_you_mean(str(unknown[0]), allowed)
             raise ValueError(f"khóa '{unknown[0]}' không được phép" + (f" ({hint})" if hint else ""))
-        out = {k: raw[k] for k in meta_keys if k in raw}
+        out = {k: _meta(k, raw[k]) for k in META_KEYS if k in raw}
         keys = set(raw) - meta_keys
-        na = raw.get("not_applicable")
-        if "done" in keys or "total" in keys:
+        na = raw.get(NOT_APPLICABLE_KEY)
+        if CHECKLIST[0] in keys or CHECKLIST[1] in keys:
             for k in ("done", "total"):
                 if k not in raw:
                     raise ValueError(f"danh mục kiểm tra thiếu '{k}'")
@@ -122,27 +137,27 @@ class FactValue(Model):
             out.update(kind="checklist", done=_as_int(raw["done"], "done"), total=_as_int(raw["total"], "total"),
                        na_items=_as_int(na if na is not None else 0, "not_applicable"))
             extra = keys - {"done", "total", "not_applicable"}
-        elif "num" in keys or "den" in keys:
-            for k in ("num", "den"):
+        elif RATE_PAIR[0] in keys or RATE_PAIR[1] in keys:
+            for k in RATE_PAIR:
                 if k not in raw:
                     raise ValueError(f"tỷ lệ thiếu '{k}' (cần cả tử số num và mẫu số den)")
             out.update(kind="rate", num=_as_int(raw["num"], "num"), den=_as_int(raw["den"], "den"))
             extra = keys - {"num", "den"}
-        elif "percent" in keys:
-            p = raw["percent"]
+        elif RATE_PERCENT in keys:
+            p = raw[RATE_PERCENT]
             if isinstance(p, bool) or not isinstance(p, (int, Decimal)):
                 raise ValueError(f"percent phải là số (nhận được {p!r})")
             p = Decimal(p)
             if not p.is_finite() or p < 0:
                 raise ValueError(f"percent phải là số không âm (nhận được {p})")
-            if p and p.as_tuple().exponent < -30:  # exact arithmetic on 1e-99999999 would not finish
+            if p and p.as_tuple().exponent < -MAX_PERCENT_DECIMALS:  # exact arithmetic on 1e-99999999 would not finish
                 raise ValueError(f"percent có quá nhiều chữ số thập phân ({p})")
-            if p > 10**6:
+            if p > MAX_PERCENT:
                 raise ValueError(f"percent quá lớn ({p})")
             out.update(kind="rate", percent=p)
             extra = keys - {"percent"}
-        elif "value" in keys:
-            v = raw["value"]
+        elif VALUE in keys:
+            v = raw[VALUE]
             if isinstance(v, bool):
                 out.update(kind="yesno", flag=v)
             else:
@@ -275,7 +290,11 @@ class Evidence(Model):
         if isinstance(v, dict):
             for k in v:
                 if not isinstance(k, str) or not FACT_ID.match(k):
-                    raise ValueError(f"mã số liệu '{k}' không đúng dạng nhom.ten (vd. petitions.settled)")
+                    from .idents import non_ascii
+
+                    bad = non_ascii(str(k))
+                    raise ValueError(f"mã số liệu '{k}' không đúng dạng nhom.ten (vd. petitions.settled)"
+                                     + (f": chứa ký tự không phải ASCII {bad}" if bad else ""))
         return v
 
     @field_validator("documents", "notes", mode="before")

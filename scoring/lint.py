@@ -1,7 +1,7 @@
 """Rules that lint the rules: checks on a whole pack beyond what each item checks at load.
 
-Each check has a stable code (like sqlfluff's) so a rule author can look it up in
-docs/rule-format.md. Errors refuse the pack (exit 2); warnings are printed by `dvcq rules lint`.
+Each check has a stable code (like sqlfluff's), registered with its meaning in `lintcodes.py`, so
+a rule author can look it up in docs/rule-format.md. Errors refuse the pack (exit 2); warnings are printed by `dvcq rules lint`.
 """
 from __future__ import annotations
 
@@ -9,22 +9,6 @@ from decimal import Decimal
 
 from .errors import Problem
 from .pack import Pack, fmt_number
-
-CODES = {
-    "L001": "tổng điểm tối đa của các nội dung khác điểm tối đa của tiêu chí",
-    "L002": "tổng điểm tối đa của các tiêu chí khác max_total của bộ tiêu chí",
-    "L003": "mức xếp loại không thể đạt (ngưỡng trùng hoặc vượt max_total)",
-    "L004": "thiếu mức xếp loại thấp nhất (min 0, không có điều kiện loại trừ)",
-    "L005": "ngày hiệu lực không hợp lệ (effective_to trước effective_from)",
-    "L006": "mã tiêu chí bị trùng",
-    "L007": "điểm thưởng tối đa của một nội dung vượt trần điểm thưởng",
-    "L008": "bộ tiêu chí vượt giới hạn của bộ máy luật durable-rules",
-    "L009": "bộ tiêu chí tự tham chiếu chính nó (replaces trùng id)",
-    "W101": "số liệu khai báo trong vocabulary nhưng không nội dung nào dùng",
-    "W102": "nội dung cho ít điểm hơn khi số liệu được thưởng tăng lên (không đơn điệu)",
-    "W103": "tham số khai báo nhưng không được dùng",
-}
-
 
 def lint(pack: Pack) -> tuple[list[Problem], list[Problem]]:
     """(errors, warnings) for a loaded pack."""
@@ -104,8 +88,9 @@ def lint(pack: Pack) -> tuple[list[Problem], list[Problem]]:
         compile_pack(pack)
     except Exception as exc:  # PackError from the limits check
         probs = getattr(exc, "problems", None) or [Problem(str(exc))]
-        for pr in probs:
-            err("L008", pr.message, (), pr.field)
+        for pr in probs:  # the engine's own code (E1xx) stays visible beside L008
+            errors.append(Problem(pr.message, file=f, line=pack.line(), field=pr.field, code="L008",
+                                  hint=f"giới hạn {pr.code} của bộ máy luật" if pr.code else None))
     return errors, warnings
 
 

@@ -18,6 +18,7 @@ from .shape import ConfigDict, Field, Model, ValidationError, field_validator
 
 from .batch.rules import BatchRules
 from .errors import PackError, Problem, did_you_mean
+from .vietnamese import fmt_number  # noqa: F401  (re-exported: the one formatter lives there)
 from .evidence import translate
 from .yamlio import LoadFailure, line_of, load_document_hashed
 
@@ -53,21 +54,6 @@ class Rounding(Model):
         else:  # half up: floor(units + 1/2)
             n = (2 * num + den) // (2 * den)
         return (Decimal(n) * self.step).normalize() if n else Decimal(0)
-
-
-def fmt_number(d: Decimal | int | Fraction) -> str:
-    """Vietnamese decimal display: comma for the fraction, no trailing zeros (93,75; 4; 1,5)."""
-    if isinstance(d, Fraction):
-        exact = Decimal(d.numerator) / Decimal(d.denominator)
-        short = exact.quantize(Decimal("0.0001"), rounding="ROUND_HALF_UP")
-        if short != exact:
-            return "≈" + fmt_number(short)
-        d = exact
-    d = Decimal(d)
-    if d == d.to_integral_value():
-        return str(int(d))
-    text = format(d.normalize(), "f")
-    return text.replace(".", ",")
 
 
 class DateSpec(Model):
@@ -359,6 +345,28 @@ def _quoted_numbers(value, file: str, lines: dict, path: tuple = ()):
             yield Problem(problem, file=file, line=line_of(lines, path), field=".".join(str(x) for x in path))
 
 
+def _identifier_problems(pf: PackFile, file: str, lines: dict):
+    """P012: vocabulary ids and parameter names are ASCII `[a-z0-9_.]`; the other ids (criteria,
+    grades, vetoes) may use capitals and '-' but never a look-alike non-ASCII letter."""
+    from .idents import ident_problem, non_ascii
+
+    named = [(("vocabulary", sec, k), k) for sec in ("facts", "documents") for k in getattr(pf.vocabulary, sec)]
+    named += [(("parameters", k), k) for k in pf.parameters]
+    for loc, ident in named:
+        msg = ident_problem(ident)
+        if msg:
+            yield Problem(msg, file=file, line=line_of(lines, loc), field=".".join(map(str, loc)), code="P012")
+    others = [(("criteria", ci), c.id) for ci, c in enumerate(pf.criteria)]
+    for gi, g in enumerate(pf.grades):
+        others.append((("grades", gi), g.id))
+        others += [(("grades", gi, "vetoes", vi), v.id) for vi, v in enumerate(g.vetoes)]
+    for loc, ident in others:
+        bad = non_ascii(ident)
+        if bad:
+            yield Problem(f"mã '{ident}' chứa ký tự không phải ASCII {bad}", file=file, line=line_of(lines, loc),
+                          field=".".join(map(str, loc)) + ".id", code="P012")
+
+
 def load_pack(path: str | Path) -> Pack:
     """Load, shape-check and bind a pack; every problem is reported with file:line."""
     from .methods import bind_item  # late: methods import pack types
@@ -379,8 +387,10 @@ def load_pack(path: str | Path) -> Pack:
         pf = PackFile.model_validate(data)
     except ValidationError as exc:
         raise PackError(translate(exc, name, lines))
+    problems: list[Problem] = list(_identifier_problems(pf, name, lines))
+    if problems:
+        raise PackError(problems)
     pack = Pack(pf, name, sha256, lines)
-    problems: list[Problem] = []
     seen: dict[str, tuple] = {}
     for section, crit, item, loc in pack.all_items():
         if item.id in seen:
@@ -408,7 +418,8 @@ def load_pack(path: str | Path) -> Pack:
             try:
                 pack.conditions[v.id] = conditions.parse(v.when, pack.vocabulary.facts)
             except ValueError as exc:
-                problems.append(Problem(str(exc), file=name, line=pack.line("grades", gi, "vetoes", vi),
+                problems.append(Problem(f"điều kiện loại trừ '{v.id}': {exc}", file=name,
+                                        line=pack.line("grades", gi, "vetoes", vi, "when") or pack.line("grades", gi, "vetoes", vi),
                                         field=f"grades.{g.id}.vetoes.{v.id}.when", code="P010"))
     if pf.batch is not None:
         problems.extend(pf.batch.check(pack))

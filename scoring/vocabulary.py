@@ -13,13 +13,9 @@ from .errors import EvidenceError, Problem, did_you_mean
 from .evidence import LoadedEvidence
 from .methods._shared import Pair
 from .pack import Pack
+from .vietnamese import FACT_KIND_LABELS, fmt_number
 
-EXPECTS = {
-    "count": "số đếm (số nguyên ≥ 0)",
-    "yesno": "có/không (true/false)",
-    "rate": "tỷ lệ {num, den} hoặc {percent}",
-    "checklist": "danh mục {done, total, not_applicable}",
-}
+EXPECTS = FACT_KIND_LABELS
 
 
 class _LineOf:
@@ -62,6 +58,15 @@ def _pairs(pack: Pack) -> list:
     return cached
 
 
+def _look_alike(ident: str) -> str:
+    """', chứa ký tự không phải ASCII 'а' (U+0430 CYRILLIC SMALL LETTER A, …)' when there is one:
+    the did-you-mean hint would otherwise show two identical-looking ids."""
+    from .idents import non_ascii
+
+    bad = non_ascii(ident)
+    return f", chứa ký tự không phải ASCII {bad}" if bad else ""
+
+
 def check(pack: Pack, ev: LoadedEvidence) -> Checked:
     rec, file = ev.record, ev.path
     problems: list[Problem] = []
@@ -81,7 +86,7 @@ def check(pack: Pack, ev: LoadedEvidence) -> Checked:
             continue
         if fd.type == "rate" and fd.bounded:
             if fv.percent is not None and fv.percent > 100:
-                problems.append(Problem(f"tỷ lệ {fv.percent}% vượt 100%", file=file, line=line.get(),
+                problems.append(Problem(f"tỷ lệ {fmt_number(fv.percent)}% vượt 100%", file=file, line=line.get(),
                                         field=f"facts.{fid}.percent", code="V003"))
             if fv.num is not None and fv.num > fv.den:
                 problems.append(Problem(f"tử số {fv.num} lớn hơn mẫu số {fv.den}", file=file, line=line.get(),
@@ -99,8 +104,9 @@ def check(pack: Pack, ev: LoadedEvidence) -> Checked:
     for i, d in enumerate(rec.documents):
         line = _LineOf(ev, "documents", i)
         if d.id not in vocab.documents:
-            problems.append(Problem(f"mã văn bản '{d.id}' không có trong bộ tiêu chí {pack.id}", file=file, line=line.get(),
-                                    field=f"documents[{i}].id", hint=did_you_mean(d.id, vocab.documents), code="V006"))
+            problems.append(Problem(f"mã văn bản '{d.id}' không có trong bộ tiêu chí {pack.id}" + _look_alike(d.id),
+                                    file=file, line=line.get(), field=f"documents[{i}].id",
+                                    hint=did_you_mean(d.id, vocab.documents), code="V006"))
         if d.id in seen:
             problems.append(Problem(f"văn bản '{d.id}' khai báo hai lần (đã có ở mục {seen[d.id]})", file=file, line=line.get(),
                                     field=f"documents[{i}].id", code="V007"))

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from ..render.batch_html import TITLE, Ranking, Report
 from .ranking import PROVISIONAL, BatchResult, Group, Row, period_label, vi_key
+from ..vietnamese import status_label
 from .render import (
     FAILED_HEADING,
     UNMATCHED_HEADING,
@@ -23,7 +24,6 @@ from .render import (
     unmatched_text,
 )
 
-STATUS_VI = {"draft": "dự thảo", "in_force": "đang có hiệu lực", "repealed": "đã hết hiệu lực"}
 MAX_DISTRICTS_NAMED = 3
 
 
@@ -58,7 +58,7 @@ def ranking_of(g: Group) -> Ranking:
     reviewed = sum(1 for r in g.rows if r.s.review)
     where = districts(g.rows)
     subtitle = (f"{where + ' — ' if where else ''}{len(g.rows)} đơn vị, {reviewed} đã thẩm định — bộ tiêu chí "
-                f"{p['id']} v{p['version']} ({STATUS_VI.get(p['status'], p['status'])}), căn cứ {p['legal_basis']}")
+                f"{p['id']} v{p['version']} ({status_label(p['status'])}), căn cứ {p['legal_basis']}")
     max_total = registry.load_cached(Path(g.rows[0].s.pack_path)).meta.max_total
     return Ranking([row_dict(r) for r in g.rows], [(label, n) for _, label, n in g.counts],
                    title=f"{TITLE} {period_label(g.period)}", subtitle=subtitle, max_total=max_total,

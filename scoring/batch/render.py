@@ -12,7 +12,7 @@ from typing import Any, Optional
 
 from tabulate import tabulate
 
-from ..pack import fmt_number
+from ..vietnamese import fmt_number, plain_number
 from ..render import BATCH, binary, formats
 from ..render import render as report
 from ..render.common import wrap_columns
@@ -146,7 +146,7 @@ CSV_HEADERS = ["bo_tieu_chi", "ky", "hang", "don_vi", "huyen", "tu_cham", "tham_
 def _plain(d: Optional[Decimal]) -> str:
     if d is None:
         return ""
-    return str(int(d)) if d == d.to_integral_value() else format(d.normalize(), "f")
+    return plain_number(d)
 
 
 def render_csv(b: BatchResult) -> str:

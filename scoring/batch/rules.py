@@ -14,6 +14,7 @@ from typing import Literal, Optional
 from ..shape import ConfigDict, Field, Model
 
 from ..errors import Problem, did_you_mean
+from ..vietnamese import fmt_number
 
 DEFAULT_INELIGIBLE_LABEL = "Không đủ điều kiện xếp loại"
 
@@ -38,7 +39,7 @@ class Quota(Model):
 
     def describe(self) -> str:
         how = {"down": "làm tròn xuống", "up": "làm tròn lên", "half_up": "làm tròn"}[self.rounding]
-        return f"tối đa {self.percent.normalize():f}% số đơn vị xếp loại từ '{self.of_at_least}' trở lên ({how})"
+        return f"tối đa {fmt_number(self.percent)}% số đơn vị xếp loại từ '{self.of_at_least}' trở lên ({how})"
 
 
 class Ineligible(Model):

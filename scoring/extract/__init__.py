@@ -2,7 +2,8 @@
 
     reader     .txt / .md / .docx → sentences with their section
     numbers    Vietnamese numbers, percentages, fractions, dates (Babel)
-    patterns   the cue table: where each vocabulary figure is stated
+    patterns   cue templates: the slots a cue writes values into
+    cues       a pack's cue table (rules/<tỉnh>/_extract/<pack>.cues.yaml), checked against the pack
     facts      applying the cues; placing each value in time
     documents  citations ("Kế hoạch số 15/KH-UBND ngày 23/3/2023 …") and the pack's documents
     ward       the ward, district, province and the period

@@ -12,9 +12,8 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
-from babel.numbers import format_decimal
-
-from .numbers import LOCALE, find_fractions, find_percents
+from ..vietnamese import fmt_number
+from .numbers import find_fractions, find_percents
 from .reader import Report, Sentence
 
 NEAR_AFTER = 80   # characters between the fraction and a percentage after it
@@ -30,8 +29,8 @@ class Contradiction:
 
     def problem(self) -> str:
         a, b = self.fraction
-        return (f"tỷ lệ nêu {format_decimal(self.stated, locale=LOCALE)}% không khớp với số đếm "
-                f"{a}/{b} = {format_decimal(self.computed, locale=LOCALE)}%")
+        return (f"tỷ lệ nêu {fmt_number(self.stated)}% không khớp với số đếm "
+                f"{a}/{b} = {fmt_number(self.computed)}%")
 
 
 _RATE_WORDS = r"(?:tỷ lệ|đạt|là|bằng|giải quyết|xử lý|hòa giải thành|thực hiện|trả lời|hoàn thành|,|\s)*"

@@ -7,13 +7,13 @@ kept as printed, only with its spaces removed and the dash made plain ("24/KH-UB
 
 The issuer is the "của …" after the date, else the actor that "ban hành" it earlier in the
 sentence ("UBND phường ban hành Kế hoạch số …", "Đảng ủy ban hành …"). Only the ward's own
-documents (UBND phường) can be the pack's documents; which one is decided by `DOC_RULES` on the
-kind and title ("Kế hoạch … công tác dân vận chính quyền năm 2023" → plan.dvcq_annual). A plan of
-the same kind for another year, or a document of the district or province, stays in
+documents (UBND phường) can be the pack's documents; which one is decided by the pack's document
+rules (rules/<province>/_extract/<pack>.cues.yaml, read by `cues.py`) on the kind and title ("Kế hoạch …
+công tác dân vận chính quyền năm 2023" → plan.dvcq_annual). A plan of the same kind for another year, or a document of the district or province, stays in
 `other_documents`.
 
 Some reports say a document exists without citing it ("UBND phường ban hành quyết định cử đồng
-chí Phó Chủ tịch … phụ trách công tác dân vận chính quyền"): `UNCITED` finds those; they enter the
+chí Phó Chủ tịch … phụ trách công tác dân vận chính quyền"): the pack's `uncited` templates find those; they enter the
 draft without number or date, marked for review. The report itself ("BÁO CÁO … công tác dân vận
 chính quyền năm 2023", "KẾ HOẠCH …") is one of the pack's documents too.
 """
@@ -22,12 +22,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
 from .numbers import find_dates
 from .patterns import compile_cue
 from .reader import Report, Sentence
 from .text import fold
+
+if TYPE_CHECKING:
+    from .cues import CueSet
 
 KIND_WORDS = {
     "kế hoạch": "KH", "quyết định": "QĐ", "công văn": "CV", "báo cáo": "BC", "nghị quyết": "NQ",
@@ -68,27 +71,6 @@ class DocRule:
     none: tuple[str, ...] = ()        # none may match
     year_in_title: bool = True        # the title names the period's year ("… năm 2023")
     use_context: bool = False
-
-
-DOC_RULES: tuple[DocRule, ...] = (
-    DocRule("plan.dvcq_annual", ("KH",), (r"dân vận chính quyền",), (r"thi đua|dân vận khéo|tuyên truyền|phối hợp",)),
-    DocRule("plan.admin_reform_annual", ("KH", "QĐ"), (r"cải cách hành chính|CCHC",),
-            (r"tuyên truyền|giai đoạn|kiểm soát thủ tục|rà soát|chỉ số",)),
-    DocRule("decision.dvcq_lead_assignment", ("QĐ",), (r"phân công|cử\b", r"phụ trách\s+(?:công tác\s+)?dân vận"),
-            year_in_title=False, use_context=True),
-    DocRule("report.dvcq_6month", ("BC",), (r"dân vận chính quyền", r"\b0?6 tháng")),
-    DocRule("report.dvcq_annual", ("BC",), (r"dân vận chính quyền",), (r"\b0?6 tháng|quý",)),
-    DocRule("coordination.front_regulation", ("QC", "CTr", "QĐ", "KH", "NQ"), (r"phối hợp", r"Mặt trận|MTTQ"),
-            year_in_title=False),
-)
-
-# mentions of the ward's documents without a number (templates use the slots of patterns.py)
-UNCITED: tuple[tuple[str, str], ...] = (
-    ("plan.dvcq_annual", r"(?:UBND|Ủy ban nhân dân) phường{TXT}ban hành\s+Kế hoạch\s+(?!số)(?:thực hiện\s+)?(?:công tác\s+)?dân vận chính quyền"),
-    ("plan.admin_reform_annual", r"(?:UBND|Ủy ban nhân dân) phường\s+(?:đã\s+)?ban hành\s+Kế hoạch\s+(?!số)cải cách hành chính"),
-    ("decision.dvcq_lead_assignment", r"ban hành\s+quyết định\s+(?!số)(?:cử|phân công){GAP}phụ trách\s+(?:công tác\s+)?dân vận"),
-    ("coordination.front_regulation", r"(?:thực hiện|ban hành|ký kết|xây dựng)\s+(?:các\s+)?(?:chương trình|quy chế)\s+phối hợp{GAP0}(?:UBMTTQ|MTTQ|Mặt trận)"),
-)
 
 
 @dataclass
@@ -197,8 +179,8 @@ def _title_years(title: str) -> list[int]:
     return [int(y) for y in _YEAR_IN_TITLE.findall(title)]
 
 
-def match_rule(kind: str, title: str, context: str, known: set[str]) -> Optional[DocRule]:
-    for rule in DOC_RULES:
+def match_rule(kind: str, title: str, context: str, known: set[str], rules: tuple[DocRule, ...]) -> Optional[DocRule]:
+    for rule in rules:
         if rule.id not in known or kind not in rule.kinds:
             continue
         hay = fold(context if rule.use_context else title)
@@ -220,7 +202,7 @@ class DocumentResult:
     flags: list[dict]
 
 
-def find_documents(report: Report, known: dict, year: int, ward_issuer: str) -> DocumentResult:
+def find_documents(report: Report, known: dict, year: int, ward_issuer: str, cues: "CueSet") -> DocumentResult:
     """The pack's documents the report cites or mentions, and every other citation."""
     found: dict[str, FoundDocument] = {}
     others: list[dict] = []
@@ -232,7 +214,7 @@ def find_documents(report: Report, known: dict, year: int, ward_issuer: str) -> 
     # 1. the report itself ("BÁO CÁO … công tác dân vận chính quyền năm 2023")
     if report.kind_word and report.title:
         kind = "KH" if report.kind == "plan" else "BC"
-        rule = match_rule(kind, report.title, report.title, known_ids)
+        rule = match_rule(kind, report.title, report.title, known_ids, cues.doc_rules)
         years = _title_years(report.title)
         if rule and (not years or years[0] == year):
             number = None
@@ -252,7 +234,7 @@ def find_documents(report: Report, known: dict, year: int, ward_issuer: str) -> 
         for c in parse_citations(s):
             rule = None
             if c.issuer_kind in ("ward", "unknown") and not (c.issuer_kind == "unknown" and "UBND" not in c.number.upper()):
-                rule = match_rule(c.kind, c.title, s.text, known_ids)
+                rule = match_rule(c.kind, c.title, s.text, known_ids, cues.doc_rules)
             note = None
             if rule is not None and rule.year_in_title:
                 years = _title_years(c.title)
@@ -309,14 +291,14 @@ def find_documents(report: Report, known: dict, year: int, ward_issuer: str) -> 
                                            full_title, s.text, confidence, notes, review)
 
     # 3. mentions without a number
-    for did, template in UNCITED:
+    for did, template in cues.uncited:
         if did not in known_ids or did in found:
             continue
         rx = compile_cue(template)
         for s in report.sentences:
             if s.paragraph in headings or (s.future and report.kind != "plan"):
                 continue
-            if report.kind == "plan" and did != "plan.dvcq_annual":
+            if report.kind == "plan" and did != cues.plan_document:
                 continue
             folded = fold(s.text)
             m = rx.search(folded)

@@ -21,6 +21,7 @@ from typing import Any, Optional
 import yaml
 
 from ..errors import UsageError
+from ..vietnamese import plain_number
 from .checks import contradictions
 from .documents import find_documents
 from .facts import REVIEW_BELOW, Candidate, FactFinder
@@ -56,8 +57,9 @@ class Extraction:
 
 
 def _num(v: Any) -> Any:
-    if isinstance(v, Decimal):
-        return int(v) if v == v.to_integral_value() else float(v)
+    """Whole Decimals become ints; the others stay exact (written by `_decimal`, never via float)."""
+    if isinstance(v, Decimal) and v == v.to_integral_value():
+        return int(v)
     return v
 
 
@@ -135,7 +137,7 @@ def extract(report: Report, vocab: Vocabulary, report_bytes: bytes, *, year: Opt
         "xa" if ward.lower().startswith("xã") else "thi_tran" if ward.lower().startswith("thị trấn") else "phuong")
 
     # --- facts --------------------------------------------------------------------------------
-    finder = FactFinder(vocab.facts, vocab.na_allowed, year)
+    finder = FactFinder(vocab.facts, vocab.na_allowed, year, vocab.cues)
     cands, dropped = finder.candidates(report)
     best, conflicts = finder.choose(cands)
     for d in dropped + conflicts:
@@ -168,7 +170,7 @@ def extract(report: Report, vocab: Vocabulary, report_bytes: bytes, *, year: Opt
             items.append(Item(fid, dict(best[fid].value), best[fid].sentence.text))
 
     # --- documents ----------------------------------------------------------------------------
-    docs = find_documents(report, vocab.documents, year, _ward_issuer(name))
+    docs = find_documents(report, vocab.documents, year, _ward_issuer(name), vocab.cues)
     flags.extend(docs.flags)
     documents = []
     for did in vocab.documents:
@@ -251,7 +253,13 @@ def _repr_str(dumper: yaml.SafeDumper, data: str):
     return dumper.represent_scalar("tag:yaml.org,2002:str", data)
 
 
+def _decimal(dumper: yaml.SafeDumper, d: Decimal):
+    """93.75 as the report wrote it: 94.999999999999999999 through a float would be 95.0."""
+    return dumper.represent_scalar("tag:yaml.org,2002:float", plain_number(d))
+
+
 _Dumper.add_representer(str, _repr_str)
+_Dumper.add_representer(Decimal, _decimal)
 
 
 def to_yaml(draft: dict) -> bytes:

@@ -20,8 +20,11 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Optional
 
+from ..spellings import NOT_APPLICABLE_KEY, NOT_APPLICABLE_WORDS
+from ..vietnamese import FACT_KIND_LABELS, fmt_number
+from .cues import CueSet
 from .numbers import NUMBER, NotANumber, parse_int, parse_number
-from .patterns import CHECKLIST_NOT_ARISEN, DEMOCRACY_GROUPS, FLOW, Cue, compile_cue, cues_for
+from .patterns import CHECKLIST_NOT_ARISEN, DEMOCRACY_GROUPS, Cue, compile_cue, cues_for
 from .reader import Report, Sentence
 from .text import fold
 
@@ -101,11 +104,12 @@ def place_in_time(text: str, pos: int, year: int, multi_year_doc: bool) -> tuple
 class FactFinder:
     """Applies the cue table of one vocabulary to a report."""
 
-    def __init__(self, facts: dict, na_allowed: set[str], year: int):
+    def __init__(self, facts: dict, na_allowed: set[str], year: int, cues: CueSet):
         self.facts = facts
         self.na_allowed = na_allowed
         self.year = year
-        self.cues = cues_for(facts)
+        self.cues = cues_for(cues.cues, facts)
+        self.flow = cues.flow
         self._na_items = compile_cue(CHECKLIST_NOT_ARISEN)
         self._groups = [re.compile(g, re.IGNORECASE) for g in DEMOCRACY_GROUPS]
 
@@ -186,7 +190,7 @@ class FactFinder:
                 word = g.get("none") or ""
                 arisen = bool(re.match(r"(?:không|chưa)(?: để)? phát sinh", word, re.IGNORECASE))
                 if typ == "rate" or (arisen and cue.fact in self.na_allowed and typ == "count"):
-                    return {"not_applicable": True, "reason": "không phát sinh"}, notes, None, m.start()
+                    return {NOT_APPLICABLE_KEY: True, "reason": NOT_APPLICABLE_WORDS[1]}, notes, None, m.start()
                 if typ == "count":
                     if arisen:
                         notes.append("báo cáo ghi “không phát sinh”: ghi 0")
@@ -241,7 +245,7 @@ class FactFinder:
                                                f" ({_show(value)})"))
                         continue
                     if where == "span" and not zeroish and cue.fact != "ward.residential_groups":
-                        if cue.fact in FLOW:
+                        if cue.fact in self.flow:
                             why = (f"báo cáo nhiều năm và câu không nêu số của năm {self.year}" if how == "báo cáo nhiều năm"
                                    else f"số liệu cộng dồn nhiều năm ({how}), không riêng năm {self.year}")
                             dropped.append(Dropped(cue.fact, s, f"{why}: không lấy ({_show(value)})"))
@@ -284,13 +288,13 @@ def _comparable(value: dict):
 
 def _show(value: dict) -> str:
     if "percent" in value:
-        return f"{value['percent']}%"
+        return f"{fmt_number(Decimal(value['percent']))}%"
     if "num" in value:
         return f"{value['num']}/{value['den']}"
     if "done" in value:
         return f"{value['done']}/{value['total']}" + (f" (+{value['not_applicable']} không phát sinh)"
                                                       if value.get("not_applicable") else "")
-    if value.get("not_applicable"):
-        return "không phát sinh"
+    if value.get(NOT_APPLICABLE_KEY):
+        return FACT_KIND_LABELS["not_applicable"]
     v = value.get("value")
     return "có" if v is True else "không" if v is False else str(v)

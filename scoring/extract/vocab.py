@@ -1,18 +1,20 @@
-"""The part of a rule pack the extractor needs, read as plain data (no dependency on the loader).
+"""The part of a rule pack the extractor needs, taken from the pack as `scoring.api.load_pack` reads it.
 
 `vocabulary.facts` and `vocabulary.documents` say which identifiers exist and of what type; the
-criteria say which identifiers accept "not applicable" (an item with a `not_applicable:` setting),
+items say which identifiers accept "not applicable" (an item with a `not_applicable:` setting),
 so that "không phát sinh" becomes `not_applicable` only where the pack knows what to do with it.
+The cues that find each identifier in a report are the pack's data too (`cues.py`). Going through
+the pack loader means the extractor reads the same checked pack that scores the draft (YAML 1.1's
+`on:` = true, unknown methods and the rest are the loader's business, reported with file:line).
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Optional
+from typing import Optional
 
-import yaml
-
-from ..errors import PackError, UsageError
+from ..errors import UsageError
+from .cues import CueSet, load_cues
 
 
 @dataclass
@@ -23,59 +25,31 @@ class Vocabulary:
     pack_id: Optional[str] = None
     province: Optional[str] = None
     period_kind: str = "year"
+    cues: CueSet = field(default_factory=CueSet)
 
 
-def _inputs(cfg: Any) -> list[str]:
-    out: list[str] = []
-    if not isinstance(cfg, dict):
-        return out
-    on = cfg.get("on", cfg.get(True))  # yaml.safe_load (YAML 1.1) reads the key `on:` as True
-    if isinstance(on, str):
-        out.append(on)
-    elif isinstance(on, dict):
-        out.extend(v for v in (on.get("num"), on.get("den")) if isinstance(v, str))
-    for key in ("fact", "document"):
-        if isinstance(cfg.get(key), str):
-            out.append(cfg[key])
-    for key in ("facts", "evidence"):
-        if isinstance(cfg.get(key), list):
-            out.extend(v for v in cfg[key] if isinstance(v, str))
+def _na_inputs(bound) -> set[str]:
+    """The inputs of the leaves whose item declares `not_applicable:`."""
+    out: set[str] = set()
+    for leaf in bound.leaves():
+        if "not_applicable" in leaf.item.model_fields_set:
+            out.update(leaf.method.inputs())
     return out
 
 
-def _walk_items(node: Any):
-    if isinstance(node, dict):
-        if "method" in node or "parts" in node:
-            yield node
-        for key in ("criteria", "items", "parts"):
-            for child in node.get(key) or []:
-                yield from _walk_items(child)
-        for key in ("bonus", "deductions"):
-            if isinstance(node.get(key), dict):
-                yield from _walk_items(node[key])
-    elif isinstance(node, list):
-        for child in node:
-            yield from _walk_items(child)
-
-
-def vocabulary_from_pack(data: dict) -> Vocabulary:
-    """The vocabulary of a pack given as the dict `yaml.safe_load` returns."""
-    vocab = data.get("vocabulary") if isinstance(data, dict) else None
-    if not isinstance(vocab, dict) or not isinstance(vocab.get("facts"), dict):
-        raise PackError.one("bộ tiêu chí không có mục vocabulary.facts để biết cần trích số liệu nào",
-                            field="vocabulary")
+def vocabulary_from_pack(pack) -> Vocabulary:
+    """The extractor's view of a loaded, checked pack (and its cue file, when it has one)."""
     na: set[str] = set()
-    for item in _walk_items(data):
-        if "not_applicable" in item:
-            na.update(_inputs(item))
-    meta = data.get("pack") or {}
+    for _, _, bound in pack.items:
+        na |= _na_inputs(bound)
     return Vocabulary(
-        facts={k: dict(v or {}) for k, v in vocab["facts"].items()},
-        documents={k: dict(v or {}) for k, v in (vocab.get("documents") or {}).items()},
+        facts={k: fd.model_dump() for k, fd in pack.vocabulary.facts.items()},
+        documents={k: dd.model_dump() for k, dd in pack.vocabulary.documents.items()},
         na_allowed=na,
-        pack_id=meta.get("id"),
-        province=(meta.get("jurisdiction") or {}).get("province"),
-        period_kind=meta.get("period_kind") or "year",
+        pack_id=pack.id,
+        province=pack.meta.jurisdiction.get("province"),
+        period_kind=pack.meta.period_kind,
+        cues=load_cues(pack),
     )
 
 
@@ -84,16 +58,9 @@ def default_pack_path() -> Path:
 
 
 def load_vocabulary(path: str | Path) -> Vocabulary:
+    from .. import api
+
     p = Path(path)
     if not p.is_file():
         raise UsageError.one("không tìm thấy tệp bộ tiêu chí", file=str(p), hint="chỉ đường dẫn tới tệp .yaml bằng --rules")
-    try:
-        data = yaml.safe_load(p.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
-        raise PackError.one(f"không đọc được bộ tiêu chí: {exc.__class__.__name__}", file=str(p)) from exc
-    try:
-        return vocabulary_from_pack(data)
-    except PackError as exc:
-        for problem in exc.problems:
-            problem.file = str(p)
-        raise PackError(exc.problems) from None
+    return vocabulary_from_pack(api.load_pack(p))

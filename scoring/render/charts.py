@@ -13,7 +13,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from html import escape
 from typing import Optional
 
-from ..pack import fmt_number
+from ..vietnamese import fmt_number, plain_number
 
 WON, LOST, NEUTRAL, GRID, INK = "#2e7d32", "#e57373", "#90a4ae", "#cfd8dc", "#263238"
 GRADE_COLOURS = ["#1b5e20", "#43a047", "#f9a825", "#c62828", "#6d4c41", "#546e7a"]
@@ -47,7 +47,7 @@ class Chart:
 
 def _n(d: Decimal) -> str:
     q = Decimal(d).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-    return format(q.normalize(), "f") if q != q.to_integral_value() else str(int(q))
+    return plain_number(q)
 
 
 def _wrap(text: str, width: int, lines: int = 2) -> list[str]:

@@ -16,8 +16,8 @@ from ..pack import fmt_number
 from .common import walk
 from ..result import ItemResult, Result
 from . import charts, sentences
+from ..vietnamese import status_label
 
-STATUS_VI = {"draft": "dự thảo", "in_force": "đang có hiệu lực", "repealed": "đã hết hiệu lực"}
 
 CSS = """
 @page { size: A4; margin: 14mm 12mm 16mm 12mm; }
@@ -263,7 +263,7 @@ def report_section(r: Result, notes: Sequence[str] = ()) -> str:
              f'<p class="sub"><b>{e(where)}</b></p>',
              f'<p class="meta">Căn cứ {e(p["legal_basis"])}</p>',
              f'<p class="meta">Bộ tiêu chí: {e(p["title"])} — mã {e(p["id"])}, phiên bản {e(p["version"])}, '
-             f'trạng thái: {e(STATUS_VI.get(p["status"], p["status"]))}</p>']
+             f'trạng thái: {e(status_label(p["status"]))}</p>']
     if p["status"] == "draft":
         parts.append(f'<p class="banner">BỘ TIÊU CHÍ DỰ THẢO — {e(p.get("note") or "điểm số chưa được đối chiếu với văn bản ký ban hành")}</p>')
     elif p["status"] == "repealed":

@@ -12,12 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 
-def number(d: Decimal) -> str:
-    if not d.is_finite():
-        raise ValueError(f"số không hữu hạn trong kết quả: {d}")
-    if d == d.to_integral_value():
-        return str(int(d))
-    return format(d.normalize(), "f")
+from ..vietnamese import plain_number as number  # noqa: E402  (the JSON contract's exact decimals)
 
 
 class Stream:

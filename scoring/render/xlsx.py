@@ -19,13 +19,13 @@ from ..pack import fmt_number
 from ..result import ItemResult, Result
 from . import sentences
 from ..workbook.xlsxio import put_value, save
+from ..vietnamese import status_label
 
 SHEET = "Bảng điểm"
 HEADERS = ["Tiêu chí", "Nội dung", "Điểm tối đa", "Căn cứ chấm điểm (số liệu, tỷ lệ, văn bản)", "Điểm tự chấm",
            "Điểm thẩm định", "Ghi chú"]
 WIDTHS = [9, 46, 9, 52, 10, 10, 38]
 COL_ID, COL_TITLE, COL_MAX, COL_BASIS, COL_SELF, COL_VERIFIED, COL_NOTE = range(1, 8)
-STATUS_VI = {"draft": "dự thảo", "in_force": "đang có hiệu lực", "repealed": "đã hết hiệu lực"}
 
 THIN = Side(style="thin", color="000000")
 BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
@@ -118,7 +118,7 @@ class _Table:
         self.height(_lines(basis, sum(WIDTHS)))
         self.row += 1
         line = f"Bộ tiêu chí: {p['title']} — mã {p['id']}, phiên bản {p['version']}, trạng thái: " \
-               f"{STATUS_VI.get(p['status'], p['status'])}"
+               f"{status_label(p['status'])}"
         self.merge(1, 7, line, italic=True, align="center")
         self.height(_lines(line, sum(WIDTHS)))
         self.row += 1

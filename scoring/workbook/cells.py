@@ -13,7 +13,8 @@ from datetime import date, datetime, time
 from decimal import Decimal
 from typing import Any, Optional
 
-from ..evidence import MAX_COUNT, parse_date
+from ..evidence import parse_date
+from ..spellings import MAX_COUNT, yes_no_word
 from . import layout as L
 
 
@@ -139,11 +140,9 @@ def yes_no(v: Any) -> Optional[bool]:
     if isinstance(v, bool):
         return v
     w = word(v)
-    key = L.norm(w) if w else ""
-    if key in ("có", "co", "true", "yes", "x"):
-        return True
-    if key in ("không", "khong", "false", "no"):
-        return False
+    flag = yes_no_word(w or "")
+    if flag is not None:
+        return flag
     raise CellError(f"'{w}' không phải \"có\" hoặc \"không\"")
 
 

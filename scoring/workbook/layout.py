@@ -9,6 +9,8 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Optional
 
+from ..spellings import NO_WORDS, NOT_APPLICABLE_WORDS, YES_WORDS
+
 FORMAT = "dvcq-workbook/1"
 
 SHEET_WARD = "Đơn vị và kỳ"
@@ -21,8 +23,8 @@ HEADER_ROW = 4          # rows 1–3 hold the title and the instructions
 FIRST_ROW = HEADER_ROW + 1
 MAX_ROWS = 2000         # far more rows than any pack has identifiers; more means a runaway sheet
 
-NOT_APPLICABLE = "không phát sinh"
-YES, NO = "có", "không"
+NOT_APPLICABLE = NOT_APPLICABLE_WORDS[1]  # the spelling the template offers; all of them are read
+YES, NO = YES_WORDS[0], NO_WORDS[0]
 
 
 @dataclass(frozen=True)

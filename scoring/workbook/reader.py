@@ -23,6 +23,7 @@ from ..shape import ValidationError
 
 from ..errors import EvidenceError, Problem, did_you_mean
 from ..evidence import FACT_ID, Document, Evidence, FactValue, LoadedEvidence, address_of, translate
+from ..spellings import is_not_applicable
 from . import cells as C
 from . import layout as L
 
@@ -282,7 +283,7 @@ class _Reader:
             except C.CellError as exc:
                 self.fail(str(exc), sh.title, r, value_col, fld)
                 ok.append(False)
-        na = isinstance(raw, str) and L.norm(raw) in (L.NOT_APPLICABLE, "khong phat sinh", "not_applicable")
+        na = isinstance(raw, str) and is_not_applicable(raw)
         vals: dict[str, Any] = {}
         if raw is not None and not na and not C.is_blank(raw):
             as_flag = typ == "yesno" or (typ is None and (isinstance(raw, bool) or

@@ -22,6 +22,7 @@ from ..evidence import Evidence, FactValue
 from ..render.json import dumps
 from . import layout as L
 from .xlsxio import exact_number, force_text, put_value, save
+from ..vietnamese import status_label
 
 HEAD_FILL = PatternFill("solid", fgColor="DDEBF7")
 FIXED_FILL = PatternFill("solid", fgColor="F2F2F2")   # filled from the pack: read, not typed
@@ -30,7 +31,6 @@ THIN = Side(style="thin", color="999999")
 BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 DATE_FORMAT = "DD/MM/YYYY"
 META_CHUNK = 30000  # an Excel cell holds at most 32,767 characters
-STATUS_VI = {"draft": "dự thảo", "in_force": "đang có hiệu lực", "repealed": "đã hết hiệu lực"}
 MAX_WIDTH = 60
 
 
@@ -182,7 +182,7 @@ def _pack_lines(pack) -> list[str]:
     if pack is None:
         return ["Chưa gắn với bộ tiêu chí nào: các mã là mã trong hồ sơ."]
     m = pack.meta
-    return [f"Bộ tiêu chí: {m.title} — {m.legal_basis} [{m.id} v{m.version}, {STATUS_VI[m.status]}]"]
+    return [f"Bộ tiêu chí: {m.title} — {m.legal_basis} [{m.id} v{m.version}, {status_label(m.status)}]"]
 
 
 def _ward_sheet(wb: Workbook, pack, rec: Optional[Evidence]) -> None:

@@ -16,6 +16,8 @@ from xml.sax.saxutils import escape
 
 from openpyxl import Workbook
 
+from ..vietnamese import plain_number
+
 FIXED_TIME = (1980, 1, 1, 0, 0, 0)  # the zip format's epoch: carries no information
 
 
@@ -29,8 +31,7 @@ def _core_xml(title: str) -> bytes:
 
 
 def _number(v) -> str:
-    d = Decimal(v)
-    return format(d.normalize(), "f") if d != d.to_integral_value() else str(int(d))
+    return plain_number(v)
 
 
 def exact_number(d: Decimal):

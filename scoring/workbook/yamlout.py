@@ -10,6 +10,8 @@ from typing import Any
 
 import yaml
 
+from ..vietnamese import plain_number
+
 from ..evidence import Evidence
 
 
@@ -23,7 +25,7 @@ class _Dumper(yaml.SafeDumper):
 def _decimal(dumper: yaml.SafeDumper, d: Decimal):
     if d == d.to_integral_value():
         return dumper.represent_int(int(d))
-    return dumper.represent_scalar("tag:yaml.org,2002:float", format(d.normalize(), "f"))
+    return dumper.represent_scalar("tag:yaml.org,2002:float", plain_number(d))
 
 
 _Dumper.add_representer(Decimal, _decimal)

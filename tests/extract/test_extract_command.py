@@ -58,7 +58,7 @@ def test_errors_through_the_main_command(runner, tmp_path):
     bad = tmp_path / "bad.yaml"
     bad.write_text("pack: {id: x}\n", encoding="utf-8")
     r = runner.invoke(main, ["extract", str(SEED), "-o", str(tmp_path / "d.yaml"), "--rules", str(bad)])
-    assert r.exit_code == 2 and "vocabulary.facts" in r.output
+    assert r.exit_code == 2 and "trường 'vocabulary'" in r.output  # the pack loader's message
 
 
 def test_never_writes_over_its_input(runner, tmp_path):

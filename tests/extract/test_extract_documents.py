@@ -61,7 +61,7 @@ def test_mapping_by_title_and_issuer(tmp_path):
                 "tác dân vận chính quyền năm 2023.\n\nUBND phường ban hành Kế hoạch số 15/KH-UBND ngày 23/3/2023 về công "
                 "tác dân vận chính quyền năm 2023; Kế hoạch số 17/KH-UBND ngày 12/4/2022 về công tác dân vận chính quyền "
                 "năm 2022; Kế hoạch số 47/KH-UBND ngày 30/12/2022 cải cách hành chính phường năm 2023.\n")
-    res = find_documents(r, VOCAB.documents, 2023, "UBND phường Thử")
+    res = find_documents(r, VOCAB.documents, 2023, "UBND phường Thử", VOCAB.cues)
     assert res.found["plan.dvcq_annual"].number == "15/KH-UBND"
     assert res.found["plan.admin_reform_annual"].issued_on == date(2022, 12, 30)   # December before: in period
     assert not res.found["plan.admin_reform_annual"].review
@@ -74,7 +74,7 @@ def test_mapping_by_title_and_issuer(tmp_path):
 def test_a_document_dated_after_the_period_is_flagged_for_review(tmp_path):
     r = _report(tmp_path, "UBND phường phân công đồng chí Chủ tịch UBND phường phụ trách công tác dân vận chính quyền "
                           "(Quyết định số 59/QĐ-UBND ngày 16/02/2024).\n")
-    res = find_documents(r, VOCAB.documents, 2023, "UBND phường Thử")
+    res = find_documents(r, VOCAB.documents, 2023, "UBND phường Thử", VOCAB.cues)
     d = res.found["decision.dvcq_lead_assignment"]
     assert d.number == "59/QĐ-UBND" and d.review
     assert "ngoài kỳ năm 2023" in res.flags[0]["problem"]
@@ -83,5 +83,5 @@ def test_a_document_dated_after_the_period_is_flagged_for_review(tmp_path):
 def test_a_document_mentioned_without_number_is_kept_for_review(tmp_path):
     r = _report(tmp_path, "UBND phường ban hành quyết định cử đồng chí Phó Chủ tịch UBND phường phụ trách công tác dân "
                           "vận chính quyền.\n")
-    d = find_documents(r, VOCAB.documents, 2023, "UBND phường Thử").found["decision.dvcq_lead_assignment"]
+    d = find_documents(r, VOCAB.documents, 2023, "UBND phường Thử", VOCAB.cues).found["decision.dvcq_lead_assignment"]
     assert d.number is None and d.issued_on is None and d.review

@@ -1,0 +1,91 @@
+"""How a number or a code word reads in Vietnamese: the one place for both.
+
+Numbers: thousands grouped with '.', decimals after ',' (12.345; 10,5), exact (no rounding, no
+trailing zeros), a Fraction that does not end shown to four places after '≈'. The grouping is
+Babel's Vietnamese locale (already a dependency for extract); values below 1000 need no grouping
+and take a fast path that a property test holds equal to Babel, because this runs for every
+sentence of every scored record.
+
+`plain_number` is the other spelling: the exact machine text (dot, no grouping, no exponent) that
+JSON, CSV, SVG coordinates and spreadsheets carry.
+
+Labels: pack status, scoring method and fact kind, each spelt once.
+"""
+from __future__ import annotations
+
+from decimal import Decimal
+from fractions import Fraction
+
+LOCALE = "vi_VN"
+_SHORT = Decimal("0.0001")
+
+STATUS_LABELS = {
+    "draft": "dự thảo",
+    "in_force": "đang có hiệu lực",
+    "repealed": "đã hết hiệu lực",
+    "example": "ví dụ minh họa",
+}
+
+METHOD_LABELS = {
+    "tiers": "theo bậc",
+    "document_deadline": "văn bản đúng hạn",
+    "yes_no": "có/không",
+    "proportional": "tỷ lệ với kết quả",
+    "checklist": "danh mục",
+    "per_item": "theo từng trường hợp",
+    "manual": "thẩm định chấm",
+    "sum": "tổng các phần",
+    "best_of": "phần cao nhất",
+}
+
+FACT_KIND_LABELS = {
+    "count": "số đếm (số nguyên ≥ 0)",
+    "yesno": "có/không (true/false)",
+    "rate": "tỷ lệ {num, den} hoặc {percent}",
+    "checklist": "danh mục {done, total, not_applicable}",
+    "not_applicable": "không phát sinh",
+}
+
+
+def status_label(status: str) -> str:
+    return STATUS_LABELS.get(status, status)
+
+
+def method_label(method: str) -> str:
+    return METHOD_LABELS.get(method, method)
+
+
+def fmt_number(d: Decimal | int | Fraction) -> str:
+    """Vietnamese display: 12.345; 93,75; 4; 1,5; −1.234 is written '-1.234'; 2/3 → '≈0,6667'."""
+    if isinstance(d, Fraction):
+        exact = Decimal(d.numerator) / Decimal(d.denominator)
+        short = exact.quantize(_SHORT, rounding="ROUND_HALF_UP")
+        if short != exact:
+            return "≈" + fmt_number(short)
+        d = exact
+    d = Decimal(d)
+    if not d.is_finite():
+        raise ValueError(f"số không hữu hạn: {d}")
+    if -1000 < d < 1000:
+        if d == d.to_integral_value():
+            return str(int(d))
+        return format(d.normalize(), "f").replace(".", ",")
+    return _grouped(d)
+
+
+def _grouped(d: Decimal) -> str:
+    from babel.numbers import format_decimal  # only for values ≥ 1000 (counts, populations)
+
+    text = format_decimal(d.normalize() if d != d.to_integral_value() else Decimal(int(d)), locale=LOCALE,
+                          decimal_quantization=False, group_separator=True)
+    return text.replace("\u2212", "-")
+
+
+def plain_number(d: Decimal | int) -> str:
+    """Exact machine text: '93.75', '4', '0.000001' (never '1E-6' nor '4.00')."""
+    d = Decimal(d)
+    if not d.is_finite():
+        raise ValueError(f"số không hữu hạn: {d}")
+    if d == d.to_integral_value():
+        return str(int(d))
+    return format(d.normalize(), "f")
