@@ -13,7 +13,10 @@ makes the measured traps in DOMAIN.md unreachable rather than merely avoided:
   ruleset, rules sharing a condition, distinct conditions per field, keys per fact, rules matching
   one fact) are checked in Python *before* `create_ruleset`;
 * one session id per evaluation, its queued actions drained before `delete_state` (deleting a state
-  with queued actions aborts the process), and rulesets compiled once per pack and reused.
+  with queued actions aborts the process), and rulesets compiled once per pack and reused (the
+  scorer, `score.Scorer`, owns them and frees them on `reset()`);
+* every call into durable holds one process-wide lock: the C engine keeps global state and is not
+  re-entrant, so threads may score concurrently and only the durable calls take turns.
 """
 from __future__ import annotations
 
@@ -37,7 +40,7 @@ MAX_FACT_KEYS = 200         # error 302 past 253 keys in one fact
 MAX_MEASURE = 2_000_000_000  # keep every number well inside what the C engine stores exactly
 
 _ids = itertools.count(1)
-_lock = threading.Lock()  # the C engine is not re-entrant; it holds the GIL anyway
+_lock = threading.Lock()  # around every durable call: the C engine is not re-entrant
 
 
 class RuleRef(NamedTuple):
@@ -109,20 +112,6 @@ class CompiledPack:
             raise PackError(problems)
         self.definition_json = json.dumps(definition, ensure_ascii=False, sort_keys=True)
         self._create()
-
-    def form(self) -> tuple:
-        """What `restore` needs: the checked definition and our maps, all plain data (picklable)."""
-        return (self.definition_json, self.refs, self.leaf_fields, self.veto_fields)
-
-    @classmethod
-    def restore(cls, pack, form: tuple) -> "CompiledPack":
-        """A ruleset from a definition this code built and checked before (kept in the pack cache):
-        the limits were checked then, so only the C ruleset is created."""
-        self = cls.__new__(cls)
-        self.pack = pack
-        self.definition_json, self.refs, self.leaf_fields, self.veto_fields = form
-        self._create()
-        return self
 
     def _create(self) -> None:
         pack = self.pack
@@ -272,19 +261,3 @@ def _field_of(cond: dict) -> str:
     if k.startswith("$") and isinstance(v, dict):
         return next(iter(v))
     return k
-
-
-_cache: dict[str, CompiledPack] = {}
-
-
-def compiled(pack, leaves_fn, vetoes_fn) -> CompiledPack:
-    """One compiled ruleset per pack content (sha256), reused for every record in the process."""
-    key = f"{pack.sha256}:{pack.path}"
-    cp = _cache.get(key)
-    if cp is None:
-        form = pack.__dict__.get("engine_form")
-        cp = CompiledPack.restore(pack, form) if form is not None else CompiledPack(pack, leaves_fn(), vetoes_fn())
-        _cache[key] = cp
-    if "engine_form" not in pack.__dict__:  # kept with the pack by packcache
-        pack.engine_form = cp.form()
-    return cp
