@@ -109,15 +109,19 @@ def load_review(source: ReviewSource) -> "LoadedReview":
 
 
 def choose_pack(record: "LoadedEvidence", pack: PackSource = None, *, allow_other_province: bool = False,
-                rules_dir: Optional[PathLike] = None) -> "Pack":
-    """The pack given (checked to govern the record), or the one in force for its province and period."""
+                rules_dir: Optional[PathLike] = None, jurisdiction: bool = True) -> "Pack":
+    """The pack given (checked to govern the record), or the one in force for its province and period.
+
+    `jurisdiction=False` skips the check that a given pack governs the record: only for recomputing
+    what a sealed result says was computed (`audit`), never for a new score."""
     from .packstore import STORE, check_applies
 
     if pack is None:
         chosen = STORE.select(record, Path(rules_dir) if rules_dir else None)
     else:
         chosen = load_pack(pack)
-    check_applies(chosen, record, allow_other_province)
+    if jurisdiction:
+        check_applies(chosen, record, allow_other_province)
     return chosen
 
 
@@ -131,12 +135,13 @@ class Prepared:
 
 
 def check(record: RecordSource, pack: PackSource = None, *, allow_other_province: bool = False,
-          rules_dir: Optional[PathLike] = None) -> Prepared:
+          rules_dir: Optional[PathLike] = None, jurisdiction: bool = True) -> Prepared:
     """Load, choose the pack, check the record against its vocabulary (warnings, missing evidence)."""
     from . import vocabulary
 
     rec = load_record(record)
-    chosen = choose_pack(rec, pack, allow_other_province=allow_other_province, rules_dir=rules_dir)
+    chosen = choose_pack(rec, pack, allow_other_province=allow_other_province, rules_dir=rules_dir,
+                         jurisdiction=jurisdiction)
     return Prepared(rec, chosen, vocabulary.check(chosen, rec))
 
 

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Optional
 
-from .errors import DvcqError, PackError, Problem, UsageError, did_you_mean
+from .errors import PackError, Problem, UsageError, did_you_mean
 from .evidence import LoadedEvidence, translate
 from .pack import PACK_ID_PATTERN, Meta, Pack, read_pack_document
 from .packload import load_parsed

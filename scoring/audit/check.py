@@ -160,8 +160,8 @@ def _recompute(pack_path: Path, evidence_path: Path, review_path: Optional[Path]
     from .. import api
 
     # The store keys packs by their bytes: a pack edited within this process is read afresh.
-    # No province check: the audit recomputes what the sealed result says was computed.
-    prep = api.check(evidence_path, pack_path, allow_other_province=True)
+    # No jurisdiction check: the audit recomputes what the sealed result says was computed.
+    prep = api.check(evidence_path, pack_path, jurisdiction=False)
     if review_path is None:
         return sealed(api.score(prep).to_json_dict())
     return sealed(api.verify(prep, review_path).to_json_dict())

@@ -9,7 +9,6 @@ ward was reviewed — so the meeting has the ranking and the detail behind it in
 from __future__ import annotations
 
 import unicodedata
-from pathlib import Path
 
 from ..render.batch_html import TITLE, Ranking, Report
 from .ranking import PROVISIONAL, BatchResult, Group, Row, period_label, vi_key

@@ -6,7 +6,6 @@ noticed), and *guards* pin that scoring/engine.py keeps each trap out of reach o
 from __future__ import annotations
 
 import copy
-import hashlib
 import json
 import random
 import subprocess

@@ -4,7 +4,6 @@ turns into a failure the day the disagreement is resolved, so its marker is remo
 from __future__ import annotations
 
 import ast
-import hashlib
 from decimal import Decimal
 from pathlib import Path
 
