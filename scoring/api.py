@@ -81,7 +81,9 @@ def load_pack(source: Union[PathLike, "Pack"], *, rules_dir: Optional[PathLike] 
 
     if isinstance(source, Pack):
         return source
-    return STORE.find(str(source) if not isinstance(source, str) else source, Path(rules_dir) if rules_dir else None)
+    if not _is_path(source):
+        raise UsageError.one(f"bộ tiêu chí phải là đường dẫn tệp hoặc mã bộ tiêu chí, không phải {type(source).__name__}")
+    return STORE.find(os.fspath(source), Path(rules_dir) if rules_dir else None)
 
 
 def pack_in_force(record: RecordSource, *, rules_dir: Optional[PathLike] = None) -> "Pack":

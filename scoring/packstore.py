@@ -108,11 +108,17 @@ class Index:
         return [e for e in self.entries if not e.broken]
 
     def problems(self) -> tuple[list[Problem], list[Problem]]:
-        """(errors, warnings): broken files and `replaces` cycles are errors; a `replaces` naming a
-        pack this folder does not hold is a warning (the old decision need not be installed)."""
+        """(errors, warnings): broken files, duplicate ids and `replaces` cycles are errors; a
+        `replaces` naming a pack this folder does not hold is a warning (the old decision need not
+        be installed)."""
         errors = [p for e in self.entries for p in e.problems]
         warnings: list[Problem] = []
-        by_id = {e.id: e for e in self.usable}
+        by_id: dict[str, Entry] = {}
+        for e in self.usable:
+            if e.id in by_id:  # `rules show ID` and `replaces` could not tell which one is meant
+                errors.append(Problem(f"mã bộ tiêu chí '{e.id}' trùng với {by_id[e.id].path}", file=e.path,
+                                      field="pack.id"))
+            by_id.setdefault(e.id, e)
         for e in self.usable:
             r = e.meta.replaces
             if r is not None and r.strip() != e.id and r not in by_id:

@@ -123,3 +123,9 @@ def test_a_rules_path_that_is_not_a_file_is_reported_as_a_file(runner, tmp_path)
     assert r.exit_code == 2 and str(missing) in r.stderr
     r = runner.invoke(main, ["rules", "show", "quang-ngai-1211"])
     assert r.exit_code == 2 and "quang-ngai-1211-2022" in r.stderr  # an id: did-you-mean
+
+
+def test_two_files_with_one_id_are_reported(tmp_path, monkeypatch, runner):
+    rules_folder(tmp_path, monkeypatch, copy=QN_TEXT)
+    r = runner.invoke(main, ["rules", "list"])
+    assert r.exit_code == 2 and "'quang-ngai-1211-2022' trùng" in r.stderr and "copy.yaml" in r.stderr
