@@ -11,9 +11,9 @@ from decimal import Decimal
 from typing import Optional
 
 from . import engine
+from .conditions import identifiers
 from .errors import EngineError
 from .evidence import LoadedEvidence
-from .conditions import identifiers
 from .methods import Award, Bound, CompositeMethod, InputUse, describe_fact
 from .methods._shared import Pair
 from .methods.manual import Manual
