@@ -9,7 +9,7 @@ reference machine; F: table, the default output, and json) in a fresh process. P
 what remains is what the run accumulates per record. Targets: ≤ 30 s wall, growth ≤ 50 MB.
 
 Without `dvcq batch` (scoring/batch/ absent), it scores the same records in this process with
-`scoring.score.evaluate` (one core) and reports RSS growth over the run instead.
+`scoring.api.score` (one core) and reports RSS growth over the run instead.
 """
 from __future__ import annotations
 
@@ -46,25 +46,20 @@ def _batch(folder: Path, out: Path, jobs: int, fmt: str) -> tuple[float, float, 
 
 
 def _in_process(folder: Path) -> tuple[float, float]:
-    from scoring import vocabulary
-    from scoring.evidence import load_evidence
-    from scoring.pack import load_pack
-    from scoring.score import evaluate
+    from scoring import api
 
     def rss_mb() -> float:
         with open("/proc/self/statm") as fh:
             return int(fh.read().split()[1]) * 4 / 1024
 
-    pack = load_pack(QN_PACK)
+    pack = api.load_pack(QN_PACK)
     paths = sorted(folder.glob("*.yaml"))
     for p in paths[:BASE_N]:
-        evaluate(pack, load_evidence(p))
+        api.score(p, pack)
     before, peak = rss_mb(), 0.0
     t = time.perf_counter()
     for p in paths:
-        ev = load_evidence(p)
-        vocabulary.check(pack, ev)
-        evaluate(pack, ev)
+        api.score(p, pack)
         peak = max(peak, rss_mb())
     return time.perf_counter() - t, peak - before
 

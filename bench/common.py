@@ -21,7 +21,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 PYTHON = ROOT / ".venv" / "bin" / "python"
 DVCQ = ROOT / ".venv" / "bin" / "dvcq"
-QN_PACK = ROOT / "rules" / "quang-ngai" / "qd-1211-2022.yaml"
+QN_PACK = ROOT / "scoring" / "rules" / "quang-ngai" / "qd-1211-2022.yaml"
 SAMPLES = sorted((ROOT / "samples" / "quang-ngai").glob("*.yaml"))
 
 

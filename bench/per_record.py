@@ -4,7 +4,7 @@
 
 Records: the four Quảng Ngãi samples plus N generated ones (default 200) written as YAML files.
 For each record, `load+validate` is `load_evidence(path)` + `vocabulary.check(pack, ev)` and
-`evaluate` is `scoring.score.evaluate(pack, ev)` on the already-compiled pack; each is timed over
+`evaluate` is `scoring.api.score(prepared)` (a record already loaded and checked) on the already-compiled pack; each is timed over
 several repetitions and the per-record medians are summed. The `durable` column is the C engine's
 share of `evaluate` (`CompiledPack.run`: one assert_facts call, the action drain, delete_state).
 Target ≤ 1×: scoring a record should cost no more than reading it. `--profile` prints a
@@ -33,12 +33,13 @@ def _time(fn, repeat: int = REPEAT) -> float:
 
 
 def measure(n: int = 200, profile: bool = False) -> list[Row]:
-    from scoring import engine, vocabulary
-    from scoring.evidence import load_evidence
-    from scoring.pack import load_pack
-    from scoring.score import compile_pack, evaluate
+    from scoring import api, engine
+    from scoring.score import compile_pack
 
-    pack = load_pack(QN_PACK)
+    def evaluate(pack, prep):  # a record already loaded and checked: scoring alone
+        return api.score(prep)
+
+    pack = api.load_pack(QN_PACK)
     cp = compile_pack(pack)
     with tempfile.TemporaryDirectory() as tmp:
         paths = list(SAMPLES)
@@ -48,9 +49,9 @@ def measure(n: int = 200, profile: bool = False) -> list[Row]:
             paths.append(p)
 
         def load_validate(p):
-            vocabulary.check(pack, load_evidence(p))
+            api.check(p, pack)
 
-        loaded = [load_evidence(p) for p in paths]
+        loaded = [api.check(p, pack) for p in paths]
         for ev in loaded[:20]:  # warm-up
             evaluate(pack, ev)
         run_time = [0.0]

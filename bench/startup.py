@@ -4,8 +4,8 @@
 
 Both are run as fresh processes REPEAT times (default 15), interleaved; the figure is the ratio of
 the median wall times. Target ≤ 1.5×: scoring a record should cost little beyond starting Python
-with pydantic, PyYAML, click and durable-rules loaded. The same command without the pack cache
-(`DVCQ_NO_CACHE=1`: what the first run after installing or editing a pack costs) is printed too.
+with pydantic, PyYAML, click and durable-rules loaded. Every run reads, checks and compiles the
+pack afresh (there is no cache on disk: a pickled pack could be swapped under us).
 """
 from __future__ import annotations
 
@@ -22,17 +22,13 @@ SCORE = [str(DVCQ), "score", str(SAMPLE.relative_to(SAMPLE.parents[2]))]
 def measure(repeat: int = 15) -> Row:
     # Bytecode as an installed package has it (pip compiles at install; `make setup` runs the same
     # step for the editable install): with PYTHONDONTWRITEBYTECODE set, stale .pyc files would be
-    # recompiled from source at every start. The warm runs also fill the pack cache, as the first
-    # command after installing or editing a pack does.
+    # recompiled from source at every start.
     subprocess.run([str(PYTHON), "-m", "compileall", "-q", str(ROOT / "scoring")], check=True)
-    timed_runs({"warm": SCORE}, 2)  # page cache, .pyc files, pack cache
-    runs = timed_runs({"baseline": BASELINE, "score": SCORE, "uncached": ["env", "DVCQ_NO_CACHE=1", *SCORE]}, repeat)
+    timed_runs({"warm": SCORE}, 2)  # page cache, .pyc files
+    runs = timed_runs({"baseline": BASELINE, "score": SCORE}, repeat)
     base, score = median_ms(runs["baseline"]), median_ms(runs["score"])
     ratio = score / base
     print(f"imports only: {base:.0f} ms; dvcq score: {score:.0f} ms (median of {repeat}); ratio {ratio:.2f}×")
-    uncached = median_ms(runs["uncached"])
-    print(f"without the pack cache (the first run after a pack is installed or edited): {uncached:.0f} ms, "
-          f"{uncached / base:.2f}×")
     return Row("1. `dvcq score` a sample vs `python -c \"import pydantic, yaml, click, durable.engine\"`",
                f"{ratio:.2f}×", f"{score:.0f} ms vs {base:.0f} ms", "≤ 1.5×", ratio <= 1.5,
                f".venv/bin/python bench/startup.py {repeat}")

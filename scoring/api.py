@@ -27,6 +27,7 @@ if TYPE_CHECKING:  # the types only: importing them here would load every module
     from .batch.ranking import BatchResult
     from .evidence import LoadedEvidence
     from .pack import Pack
+    from .packstore import Index
     from .result import Result
     from .review.model import LoadedReview
     from .review.verification import Verification
@@ -37,8 +38,8 @@ RecordSource = Union[PathLike, Mapping, "LoadedEvidence"]
 PackSource = Union[PathLike, "Pack", None]
 ReviewSource = Union[PathLike, Mapping, "LoadedReview", None]
 
-__all__ = ["load_record", "load_pack", "load_review", "choose_pack", "check", "score", "verify", "batch",
-           "audit", "Checked", "Prepared"]
+__all__ = ["load_record", "load_pack", "load_review", "pack_in_force", "list_packs", "choose_pack", "check",
+           "score", "verify", "batch", "audit", "reset", "Checked", "Prepared"]
 
 
 def _is_path(x: Any) -> bool:
@@ -73,24 +74,30 @@ def _plain(data: Any) -> Any:
     return data
 
 
-def load_pack(source: Union[PathLike, "Pack"]) -> "Pack":
+def load_pack(source: Union[PathLike, "Pack"], *, rules_dir: Optional[PathLike] = None) -> "Pack":
     """A checked rule pack from a file path or a pack id known to the rule store."""
     from .pack import Pack
+    from .packstore import STORE
 
     if isinstance(source, Pack):
         return source
-    from . import registry
+    if not _is_path(source):
+        raise UsageError.one(f"bộ tiêu chí phải là đường dẫn tệp hoặc mã bộ tiêu chí, không phải {type(source).__name__}")
+    return STORE.find(os.fspath(source), Path(rules_dir) if rules_dir else None)
 
-    p = Path(source)
-    if p.is_file():
-        return registry.load_cached(p)
-    packs = registry.all_packs()
-    for pk in packs:
-        if pk.id == str(source):
-            return pk
-    from .errors import did_you_mean
 
-    raise UsageError.one(f"không có bộ tiêu chí '{source}'", hint=did_you_mean(str(source), [pk.id for pk in packs]))
+def pack_in_force(record: RecordSource, *, rules_dir: Optional[PathLike] = None) -> "Pack":
+    """The pack in force for the record's province, kind of unit and period (UsageError if none)."""
+    from .packstore import STORE
+
+    return STORE.select(load_record(record), Path(rules_dir) if rules_dir else None)
+
+
+def list_packs(rules_dir: Optional[PathLike] = None) -> "Index":
+    """The rule store's index of a folder: every pack file's metadata, broken ones with their error."""
+    from .packstore import STORE
+
+    return STORE.index(Path(rules_dir) if rules_dir else None)
 
 
 def load_review(source: ReviewSource) -> "LoadedReview":
@@ -104,15 +111,19 @@ def load_review(source: ReviewSource) -> "LoadedReview":
 
 
 def choose_pack(record: "LoadedEvidence", pack: PackSource = None, *, allow_other_province: bool = False,
-                rules_dir: Optional[PathLike] = None) -> "Pack":
-    """The pack given (checked to govern the record), or the one in force for its province and period."""
-    from . import registry
+                rules_dir: Optional[PathLike] = None, jurisdiction: bool = True) -> "Pack":
+    """The pack given (checked to govern the record), or the one in force for its province and period.
+
+    `jurisdiction=False` skips the check that a given pack governs the record: only for recomputing
+    what a sealed result says was computed (`audit`), never for a new score."""
+    from .packstore import STORE, check_applies
 
     if pack is None:
-        chosen = registry.select(record, Path(rules_dir) if rules_dir else None)
+        chosen = STORE.select(record, Path(rules_dir) if rules_dir else None)
     else:
         chosen = load_pack(pack)
-    registry.check_applies(chosen, record, allow_other_province)
+    if jurisdiction:
+        check_applies(chosen, record, allow_other_province)
     return chosen
 
 
@@ -126,33 +137,56 @@ class Prepared:
 
 
 def check(record: RecordSource, pack: PackSource = None, *, allow_other_province: bool = False,
-          rules_dir: Optional[PathLike] = None) -> Prepared:
+          rules_dir: Optional[PathLike] = None, jurisdiction: bool = True) -> Prepared:
     """Load, choose the pack, check the record against its vocabulary (warnings, missing evidence)."""
     from . import vocabulary
 
     rec = load_record(record)
-    chosen = choose_pack(rec, pack, allow_other_province=allow_other_province, rules_dir=rules_dir)
+    chosen = choose_pack(rec, pack, allow_other_province=allow_other_province, rules_dir=rules_dir,
+                         jurisdiction=jurisdiction)
     return Prepared(rec, chosen, vocabulary.check(chosen, rec))
 
 
-def score(record: RecordSource, pack: PackSource = None, review: ReviewSource = None, *,
-          allow_other_province: bool = False, rules_dir: Optional[PathLike] = None) -> "Result":
-    """The scored `Result` of a record: self-scored, or as verified when a review is given."""
+def score(record: Union[RecordSource, Prepared], pack: PackSource = None, review: ReviewSource = None, *,
+          allow_other_province: bool = False, rules_dir: Optional[PathLike] = None,
+          manual: Optional[Mapping[str, tuple]] = None) -> "Result":
+    """The scored `Result` of a record: self-scored, or as verified when a review is given.
+
+    `record` may be what `check` returned (not checked twice). `manual` gives the verifier-only
+    items their points directly, {item id: (points, reason)}, as a review's findings would; the
+    result is then marked verified."""
     if review is not None:
         return verify(record, review, pack, allow_other_province=allow_other_province, rules_dir=rules_dir).verified
     from .score import evaluate
 
-    prep = check(record, pack, allow_other_province=allow_other_province, rules_dir=rules_dir)
+    prep = _prepared(record, pack, allow_other_province, rules_dir)
+    if manual:
+        return evaluate(prep.pack, prep.record, manual=dict(manual), mode="verified")
     return evaluate(prep.pack, prep.record)
 
 
-def verify(record: RecordSource, review: ReviewSource, pack: PackSource = None, *,
-           allow_other_province: bool = False, rules_dir: Optional[PathLike] = None) -> "Verification":
-    """Self score beside verified score; refuses a review of another or an edited record."""
-    from .review.verification import verify as _verify
+def verify(record: Union[RecordSource, Prepared], review: ReviewSource, pack: PackSource = None, *,
+           allow_other_province: bool = False, rules_dir: Optional[PathLike] = None,
+           self_result: Optional["Result"] = None) -> "Verification":
+    """Self score beside verified score; refuses a review of another or an edited record.
 
-    prep = check(record, pack, allow_other_province=allow_other_province, rules_dir=rules_dir)
-    return _verify(prep.pack, prep.record, load_review(review))
+    `self_result`: the record's self score when the caller already has it (batch)."""
+    from .review.apply import apply_review
+    from .review.verification import compare
+    from .score import evaluate
+
+    prep = _prepared(record, pack, allow_other_province, rules_dir)
+    rv = load_review(review)
+    applied = apply_review(prep.pack, prep.record, rv)
+    own = self_result or evaluate(prep.pack, prep.record)
+    verified = evaluate(prep.pack, applied.evidence, manual=applied.manual, mode="verified")
+    return compare(own, verified, rv, applied)
+
+
+def _prepared(record, pack, allow_other_province, rules_dir) -> Prepared:
+    if isinstance(record, Prepared):
+        return record
+    return check(record, pack, allow_other_province=allow_other_province, rules_dir=rules_dir)
 
 
 def batch(folder: PathLike, *, reviews: Optional[PathLike] = None, pack: Optional[PathLike] = None,
@@ -172,3 +206,13 @@ def audit(result: PathLike, *, evidence: Optional[PathLike] = None, pack: Option
 
     return _audit(str(result), str(evidence) if evidence else None, str(pack) if pack else None,
                   str(review) if review else None)
+
+
+def reset() -> None:
+    """Forget every process-wide cache: the rule store's index and packs, the scorer's plans and
+    compiled rulesets (freed). For tests and for a server reloading its packs; not while scoring."""
+    from .packstore import STORE
+    from .score import SCORER
+
+    STORE.reset()
+    SCORER.reset()

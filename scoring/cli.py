@@ -1,4 +1,4 @@
-"""`dvcq`: the command line. Parses options, calls the pipeline, hands the result to a renderer.
+"""`dvcq`: the command line. Parses options, calls `scoring.api`, hands the result to a renderer.
 
 Exit codes: 0 ok; 2 bad input, bad rule file or usage; 1 internal error; 4 audit mismatch.
 Results go to stdout (or -o FILE); messages to stderr.
@@ -8,15 +8,14 @@ from __future__ import annotations
 import os
 import sys
 import traceback
-from pathlib import Path
 
 import click
 
-from . import __version__, registry
+from . import __version__
 from .errors import DvcqError, EngineError, UsageError
 from .i18n import vietnamese
 from .output import write_atomic
-from .pack import fmt_number, load_pack
+from .pack import fmt_number
 from .render import available
 
 FORMATS = available()
@@ -127,8 +126,6 @@ def main():
     \b
     Biến môi trường:
       DVCQ_RULES=THƯ_MỤC      thư mục bộ tiêu chí (mặc định rules/)
-      DVCQ_NO_CACHE=1         không dùng bộ nhớ đệm bộ tiêu chí đã kiểm tra (~/.cache/dvcq)
-      DVCQ_CACHE_DIR=THƯ_MỤC  nơi đặt bộ nhớ đệm đó
       DVCQ_DEBUG=1            in chi tiết khi có lỗi nội bộ
     """
 
@@ -150,11 +147,9 @@ def score(evidence, rules, fmt, allow_other_province, output, force):
       dvcq score samples/quang-ngai/nguyen-nghiem-2023.yaml
       dvcq score hoso.yaml --format json -o ketqua.json
     """
-    from .pipeline import prepare
-    from .score import evaluate
+    from . import api
 
-    prep = prepare(evidence, rules, allow_other_province)
-    result = evaluate(prep.pack, prep.evidence)
+    result = api.score(evidence, rules, allow_other_province=allow_other_province)
     emit(render(result, fmt), output, protect=[evidence, rules], force=force)
 
 
@@ -171,12 +166,11 @@ def explain(evidence, rules, rule, fmt, allow_other_province):
     Ví dụ:
       dvcq explain samples/quang-ngai/pho-van-2023.yaml --rule TC5.4
     """
+    from . import api
     from .explain import explain as trail
-    from .pipeline import prepare
-    from .score import evaluate
 
-    prep = prepare(evidence, rules, allow_other_province)
-    result = evaluate(prep.pack, prep.evidence)
+    prep = api.check(evidence, rules, allow_other_province=allow_other_province)
+    result = api.score(prep)
     if rule:
         ids = [i.id for i in result.items] + [p.id for i in result.items for p in i.parts]
         if rule not in ids:
@@ -204,18 +198,17 @@ def validate(evidence, rules, allow_other_province):
 
     Không có bộ tiêu chí cho tỉnh của hồ sơ thì chỉ kiểm tra cấu trúc.
     """
-    from .evidence import load_evidence
-    from .pipeline import prepare
+    from . import api
 
-    ev = load_evidence(evidence)
+    ev = api.load_record(evidence)
     if not rules:
         try:
-            registry.select(ev)
+            api.pack_in_force(ev)
         except UsageError as exc:
             click.echo(f"cảnh báo: {exc.render()} — chỉ kiểm tra cấu trúc hồ sơ.", err=True)
             click.echo(f"{evidence}: cấu trúc hợp lệ (chưa đối chiếu bộ tiêu chí)")
             return
-    prep = prepare(evidence, rules, allow_other_province, evidence=ev)
+    prep = api.check(ev, rules, allow_other_province=allow_other_province)
     for w in prep.checked.warnings:
         click.echo(f"cảnh báo: {w.render()}", err=True)
     n = len(prep.checked.missing)
@@ -231,26 +224,31 @@ def rules():
 @rules.command("list")
 @click.option("--dir", "directory", metavar="DIR", help="Thư mục bộ tiêu chí (mặc định rules/ hoặc $DVCQ_RULES).")
 def rules_list(directory):
-    """Các bộ tiêu chí: tỉnh, thời gian hiệu lực, trạng thái."""
+    """Các bộ tiêu chí: tỉnh, thời gian hiệu lực, trạng thái; bộ bị lỗi được liệt kê kèm lỗi."""
     from tabulate import tabulate
 
-    packs = sorted(registry.all_packs(Path(directory) if directory else None),
-                   key=lambda p: (registry.norm(p.meta.jurisdiction["province"]), p.meta.effective_from, p.id))
-    rows = [[p.id, p.meta.jurisdiction["province"], p.meta.range_label(), p.meta.status, p.meta.replaces or "",
-             os.path.relpath(p.path)] for p in packs]
+    from . import api
+    from .packstore import norm
+
+    index = api.list_packs(directory)
+    entries = sorted(index.usable, key=lambda e: (norm(e.province), e.meta.effective_from, e.id))
+    rows = [[e.id, e.province, e.meta.range_label(), e.meta.status, e.meta.replaces or "", os.path.relpath(e.path)]
+            for e in entries]
+    rows += [["?", "", "", "lỗi", "", os.path.relpath(e.path)] for e in index.entries if e.broken]
     click.echo(tabulate(rows, headers=["Mã", "Tỉnh", "Hiệu lực", "Trạng thái", "Thay thế", "Tệp"], disable_numparse=True))
+    errors, warnings = index.problems()
+    for w in warnings:
+        click.echo(f"cảnh báo: {w.render()}", err=True)
+    for pr in errors:
+        click.echo(f"lỗi: {pr.render()}", err=True)
+    if errors:
+        sys.exit(2)
 
 
 def _find_pack(ident: str):
-    if Path(ident).is_file():
-        return load_pack(ident)
-    packs = registry.all_packs()
-    for p in packs:
-        if p.id == ident:
-            return p
-    from .errors import did_you_mean
+    from . import api
 
-    raise UsageError.one(f"không có bộ tiêu chí '{ident}'", hint=did_you_mean(ident, [p.id for p in packs]))
+    return api.load_pack(ident)
 
 
 @rules.command("show")
@@ -283,10 +281,12 @@ def rules_show(ident):
 def rules_lint(files):
     """Kiểm tra bộ tiêu chí: tổng điểm, mã trùng, số liệu chưa khai báo, bậc chồng lấn/hở, mức không đạt được."""
 
+    from . import api
+
     bad = False
     for f in files:
         try:
-            p = load_pack(f)
+            p = api.load_pack(f)
         except DvcqError as exc:
             bad = True
             for pr in exc.problems:
@@ -303,10 +303,11 @@ def rules_lint(files):
 @rules_option
 def schema(rules):
     """JSON Schema của hồ sơ minh chứng (để trình soạn thảo kiểm tra tệp YAML)."""
+    from . import api
     from .render.json import dumps
     from .schema import evidence_schema
 
-    click.echo(dumps(evidence_schema(load_pack(rules) if rules else None)))
+    click.echo(dumps(evidence_schema(api.load_pack(rules) if rules else None)))
 
 
 

@@ -13,7 +13,10 @@ makes the measured traps in DOMAIN.md unreachable rather than merely avoided:
   ruleset, rules sharing a condition, distinct conditions per field, keys per fact, rules matching
   one fact) are checked in Python *before* `create_ruleset`;
 * one session id per evaluation, its queued actions drained before `delete_state` (deleting a state
-  with queued actions aborts the process), and rulesets compiled once per pack and reused.
+  with queued actions aborts the process), and rulesets compiled once per pack and reused (the
+  scorer, `score.Scorer`, owns them and frees them on `reset()`);
+* every call into durable holds one process-wide lock: the C engine keeps global state and is not
+  re-entrant, so threads may score concurrently and only the durable calls take turns.
 """
 from __future__ import annotations
 
@@ -37,7 +40,7 @@ MAX_FACT_KEYS = 200         # error 302 past 253 keys in one fact
 MAX_MEASURE = 2_000_000_000  # keep every number well inside what the C engine stores exactly
 
 _ids = itertools.count(1)
-_lock = threading.Lock()  # the C engine is not re-entrant; it holds the GIL anyway
+_lock = threading.Lock()  # around every durable call: the C engine is not re-entrant
 
 
 class RuleRef(NamedTuple):
@@ -104,25 +107,11 @@ class CompiledPack:
                 n += 1
                 definition[name] = {"all": [{"m": {"$and": [{kf: "v"}, _cmp_json(tree, fields)]}}]}
                 self.refs[name] = RuleRef("veto", vid, key)
-        problems.extend(self._check_limits(definition))
+        self.definition_json = json.dumps(definition, ensure_ascii=False, sort_keys=True)
+        problems.extend(self._check_limits(definition, self.definition_json))
         if problems:
             raise PackError(problems)
-        self.definition_json = json.dumps(definition, ensure_ascii=False, sort_keys=True)
         self._create()
-
-    def form(self) -> tuple:
-        """What `restore` needs: the checked definition and our maps, all plain data (picklable)."""
-        return (self.definition_json, self.refs, self.leaf_fields, self.veto_fields)
-
-    @classmethod
-    def restore(cls, pack, form: tuple) -> "CompiledPack":
-        """A ruleset from a definition this code built and checked before (kept in the pack cache):
-        the limits were checked then, so only the C ruleset is created."""
-        self = cls.__new__(cls)
-        self.pack = pack
-        self.definition_json, self.refs, self.leaf_fields, self.veto_fields = form
-        self._create()
-        return self
 
     def _create(self) -> None:
         pack = self.pack
@@ -138,26 +127,31 @@ class CompiledPack:
         self._leaf_json = {uid: (f'","{kf}":', f',"{vf}":') for uid, (kf, vf) in self.leaf_fields.items()}
 
     @staticmethod
-    def _check_limits(definition: dict) -> list[Problem]:
+    def _check_limits(definition: dict, text: str | None = None) -> list[Problem]:
+        """`text`: the definition as JSON when the caller has it (dumping it again cost ~3 ms a pack)."""
         probs = []
         if len(definition) > MAX_RULES:
             probs.append(Problem(f"bộ tiêu chí sinh ra {len(definition)} luật, tối đa {MAX_RULES}", code="E104"))
         shared: Counter = Counter()
         per_field: dict[str, set] = {}
-        text = json.dumps(definition)
+        example: dict = {}
+        if text is None:
+            text = json.dumps(definition, ensure_ascii=False)
         if "$nex" in text:  # a rule made of $nex loops forever in the C engine
             probs.append(Problem("luật dùng $nex (không được phép)", code="E105"))
         for rule in definition.values():
             if len(rule["all"]) != 1:  # joins segfault on Python 3.12
                 probs.append(Problem("luật nối nhiều sự kiện (join) không được phép", code="E106"))
             for cond in _flatten(rule["all"][0]["m"]):
-                key = json.dumps(cond, sort_keys=True)
+                key = _cond_key(cond)  # what json.dumps(cond, sort_keys=True) tells apart, 10× cheaper
+                example.setdefault(key, cond)
                 shared[key] += 1
                 fld = _field_of(cond)
                 per_field.setdefault(fld, set()).add(key)
         worst = shared.most_common(1)
         if worst and worst[0][1] > MAX_SHARED_CONDITION:
-            probs.append(Problem(f"{worst[0][1]} luật cùng dùng một điều kiện {worst[0][0]}, tối đa {MAX_SHARED_CONDITION}",
+            shown = json.dumps(example[worst[0][0]], sort_keys=True)
+            probs.append(Problem(f"{worst[0][1]} luật cùng dùng một điều kiện {shown}, tối đa {MAX_SHARED_CONDITION}",
                                  code="E107"))
         for fld, keys in per_field.items():
             if len(keys) > MAX_DISTINCT_PER_FIELD:
@@ -267,24 +261,18 @@ def _flatten(cond: dict):
         yield cond
 
 
+def _cond_key(v):
+    """A hashable stand-in for a condition's canonical JSON: equal exactly when the JSON texts are
+    (so 1, 1.0 and true stay apart, and key order does not matter)."""
+    if isinstance(v, dict):
+        return ("{", tuple(sorted((k, _cond_key(x)) for k, x in v.items())))
+    if isinstance(v, list):
+        return ("[", tuple(_cond_key(x) for x in v))
+    return (v.__class__.__name__, v)
+
+
 def _field_of(cond: dict) -> str:
     k, v = next(iter(cond.items()))
     if k.startswith("$") and isinstance(v, dict):
         return next(iter(v))
     return k
-
-
-_cache: dict[str, CompiledPack] = {}
-
-
-def compiled(pack, leaves_fn, vetoes_fn) -> CompiledPack:
-    """One compiled ruleset per pack content (sha256), reused for every record in the process."""
-    key = f"{pack.sha256}:{pack.path}"
-    cp = _cache.get(key)
-    if cp is None:
-        form = pack.__dict__.get("engine_form")
-        cp = CompiledPack.restore(pack, form) if form is not None else CompiledPack(pack, leaves_fn(), vetoes_fn())
-        _cache[key] = cp
-    if "engine_form" not in pack.__dict__:  # kept with the pack by packcache
-        pack.engine_form = cp.form()
-    return cp

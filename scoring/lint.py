@@ -7,11 +7,13 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from .conditions import identifiers
 from .errors import Problem
 from .pack import Pack, fmt_number
 
 def lint(pack: Pack) -> tuple[list[Problem], list[Problem]]:
-    """(errors, warnings) for a loaded pack."""
+    """(errors, warnings) for a bound pack. Pure: reads the pack, changes nothing. The engine's
+    limits (L008) are checked when the pack is compiled (`packload.compile_problems`)."""
     errors: list[Problem] = []
     warnings: list[Problem] = []
     f = pack.path
@@ -67,8 +69,6 @@ def lint(pack: Pack) -> tuple[list[Problem], list[Problem]]:
                     warn("W102", f"{leaf.uid}: điểm giảm khi số liệu tăng", pack.item_loc(bound.item.id), leaf.uid)
     for g in d.grades:
         for v in g.vetoes:
-            from .conditions import identifiers
-
             used.update(identifiers(pack.conditions[v.id]))
     for fid in pack.vocabulary.facts:
         if fid not in used:
@@ -82,15 +82,6 @@ def lint(pack: Pack) -> tuple[list[Problem], list[Problem]]:
     for name in pack.parameters:
         if name not in referenced:
             warn("W103", f"tham số '{name}' không được nội dung nào dùng", ("parameters", name), name)
-    try:
-        from .score import compile_pack
-
-        compile_pack(pack)
-    except Exception as exc:  # PackError from the limits check
-        probs = getattr(exc, "problems", None) or [Problem(str(exc))]
-        for pr in probs:  # the engine's own code (E1xx) stays visible beside L008
-            errors.append(Problem(pr.message, file=f, line=pack.line(), field=pr.field, code="L008",
-                                  hint=f"giới hạn {pr.code} của bộ máy luật" if pr.code else None))
     return errors, warnings
 
 

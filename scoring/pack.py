@@ -12,6 +12,7 @@ from datetime import date
 from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any, Literal, Optional, Union
 
 from .shape import ConfigDict, Field, Model, ValidationError, field_validator
@@ -20,9 +21,10 @@ from .batch.rules import BatchRules
 from .errors import PackError, Problem, did_you_mean
 from .vietnamese import fmt_number  # noqa: F401  (re-exported: the one formatter lives there)
 from .evidence import translate
-from .yamlio import LoadFailure, line_of, load_document_hashed
+from .yamlio import LoadFailure, line_of, load_document_hashed, number_problem
 
 ITEM_ID = re.compile(r"^[A-Za-z][A-Za-z0-9_.\-]{0,30}$")
+PACK_ID_PATTERN = r"^[a-z0-9][a-z0-9\-]{2,80}$"
 DATE_SPEC = re.compile(r"^year(?:([+-]\d{1,2}))?-(\d{2})-(\d{2})$")
 
 Points = Decimal
@@ -140,7 +142,7 @@ class Vocabulary(Model):
 
 class Meta(Model):
     model_config = ConfigDict(extra="forbid")
-    id: str = Field(pattern=r"^[a-z0-9][a-z0-9\-]{2,80}$")
+    id: str = Field(pattern=PACK_ID_PATTERN)
     version: str
     title: str
     legal_basis: str
@@ -242,29 +244,26 @@ class PackFile(Model):
     batch: Optional[BatchRules] = None  # rules over a whole district's batch (quota, ineligibility)
 
 
-class Pack:
-    """A loaded, checked pack: the file's data plus the compiled method objects for every item."""
+class PackDoc:
+    """A pack file parsed and shape-checked, before its items are bound to methods.
+
+    What the methods read while they are bound (vocabulary, parameters, rounding, line numbers), so a
+    bound method keeps this, never the finished `Pack`. Frozen: nothing may add to it later."""
 
     def __init__(self, data: PackFile, path: str, sha256: str, lines: dict):
-        self.data = data
-        self.path = path
-        self.sha256 = sha256
-        self.lines = lines
-        self.meta = data.pack
-        self.vocabulary = data.vocabulary
-        self.parameters = {k: DateSpec.parse(v.date) for k, v in data.parameters.items()}
-        self.items: list[tuple[str, Item, Any]] = []  # (section, item, bound method)
-        self.conditions: dict[str, Any] = {}
-        self.warnings: list[Problem] = []
+        _set = object.__setattr__
+        _set(self, "data", data)
+        _set(self, "path", path)
+        _set(self, "sha256", sha256)
+        _set(self, "lines", lines)
+        _set(self, "meta", data.pack)
+        _set(self, "vocabulary", data.vocabulary)
+        _set(self, "parameters", MappingProxyType({k: DateSpec.parse(v.date) for k, v in data.parameters.items()}))
 
-    def __getstate__(self) -> dict:
-        """For `packcache`: the checked pack and the compiled rule definition `engine` keeps on it
-        (`engine_form`, plain data), without per-process caches (`_plan` and the like, which depend
-        on what this process did before and are cheap to recompute), so the same pack always
-        pickles to the same bytes. The line map is filled first so the YAML node tree is not stored."""
-        if hasattr(self.lines, "_fill"):
-            self.lines._fill()
-        return {k: v for k, v in self.__dict__.items() if not k.startswith("_")}
+    def __setattr__(self, name, value):
+        raise AttributeError(f"{type(self).__name__} là bất biến: không gán được '{name}'")
+
+    __delattr__ = __setattr__
 
     # -- lookups used by methods and renderers ---------------------------------------------
     @property
@@ -318,6 +317,25 @@ class Pack:
         return ()
 
 
+class Pack(PackDoc):
+    """A loaded, checked pack: the file's data, every item bound to its method, the vetoes' parsed
+    conditions and the linter's warnings. Built once by `scoring.packload`, never changed after:
+    what scoring derives from a pack (its plan, its compiled rules) is kept by the scorer instead."""
+
+    def __init__(self, doc: PackDoc, items, conditions: dict, warnings=()):
+        _set = object.__setattr__
+        for k, v in doc.__dict__.items():
+            _set(self, k, v)
+        _set(self, "doc", doc)
+        _set(self, "items", tuple(items))  # (section, item, bound method)
+        _set(self, "conditions", MappingProxyType(dict(conditions)))
+        _set(self, "warnings", tuple(warnings))
+
+    def with_warnings(self, warnings) -> "Pack":
+        """The same pack with the linter's warnings attached (a new object: packs are frozen)."""
+        return Pack(self.doc, self.items, self.conditions, warnings)
+
+
 _TEXT_KEYS = {"title", "label", "note", "legal_basis", "source", "reason", "id", "version", "when", "unit",
               "kind", "date", "by", "not_before", "not_after", "replaces", "province", "document", "fact", "mode"}
 
@@ -326,8 +344,6 @@ def _quoted_numbers(value, file: str, lines: dict, path: tuple = ()):
     """Quoted numbers (step: "0.25") reach pydantic as text and become Decimals there, past the YAML
     loader's bounds: refuse here the ones exact arithmetic would never finish ("1e-99999999") or
     that overflow the decimal context ("1e99999999")."""
-    from .yamlio import number_problem
-
     if isinstance(value, dict):
         for k, v in value.items():
             if k not in _TEXT_KEYS:
@@ -367,17 +383,16 @@ def _identifier_problems(pf: PackFile, file: str, lines: dict):
                           field=".".join(map(str, loc)) + ".id", code="P012")
 
 
-def load_pack(path: str | Path) -> Pack:
-    """Load, shape-check and bind a pack; every problem is reported with file:line."""
-    from .methods import bind_item  # late: methods import pack types
-    from . import conditions
-
-    p = Path(path)
+def read_pack_document(path: str | Path) -> tuple[Any, dict, str]:
+    """The pack file's plain data, line map and sha256 (PackError naming the file if unreadable)."""
     try:
-        data, lines, sha256 = load_document_hashed(p, "tệp bộ tiêu chí")
+        return load_document_hashed(Path(path), "tệp bộ tiêu chí")
     except LoadFailure as exc:
         raise PackError([exc.problem])
-    name = str(p)
+
+
+def parse_pack(name: str, data: Any, lines: dict, sha256: str) -> PackDoc:
+    """Shape-check a pack file's data into a frozen `PackDoc`; every problem with file:line."""
     if not isinstance(data, dict):
         raise PackError.one("tệp bộ tiêu chí phải là một bảng khóa: giá trị", file=name, line=1)
     bad_numbers = list(_quoted_numbers(data, name, lines))
@@ -387,48 +402,7 @@ def load_pack(path: str | Path) -> Pack:
         pf = PackFile.model_validate(data)
     except ValidationError as exc:
         raise PackError(translate(exc, name, lines))
-    problems: list[Problem] = list(_identifier_problems(pf, name, lines))
+    problems = list(_identifier_problems(pf, name, lines))
     if problems:
         raise PackError(problems)
-    pack = Pack(pf, name, sha256, lines)
-    seen: dict[str, tuple] = {}
-    for section, crit, item, loc in pack.all_items():
-        if item.id in seen:
-            problems.append(Problem(f"mã '{item.id}' bị trùng", file=name, line=pack.line(*loc), field="id", code="P001"))
-            continue
-        seen[item.id] = loc
-        if not item.source:
-            problems.append(Problem(f"nội dung {item.id} thiếu 'source' (căn cứ pháp lý)", file=name,
-                                    line=pack.line(*loc), field=f"{item.id}.source", code="P002"))
-        try:
-            bound = bind_item(item, pack, path_prefix=item.id)
-        except PackError as exc:
-            for pr in exc.problems:
-                pr.file = pr.file or name
-                pr.line = pr.line or pack.line(*loc)
-            problems.extend(exc.problems)
-            continue
-        pack.items.append((section, item, bound))
-    for gi, g in enumerate(pf.grades):
-        for vi, v in enumerate(g.vetoes):
-            if v.id in pack.conditions:
-                problems.append(Problem(f"mã điều kiện loại trừ '{v.id}' bị trùng", file=name,
-                                        line=pack.line("grades", gi, "vetoes", vi), field=f"grades.{g.id}.vetoes", code="P011"))
-                continue
-            try:
-                pack.conditions[v.id] = conditions.parse(v.when, pack.vocabulary.facts)
-            except ValueError as exc:
-                problems.append(Problem(f"điều kiện loại trừ '{v.id}': {exc}", file=name,
-                                        line=pack.line("grades", gi, "vetoes", vi, "when") or pack.line("grades", gi, "vetoes", vi),
-                                        field=f"grades.{g.id}.vetoes.{v.id}.when", code="P010"))
-    if pf.batch is not None:
-        problems.extend(pf.batch.check(pack))
-    if problems:
-        raise PackError(problems)
-    from .lint import lint
-
-    errors, warnings = lint(pack)
-    if errors:
-        raise PackError(errors)
-    pack.warnings = warnings
-    return pack
+    return PackDoc(pf, name, sha256, lines)

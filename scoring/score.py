@@ -6,14 +6,17 @@ that branch gives, exactly. Nothing here prints or exits.
 from __future__ import annotations
 
 import os
+import threading
 from decimal import Decimal
 from typing import Optional
 
 from . import engine
+from .conditions import identifiers
 from .errors import EngineError
 from .evidence import LoadedEvidence
 from .methods import (MISSING, NA, NODATE, OUT, PENDING, VALUE, ZERO, Award, Bound, CompositeMethod, InputUse,
                       describe_fact)
+from .methods._shared import Pair
 from .methods.manual import Manual
 from .pack import Pack
 from .result import CriterionResult, GradeResult, ItemResult, Result, VetoResult
@@ -32,8 +35,6 @@ class Plan:
         self.branches = {leaf.uid: leaf.method.branches() for leaf in self.leaves}
         self.by_key = {uid: {b.key: b for b in bs} for uid, bs in self.branches.items()}
         self.labels = self.branches  # every branch of each leaf, for the trail (worded by render.sentences)
-        from .conditions import identifiers
-
         self.vetoes = [(v.id, pack.conditions[v.id], identifiers(pack.conditions[v.id]))
                        for g in pack.data.grades for v in g.vetoes]
         # What `evaluate` asks of every item on every record, answered once per pack (ABC isinstance
@@ -52,6 +53,14 @@ class Plan:
             self.uppers[g.id] = upper
             upper = g.min
         self.summary = pack_summary(pack)
+        # What the vocabulary check asks of the pack for every record (`vocabulary.check`).
+        self.used_inputs: list[str] = []  # every identifier the rules read, in pack order
+        for leaf in self.leaves:
+            for i in leaf.method.inputs():
+                if i not in self.used_inputs:
+                    self.used_inputs.append(i)
+        self.pairs = [(leaf.uid, leaf.method.cfg.on) for leaf in self.leaves  # rates built from two counts
+                      if isinstance(getattr(leaf.method.cfg, "on", None), Pair)]
 
     def node(self, bound: Bound) -> "Node":
         leaf = bound.uid not in self.composite
@@ -81,24 +90,61 @@ def _walk(bound: Bound):
         yield from _walk(p)
 
 
+class Scorer:
+    """What scoring derives from a pack and keeps between records: its `Plan` and its durable
+    ruleset, owned here rather than written onto the (frozen) pack.
+
+    Keyed by the pack's sha256 and the path it was named by (the result quotes the file name), so
+    an edited pack file is a new key. Safe to share between threads: a plan or a ruleset is built
+    outside the lock and published under it (a loser's ruleset is freed), and durable's own calls
+    are serialised in `engine`. `reset()` frees every ruleset; call it only when no scoring is in
+    flight (tests, a server reloading its packs)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._plans: dict[tuple[str, str], Plan] = {}
+        self._compiled: dict[str, engine.CompiledPack] = {}
+
+    def plan(self, pack: Pack) -> Plan:
+        key = (pack.sha256, pack.path)
+        pl = self._plans.get(key)
+        if pl is None:
+            built = Plan(pack)
+            with self._lock:
+                pl = self._plans.setdefault(key, built)
+        return pl
+
+    def compiled(self, pack: Pack) -> engine.CompiledPack:
+        """The pack's rules inside one durable ruleset (PackError if they exceed the engine's limits).
+
+        Keyed by sha256 alone: the rules do not depend on the file's name."""
+        cp = self._compiled.get(pack.sha256)
+        if cp is None:
+            pl = self.plan(pack)
+            built = engine.CompiledPack(pack, [(leaf.uid, pl.branches[leaf.uid]) for leaf in pl.leaves],
+                                        [(vid, node) for vid, node, _ in pl.vetoes])
+            with self._lock:
+                cp = self._compiled.setdefault(pack.sha256, built)
+            if cp is not built:
+                built.close()
+        return cp
+
+    def reset(self) -> None:
+        with self._lock:
+            compiled, self._compiled, self._plans = list(self._compiled.values()), {}, {}
+        for cp in compiled:
+            cp.close()
+
+
+SCORER = Scorer()  # the process's scorer: every front end reaches it through `scoring.api`
+
+
 def plan(pack: Pack) -> Plan:
-    p = getattr(pack, "_plan", None)
-    if p is None:
-        p = pack._plan = Plan(pack)
-    return p
-
-
-def _leaves(pack: Pack):
-    pl = plan(pack)
-    return [(leaf.uid, pl.branches[leaf.uid]) for leaf in pl.leaves]
-
-
-def _vetoes(pack: Pack):
-    return [(vid, node) for vid, node, _ in plan(pack).vetoes]
+    return SCORER.plan(pack)
 
 
 def compile_pack(pack: Pack) -> engine.CompiledPack:
-    return engine.compiled(pack, lambda: _leaves(pack), lambda: _vetoes(pack))
+    return SCORER.compiled(pack)
 
 
 def pack_summary(pack: Pack) -> dict:
@@ -146,8 +192,8 @@ def evaluate(pack: Pack, ev: LoadedEvidence, manual: Optional[dict] = None, mode
     """Score `ev` under `pack`. `manual` maps item id → (points, reason) for verifier-only items."""
     manual = manual or {}
     record = ev.record
-    cp = compile_pack(pack)
-    pl = plan(pack)
+    cp = SCORER.compiled(pack)
+    pl = SCORER.plan(pack)
 
     derived = {}
     for uid, method, is_manual, item_id in pl.leaf_list:

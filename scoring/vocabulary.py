@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 
 from .errors import EvidenceError, Problem, did_you_mean
 from .evidence import LoadedEvidence
-from .methods._shared import Pair
 from .pack import Pack
+from .score import SCORER
 from .vietnamese import FACT_KIND_LABELS, fmt_number
 
 EXPECTS = FACT_KIND_LABELS
@@ -35,27 +35,8 @@ class Checked:
 
 
 def used_inputs(pack: Pack) -> list[str]:
-    """Every identifier the pack's rules read, in pack order (computed once per pack)."""
-    cached = getattr(pack, "_used_inputs", None)
-    if cached is None:
-        cached = []
-        for _, _, bound in pack.items:
-            for leaf in bound.leaves():
-                for i in leaf.method.inputs():
-                    if i not in cached:
-                        cached.append(i)
-        pack._used_inputs = cached
-    return cached
-
-
-def _pairs(pack: Pack) -> list:
-    """(leaf uid, Pair) for every rate the pack builds from two counts (computed once per pack)."""
-    cached = getattr(pack, "_pairs", None)
-    if cached is None:
-        cached = [(leaf.uid, leaf.method.cfg.on) for _, _, bound in pack.items for leaf in bound.leaves()
-                  if isinstance(getattr(leaf.method.cfg, "on", None), Pair)]
-        pack._pairs = cached
-    return cached
+    """Every identifier the pack's rules read, in pack order (kept in the scorer's plan of the pack)."""
+    return SCORER.plan(pack).used_inputs
 
 
 def _look_alike(ident: str) -> str:
@@ -114,7 +95,7 @@ def check(pack: Pack, ev: LoadedEvidence) -> Checked:
         if d.issued_on and d.sent_on and d.sent_on < d.issued_on:
             problems.append(Problem(f"ngày gửi {d.sent_on:%d/%m/%Y} trước ngày ban hành {d.issued_on:%d/%m/%Y}",
                                     file=file, line=line.get(), field=f"documents[{i}].sent_on", code="V008"))
-    for uid, on in _pairs(pack):
+    for uid, on in SCORER.plan(pack).pairs:
         a, b = rec.fact(on.num), rec.fact(on.den)
         if a is not None and b is not None and a.kind == b.kind == "count" and a.value > b.value:
             problems.append(Problem(

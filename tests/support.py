@@ -1,11 +1,11 @@
 """Plain helpers shared by tests (importable as `support`: pytest's pythonpath includes tests/)."""
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-QN_PACK = ROOT / "rules" / "quang-ngai" / "qd-1211-2022.yaml"
+RULES = ROOT / "scoring" / "rules"  # package data; `rules/` at the root links here
+QN_PACK = RULES / "quang-ngai" / "qd-1211-2022.yaml"
 SAMPLES = ROOT / "samples"
 QN_SAMPLES = sorted((SAMPLES / "quang-ngai").glob("*.yaml"))
 HUE_SAMPLE = SAMPLES / "thua-thien-hue" / "phuong-hue-2023.yaml"
@@ -21,15 +21,13 @@ def record(facts=None, documents=None, **extra) -> dict:
 
 
 def load(data: dict, name: str = "test.yaml"):
-    from scoring.evidence import evidence_from_data
+    """A record from plain data, named as a file would be in messages."""
+    from scoring import api
 
-    return evidence_from_data(data, name, hashlib.sha256(repr(data).encode()).hexdigest())
+    return api.load_record(data, name=name)
 
 
 def score_dict(pack, data: dict, manual=None):
-    from scoring import vocabulary
-    from scoring.score import evaluate
+    from scoring import api
 
-    ev = load(data)
-    vocabulary.check(pack, ev)
-    return evaluate(pack, ev, manual=manual)
+    return api.score(data, pack, manual=manual)

@@ -288,21 +288,17 @@ def test_reading_and_scoring_a_record_leaves_no_reference_cycles(qn_pack):
     counting alone."""
     import gc
 
-    from scoring import vocabulary
-    from scoring.evidence import load_evidence
-    from scoring.score import evaluate
+    from scoring import api
 
     samples = sorted(SAMPLES.glob("*.yaml"))
     for p in samples:  # warm: per-pack plans, compiled rulesets, caches
-        evaluate(qn_pack, load_evidence(p))
+        api.score(p, qn_pack)
     gc.collect()
     gc.disable()
     try:
         for _ in range(5):
             for p in samples:
-                ev = load_evidence(p)
-                vocabulary.check(qn_pack, ev)
-                evaluate(qn_pack, ev).to_json_dict()
+                api.score(p, qn_pack).to_json_dict()
         assert gc.collect() == 0
     finally:
         gc.enable()

@@ -109,21 +109,12 @@ def _locate(name: Any, given: Optional[str], near: list[Path], what: str, option
 def _find_pack(recorded: dict, given: Optional[str]) -> Path:
     if given:
         return _locate(None, given, [], "bộ tiêu chí", "--rules")
-    from .. import registry
-    from ..pack import load_pack
+    from ..packstore import STORE, rules_dir
 
-    files = registry.pack_files()
-    for f in files:  # the exact bytes first: the pack that produced the result
-        if _sha(f) == recorded.get("sha256"):
-            return f
-    for f in files:
-        if f.name == recorded.get("file"):
-            try:
-                if load_pack(f).id == recorded.get("id"):
-                    return f
-            except DvcqError:
-                return f
-    raise UsageError.one(f"không tìm thấy bộ tiêu chí '{recorded.get('id')}' trong {registry.rules_dir()}",
+    found = STORE.find_file(recorded.get("sha256"), recorded.get("file"), recorded.get("id"))
+    if found is not None:  # the exact bytes first (the pack that produced the result), else name and id
+        return found
+    raise UsageError.one(f"không tìm thấy bộ tiêu chí '{recorded.get('id')}' trong {rules_dir()}",
                          hint="chỉ định bằng --rules")
 
 
@@ -166,20 +157,14 @@ def _short(v: Any) -> str:
 
 
 def _recompute(pack_path: Path, evidence_path: Path, review_path: Optional[Path]) -> dict:
-    from .. import vocabulary
-    from ..evidence import load_evidence
-    from ..pack import load_pack
-    from ..score import evaluate
+    from .. import api
 
-    pack = load_pack(pack_path)  # not the cache: the file may have changed within this process
-    ev = load_evidence(evidence_path)
-    vocabulary.check(pack, ev)
+    # The store keys packs by their bytes: a pack edited within this process is read afresh.
+    # No jurisdiction check: the audit recomputes what the sealed result says was computed.
+    prep = api.check(evidence_path, pack_path, jurisdiction=False)
     if review_path is None:
-        return sealed(evaluate(pack, ev).to_json_dict())
-    from ..review.model import load_review
-    from ..review.verification import verify
-
-    return sealed(verify(pack, ev, load_review(review_path)).to_json_dict())
+        return sealed(api.score(prep).to_json_dict())
+    return sealed(api.verify(prep, review_path).to_json_dict())
 
 
 def audit(result_path: str, evidence: Optional[str] = None, rules: Optional[str] = None,

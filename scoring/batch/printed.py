@@ -9,7 +9,6 @@ ward was reviewed — so the meeting has the ranking and the detail behind it in
 from __future__ import annotations
 
 import unicodedata
-from pathlib import Path
 
 from ..render.batch_html import TITLE, Ranking, Report
 from .ranking import PROVISIONAL, BatchResult, Group, Row, period_label, vi_key
@@ -52,14 +51,14 @@ def sheet_label(g: Group) -> str:
 
 
 def ranking_of(g: Group) -> Ranking:
-    from .. import registry
+    from .. import api
 
     p = g.pack
     reviewed = sum(1 for r in g.rows if r.s.review)
     where = districts(g.rows)
     subtitle = (f"{where + ' — ' if where else ''}{len(g.rows)} đơn vị, {reviewed} đã thẩm định — bộ tiêu chí "
                 f"{p['id']} v{p['version']} ({status_label(p['status'])}), căn cứ {p['legal_basis']}")
-    max_total = registry.load_cached(Path(g.rows[0].s.pack_path)).meta.max_total
+    max_total = api.load_pack(g.rows[0].s.pack_path).meta.max_total
     return Ranking([row_dict(r) for r in g.rows], [(label, n) for _, label, n in g.counts],
                    title=f"{TITLE} {period_label(g.period)}", subtitle=subtitle, max_total=max_total,
                    banners=draft_lines([p]), notes=group_lines(g)[1:], label=sheet_label(g))

@@ -12,7 +12,6 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal
-from pathlib import Path
 from typing import Optional
 
 from ..pack import fmt_number
@@ -120,7 +119,7 @@ def period_label(period: tuple[int, Optional[int]]) -> str:
 
 
 def build(outcomes: list[Scored], failed: list[Failed], unmatched: list[dict]) -> BatchResult:
-    from .. import registry
+    from .. import api
 
     groups: dict[tuple, list[Scored]] = {}
     for s in outcomes:
@@ -128,7 +127,7 @@ def build(outcomes: list[Scored], failed: list[Failed], unmatched: list[dict]) -
     out = []
     for key in sorted(groups, key=lambda k: (k[0][0], k[0][1] or 0, k[1], k[2])):
         members = groups[key]
-        pack = registry.load_cached(Path(members[0].pack_path))
+        pack = api.load_pack(members[0].pack_path)
         out.append(rank_group(pack, members))
     return BatchResult(out, sorted(failed, key=lambda f: f.file), unmatched, len(outcomes) + len(failed))
 

@@ -130,18 +130,11 @@ _summaries: dict = {}     # (sha256, file) → the one pack summary dict this pr
 
 
 def _score(task: Task):
-    from .. import registry, vocabulary
-    from ..evidence import load_evidence
-    from ..score import evaluate
+    from .. import api
 
-    ev = load_evidence(task.path)
-    if task.rules:
-        pack = registry.load_cached(Path(task.rules))
-    else:
-        pack = registry.select(ev, Path(task.rules_dir) if task.rules_dir else None)
-    registry.check_applies(pack, ev, task.allow_other_province)
-    vocabulary.check(pack, ev)
-    own = evaluate(pack, ev)
+    prep = api.check(task.path, task.rules, allow_other_province=task.allow_other_province, rules_dir=task.rules_dir)
+    pack, ev = prep.pack, prep.record
+    own = api.score(prep)
     rec = ev.record
     # One summary object for every record of a pack: pickled once per message, not once per record.
     summary = _summaries.setdefault((own.pack.get("sha256"), own.pack.get("file")), own.pack)
@@ -152,10 +145,9 @@ def _score(task: Task):
     final_record, final_result = rec, own
     if task.review:
         from ..review.model import load_review
-        from ..review.verification import verify
 
         rv = load_review(task.review)
-        v = verify(pack, ev, rv, self_result=own)
+        v = api.verify(prep, rv, self_result=own)
         r = v.verified
         out.review = {"file": Path(task.review).name, "sha256": rv.sha256, "reviewer": rv.head.reviewer.unit,
                       "reviewed_on": rv.head.reviewed_on.isoformat()}
@@ -256,7 +248,7 @@ def run_batch(folder: Path, reviews: Optional[Path] = None, rules: Optional[str]
 
     `results`: keep each record's scoring `Result` on its `Scored` (for the per-ward printed reports).
     `files`: `record_files(folder)` when the caller has listed it already."""
-    from ..registry import norm
+    from ..packstore import norm
     from ..review.model import load_review
     from .ranking import build
 

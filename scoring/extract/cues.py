@@ -3,7 +3,7 @@
 The cues name a pack's identifiers (`petitions.settled`, `plan.dvcq_annual`), so they belong to
 the pack, not to the code: for `rules/<province>/<pack>.yaml` they live in
 `rules/<province>/_extract/<pack>.cues.yaml`. The pack listing skips every path with a part starting
-with "_" (registry.pack_files), so this file is never taken for a pack.
+with "_" (packstore.pack_files), so this file is never taken for a pack.
 
 Checked when read, every problem with file:line: the format, the pack id, each cue's fact (in
 the pack's vocabulary, or `ward.*`), its reading, its confidence (0–1), and that its pattern

@@ -54,7 +54,7 @@ def vocabulary_from_pack(pack) -> Vocabulary:
 
 
 def default_pack_path() -> Path:
-    return Path(__file__).resolve().parents[2] / "rules" / "quang-ngai" / "qd-1211-2022.yaml"
+    return Path(__file__).resolve().parents[1] / "rules" / "quang-ngai" / "qd-1211-2022.yaml"  # package data
 
 
 def load_vocabulary(path: str | Path) -> Vocabulary:

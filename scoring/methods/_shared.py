@@ -8,7 +8,7 @@ from ..shape import ConfigDict, Model
 
 from ..evidence import Evidence
 from ..pack import fmt_number
-from . import MISSING, NA, PERCENT_SCALE, VALUE, ZERO, Derived, describe_fact, rate_measure
+from . import MISSING, NA, PERCENT_SCALE, VALUE, ZERO, Derived, describe_fact, percent_threshold, rate_measure
 
 PointsWord = Union[Literal["full", "zero"], Decimal]
 
@@ -54,8 +54,6 @@ class Measure:
 
     def threshold(self, value: Decimal, where: str) -> int:
         if self.kind == "rate":
-            from . import percent_threshold
-
             return percent_threshold(value, where)
         if Decimal(value) != Decimal(value).to_integral_value():
             raise ValueError(f"{where}: ngưỡng của số đếm phải là số nguyên (nhận được {value})")

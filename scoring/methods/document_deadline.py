@@ -8,6 +8,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Literal, Optional
 
+from ..errors import did_you_mean
 from ..shape import ConfigDict, Model
 
 from ..pack import date_code, fmt_number
@@ -37,8 +38,6 @@ class DocumentDeadline(LeafMethod):
     def setup(self) -> None:
         cfg, pack = self.cfg, self.pack
         if cfg.document not in pack.vocabulary.documents:
-            from ..errors import did_you_mean
-
             hint = did_you_mean(cfg.document, pack.vocabulary.documents)
             raise ValueError(f"văn bản '{cfg.document}' không có trong vocabulary.documents" + (f" ({hint})" if hint else ""))
         self.deadlines = [(pack.date_param(t.by, self.uid), t.points) for t in cfg.tiers]

@@ -20,7 +20,7 @@ from ..evidence import FactValue, LoadedEvidence
 from ..methods import Bound, describe_fact
 from ..methods.manual import Manual
 from ..pack import Pack, fmt_number
-from ..registry import norm
+from ..packstore import norm
 from .model import Finding, LoadedReview, ReviewError
 
 

@@ -37,13 +37,10 @@ def verify(evidence, review, rules, fmt, allow_other_province, output, force):
           --review samples/quang-ngai/reviews/pho-van-2023.review.yaml
       dvcq verify hoso.yaml --review thamdinh.yaml --format json -o ketqua-thamdinh.json
     """
+    from .. import api
     from ..cli import emit
-    from ..pipeline import prepare
-    from .model import load_review
     from .render import render
-    from .verification import verify as run
 
-    prep = prepare(evidence, rules, allow_other_province)
-    rv = load_review(review)
-    result = run(prep.pack, prep.evidence, rv)
+    prep = api.check(evidence, rules, allow_other_province=allow_other_province)
+    result = api.verify(prep, review)
     emit(render(result, fmt), output, protect=[evidence, review, rules or prep.pack.path], force=force)

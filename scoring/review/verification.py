@@ -12,10 +12,8 @@ from decimal import Decimal
 from typing import Any, Optional
 
 from ..evidence import LoadedEvidence
-from ..pack import Pack
 from ..result import Result
-from ..score import evaluate
-from .apply import Effect, apply_review
+from .apply import Applied, Effect
 from .model import Finding, LoadedReview
 
 
@@ -92,11 +90,8 @@ def _summary(r: Result, with_items: bool = False) -> dict:
     return out
 
 
-def verify(pack: Pack, ev: LoadedEvidence, review: LoadedReview, self_result: Optional[Result] = None) -> Verification:
-    """Score `ev` as submitted and as verified by `review`; ReviewError if a finding does not fit."""
-    applied = apply_review(pack, ev, review)
-    own = self_result or evaluate(pack, ev)
-    verified = evaluate(pack, applied.evidence, manual=applied.manual, mode="verified")
+def compare(own: Result, verified: Result, review: LoadedReview, applied: Applied) -> Verification:
+    """Self and verified results of one record, item by item, with the findings that moved each."""
     by_item: dict[str, list[int]] = {}
     for number, eff in applied.effects.items():
         for item_id in eff.items:

@@ -19,16 +19,15 @@ YAML_SUFFIXES = (".yaml", ".yml", ".json")
 
 def _pack(ident: str):
     """A pack by file path or by id among the packs in rules/ (or $DVCQ_RULES)."""
-    from .. import registry
+    from .. import api
 
     if Path(ident).is_file():
-        return registry.load_cached(Path(ident))
-    packs = registry.all_packs()
-    for p in packs:
-        if p.id == ident:
-            return p
+        return api.load_pack(ident)
+    known = [e.id for e in api.list_packs().usable]
+    if ident in known:
+        return api.load_pack(ident)
     raise UsageError.one(f"không có bộ tiêu chí '{ident}' (không phải tệp, không phải mã đã biết)", field="--rules",
-                         hint=did_you_mean(ident, [p.id for p in packs]))
+                         hint=did_you_mean(ident, known))
 
 
 def _suffix(path: str) -> str:
@@ -59,12 +58,12 @@ def template(rules, output, force):
 
 def _record_pack(ev, rules: Optional[str]):
     """The pack whose labels the workbook shows: --rules, else the one in force; none is not an error."""
-    from .. import registry
+    from .. import api
 
     if rules:
         return _pack(rules)
     try:
-        return registry.select(ev)
+        return api.pack_in_force(ev)
     except DvcqError as exc:
         click.echo(f"cảnh báo: {exc.render()} — phiếu chỉ gồm các mã có trong hồ sơ, không có nhãn của bộ tiêu chí.",
                    err=True)
@@ -73,13 +72,14 @@ def _record_pack(ev, rules: Optional[str]):
 
 def _pack_note(meta: dict, rules: Optional[str]) -> list[str]:
     """Header lines naming the workbook's pack, and a warning when that pack has changed since."""
-    from .. import registry
+    from .. import api
 
     if "pack.id" not in meta:
         return []
     pid, sha = meta["pack.id"], meta.get("pack.sha256", "")
     lines = [f"Phiếu lập theo bộ tiêu chí {pid} v{meta.get('pack.version', '?')} (sha256 {sha})"]
-    current = _pack(rules) if rules else next((p for p in registry.all_packs() if p.id == pid), None)
+    known = [] if rules else [e.id for e in api.list_packs().usable]
+    current = _pack(rules) if rules else (api.load_pack(pid) if pid in known else None)
     if current is not None and current.id != pid:
         click.echo(f"cảnh báo: phiếu lập theo bộ tiêu chí {pid}, còn --rules là {current.id}", err=True)
     elif current is not None and sha and current.sha256 != sha:

@@ -10,7 +10,7 @@ from fixtures.records3 import BATCH_PACK, QN_PACK
 from scoring.batch.ranking import rank_group
 from scoring.batch.run import Scored
 from scoring.errors import PackError
-from scoring.pack import load_pack
+from scoring.api import load_pack
 
 
 def variant(tmp_path, **changes):

@@ -6,7 +6,6 @@ noticed), and *guards* pin that scoring/engine.py keeps each trap out of reach o
 from __future__ import annotations
 
 import copy
-import hashlib
 import json
 import random
 import subprocess
@@ -17,16 +16,16 @@ from pathlib import Path
 import durable_rules_engine as dre
 import pytest
 
-from scoring import conditions, engine, vocabulary
+from scoring import api, conditions, engine
+from scoring.api import load_pack
 from scoring.errors import EngineError, EvidenceError, PackError
 from scoring.evidence import FactValue, evidence_from_data
 from scoring.methods import Branch
-from scoring.pack import load_pack
-from scoring.registry import pack_files
-from scoring.score import compile_pack, evaluate
+from scoring.packstore import pack_files
+from scoring.score import compile_pack
 
 ROOT = Path(__file__).resolve().parent.parent.parent
-QN_PACK = ROOT / "rules" / "quang-ngai" / "qd-1211-2022.yaml"
+QN_PACK = ROOT / "scoring" / "rules" / "quang-ngai" / "qd-1211-2022.yaml"
 ALL_PACKS = pack_files() + sorted((ROOT / "tests" / "oracle" / "packs").glob("*.yaml"))
 SAMPLES = sorted((ROOT / "samples" / "quang-ngai").glob("*.yaml"))
 
@@ -44,7 +43,7 @@ def qn():
 
 
 def records(n: int, seed: int = 7):
-    """n valid records for the Quảng Ngãi pack, from the oracle's generator (seeded)."""
+    """n valid records (plain data) for the Quảng Ngãi pack, from the oracle's generator (seeded)."""
     from oracle.packfile import load
     from oracle.records import Chooser, Plan, build
     from oracle.reference import Reference
@@ -53,7 +52,7 @@ def records(n: int, seed: int = 7):
     rng = random.Random(seed)
     for _ in range(n):
         data, manual = build(Chooser(rng=rng), plan)
-        yield evidence_from_data(data, "r.yaml", hashlib.sha256(repr(data).encode()).hexdigest()), manual
+        yield data, manual
 
 
 # -- traps: what durable does by itself --------------------------------------------------------------
@@ -132,7 +131,7 @@ def test_or_veto_with_every_branch_true_gives_one_answer(tmp_path):
     pack = load_pack(path)
     data = {"ward": {"name": "P", "province": "Quảng Ngãi"}, "period": {"year": 2023},
             "facts": {"staff.disciplined": 1, "security.hot_spots": 2, "models.registered": 3}}
-    result = evaluate(pack, evidence_from_data(data, "r.yaml", "0"))
+    result = api.score(data, pack)
     assert {v.id: v.holds for v in result.grade.vetoes}["V1"] is True
 
 
@@ -145,9 +144,9 @@ def test_an_exception_while_awarding_surfaces(qn, monkeypatch, runner):
         raise RuntimeError("award failed")
 
     monkeypatch.setattr(Tiers, "award", broken)
-    ev = next(records(1))[0]
+    data = next(records(1))[0]
     with pytest.raises(RuntimeError, match="award failed"):
-        evaluate(qn, ev)
+        api.score(data, qn)
     r = runner.invoke(main, ["score", str(SAMPLES[0])])
     assert r.exit_code == 1 and "lỗi nội bộ" in r.stderr and "award failed" in r.stderr
 
@@ -167,7 +166,7 @@ def test_a_failure_mid_drain_releases_its_session():
     script = f"""
 import sys
 sys.path.insert(0, {str(ROOT)!r})
-from scoring.pack import load_pack
+from scoring.api import load_pack
 from scoring.score import compile_pack, plan
 pack = load_pack({str(QN_PACK)!r})
 cp = compile_pack(pack)
@@ -197,11 +196,11 @@ def test_no_threads_leak_and_memory_and_sessions_stay_flat(qn):
             return int(fh.read().split()[1]) * 4
 
     batch = list(records(3000, seed=11))
-    for ev, manual in batch[:200]:  # warm-up: caches, the compiled ruleset, pydantic's validators
-        evaluate(qn, ev, manual=manual)
+    for data, manual in batch[:200]:  # warm-up: caches, the compiled ruleset, pydantic's validators
+        api.score(data, qn, manual=manual)
     threads, before = threading.active_count(), rss_kb()
-    for ev, manual in batch:
-        evaluate(qn, ev, manual=manual)
+    for data, manual in batch:
+        api.score(data, qn, manual=manual)
     assert threading.active_count() == threads
     assert not [t for t in threading.enumerate() if "durable" in t.name.lower() or "timer" in t.name.lower()]
     assert rss_kb() - before < 20 * 1024, "memory grows per record"
@@ -218,7 +217,8 @@ def test_firing_order_never_changes_a_result(qn):
     shuffled = engine.CompiledPack(qn, leaves, list(reversed([(vid, node) for vid, node, _ in pl.vetoes])))
     try:
         rng = random.Random(5)
-        for ev, manual in records(300, seed=5):
+        for data, manual in records(300, seed=5):
+            ev = api.load_record(data)
             leaf_facts = {}
             for leaf in pl.leaves:
                 m = leaf.method
@@ -244,12 +244,14 @@ def test_record_and_pack_order_never_change_a_result(qn, tmp_path):
     path.write_text(json.dumps(src, ensure_ascii=False, default=str), encoding="utf-8")
     reordered = load_pack(path)
     rng = random.Random(9)
-    for ev, manual in records(200, seed=9):
+    for raw, manual in records(200, seed=9):
+        ev = api.load_record(raw)
         data = ev.record.model_dump(by_alias=True, exclude_none=True)
         data["facts"] = {k: v.written() for k, v in rng.sample(list(ev.record.facts.items()), len(ev.record.facts))}
         data["documents"] = rng.sample(data["documents"], len(data["documents"]))
         other = evidence_from_data(data, "r.yaml", ev.sha256)
-        a, b, c = evaluate(qn, ev, manual=manual), evaluate(qn, other, manual=manual), evaluate(reordered, ev, manual=manual)
+        a, b, c = (api.score(ev, qn, manual=manual), api.score(other, qn, manual=manual),
+                   api.score(ev, reordered, manual=manual))
         for x in (b, c):
             assert {i.id: i.points for i in x.items} == {i.id: i.points for i in a.items}
             assert (x.total, x.grade.id) == (a.total, a.grade.id)
@@ -364,10 +366,7 @@ def test_limit_checker(definition, code):
 def test_samples_validate_before_durable(qn):
     """Every record the engine sees has been through the vocabulary check: counts are ints."""
     for sample in SAMPLES:
-        from scoring.evidence import load_evidence
-
-        ev = load_evidence(sample)
-        vocabulary.check(qn, ev)
+        ev = api.check(sample, qn).record
         for fv in ev.record.facts.values():
             for attr in ("value", "num", "den", "done", "total", "na_items"):
                 v = getattr(fv, attr)

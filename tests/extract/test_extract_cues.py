@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from scoring import api, registry
+from scoring import api, packstore
 from scoring.errors import PackError
 from scoring.extract import extract_file, to_yaml
 from scoring.extract.cues import cue_path, load_cues
@@ -18,10 +18,11 @@ CUES = cue_path(default_pack_path())
 
 
 def test_the_cue_file_sits_beside_the_pack_and_is_not_listed_as_a_pack():
-    assert CUES == ROOT / "rules" / "quang-ngai" / "_extract" / "qd-1211-2022.cues.yaml" and CUES.is_file()
-    assert registry.pack_files(ROOT / "rules") == [default_pack_path()]
-    assert sorted((ROOT / "rules").rglob(f"{default_pack_path().stem}.yaml")) == [default_pack_path()]
-    assert [p.id for p in registry.all_packs(ROOT / "rules")] == ["quang-ngai-1211-2022"]
+    shipped = packstore.SHIPPED
+    assert CUES == shipped / "quang-ngai" / "_extract" / "qd-1211-2022.cues.yaml" and CUES.is_file()
+    assert packstore.pack_files(shipped) == [default_pack_path()]
+    assert sorted(shipped.rglob(f"{default_pack_path().stem}.yaml")) == [default_pack_path()]
+    assert [e.id for e in api.list_packs(shipped).usable] == ["quang-ngai-1211-2022"]
 
 
 def test_every_vocabulary_fact_and_document_has_a_cue():

@@ -58,17 +58,12 @@ def test_every_source_is_a_sentence_of_the_report(seed):
 
 @pytest.mark.parametrize("seed", SEEDS + [HELDOUT], ids=lambda p: p.stem)
 def test_draft_validates_and_scores(seed, tmp_path, qn_pack):
-    from scoring import registry, vocabulary
-    from scoring.evidence import load_evidence
-    from scoring.score import evaluate
+    from scoring import api
 
     overrides = {"ward": "Phường (không nêu tên) thuộc thành phố Huế"} if seed.name.startswith("002") else {}
     out = tmp_path / "draft.yaml"
     out.write_bytes(to_yaml(extract_file(seed, **overrides).draft))
-    ev = load_evidence(out)
-    registry.check_applies(qn_pack, ev, allow_other_province=True)
-    vocabulary.check(qn_pack, ev)
-    result = evaluate(qn_pack, ev)
+    result = api.score(out, qn_pack, allow_other_province=True)
     assert result is not None
 
 

@@ -11,7 +11,7 @@ import os
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent.parent
-QN_PACK = ROOT / "rules" / "quang-ngai" / "qd-1211-2022.yaml"
+QN_PACK = ROOT / "scoring" / "rules" / "quang-ngai" / "qd-1211-2022.yaml"
 SAMPLE = ROOT / "samples" / "quang-ngai" / "nguyen-nghiem-2023.yaml"
 MARKER = "dvcq-hostile-marker"  # a file the YAML-tag and veto cases try to create via os.system
 

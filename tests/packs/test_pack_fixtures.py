@@ -34,14 +34,13 @@ from typing import Any, Optional, Union
 import pytest
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from scoring import vocabulary
+from scoring import api
 from scoring.evidence import FactValue, evidence_from_data, parse_date
-from scoring.pack import DateSpec, load_pack
-from scoring.score import evaluate
+from scoring.pack import DateSpec
 from scoring.yamlio import LoadFailure, load_document
 
 HERE = Path(__file__).resolve().parent
-RULES = HERE.parent.parent / "rules"
+RULES = HERE.parent.parent / "scoring" / "rules"
 SPECIAL_FILES = {"grades", "totals"}   # case files about the whole result, not one item
 FINE_RATE_STEP = Fraction(1, 10)       # percentage points: the coarsest "just below" a rate case may be
 
@@ -129,7 +128,7 @@ def pack_path(stem: str) -> Path:
 
 @lru_cache(maxsize=None)
 def pack_of(stem: str):
-    return load_pack(pack_path(stem))
+    return api.load_pack(pack_path(stem))
 
 
 @lru_cache(maxsize=None)
@@ -213,9 +212,8 @@ def run_case(lf: Loaded, case: Case) -> list[str]:
     data = record_data(cf, case)
     digest = hashlib.sha256(repr(data).encode()).hexdigest()
     ev = evidence_from_data(data, f"{lf.path.name}#{case.name}", digest)
-    vocabulary.check(pack, ev)
     manual = {**(cf.base.manual if case.use_base else {}), **case.manual}
-    res = evaluate(pack, ev, manual=manual or None)
+    res = api.score(ev, pack, manual=manual or None)
     e, bad = case.expect, []
 
     def differ(what, want, got):

@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 from openpyxl import load_workbook
 
-from scoring.pipeline import score_file
+from scoring.api import score as score_file
 from scoring.render.batch_html import render_ranking as ranking_html
 from scoring.render.batch_xlsx import GRADES, RANKING
 from scoring.render.batch_xlsx import render_ranking as ranking_xlsx

@@ -7,11 +7,10 @@ from html.parser import HTMLParser
 
 import pytest
 
-from scoring import vocabulary
+from scoring import api
+from scoring.api import score as score_file
 from scoring.cli import main
-from scoring.pipeline import score_file
 from scoring.render.html import render
-from scoring.score import evaluate
 
 from printtools import chromium_run, pdf_text
 from support import QN_SAMPLES, SAMPLES, load, record
@@ -86,11 +85,10 @@ def test_user_text_is_escaped_and_output_is_stable(qn_pack):
     data = record(facts={"leadership.briefing_conferences": {"value": 1, "source": "<script>alert('x')</script> & co"}})
     data["ward"]["name"] = "Phường <b>Thử</b>"
     ev = load(data)
-    vocabulary.check(qn_pack, ev)
-    text = render(evaluate(qn_pack, ev))
+    text = render(api.score(ev, qn_pack))
     assert "<script>alert" not in text and "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt; &amp; co" in text
     assert "Phường &lt;b&gt;Thử&lt;/b&gt;" in text and "<b>Thử</b>" not in text
-    assert render(evaluate(qn_pack, ev)) == text
+    assert render(api.score(ev, qn_pack)) == text
 
 
 def test_cli_html(tmp_path, runner):

@@ -9,11 +9,11 @@ from decimal import Decimal
 
 import pytest
 
+from scoring import api
+from scoring.api import score as score_file
 from scoring.cli import main
 from scoring.evidence import load_evidence
-from scoring.pipeline import score_file
 from scoring.render.xlsx import HEADERS, SHEET, render
-from scoring.score import evaluate
 
 from printtools import pdf_text, to_pdf
 from support import QN_SAMPLES, SAMPLES
@@ -93,8 +93,7 @@ def test_header_carries_legal_basis_draft_status_and_signature_lines():
 
 
 def test_verified_mode_fills_the_verified_column(qn_pack):
-    ev = load_evidence(PHO_VAN)
-    result = evaluate(qn_pack, ev, manual={"TC6.2": (Decimal("2.5"), "mô hình được nhân rộng")}, mode="verified")
+    result = api.score(PHO_VAN, qn_pack, manual={"TC6.2": (Decimal("2.5"), "mô hình được nhân rộng")})
     formulas, values = _sheets(render(result))
     rows = _rows_by_id(formulas)
     assert _dec(formulas.cell(rows["TC6.2"], 6).value) == Decimal("2.5")

@@ -1,0 +1,90 @@
+"""Loading a rule pack, in pure steps: parse → bind → lint → compile for the engine.
+
+Each step takes what the one before built and returns a new frozen object (or raises `PackError`
+with file:line); none of them writes onto an object it was given. The compiled rules and the
+per-pack plan are kept by the scorer (`score.SCORER`), keyed by the pack's bytes, not on the pack.
+This module is the only one that knows the order, so `pack`, `methods`, `lint` and `score` import
+each other in one direction only.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from . import conditions
+from .errors import PackError, Problem
+from .lint import lint
+from .methods import bind_item
+from .pack import Pack, PackDoc, parse_pack, read_pack_document
+from .score import SCORER
+
+
+def load_pack(path: str | Path) -> Pack:
+    """Read, check, bind, lint and compile the pack file at `path` (named as given in messages)."""
+    data, lines, sha256 = read_pack_document(path)
+    return load_parsed(str(path), data, lines, sha256)
+
+
+def load_parsed(name: str, data: Any, lines: dict, sha256: str) -> Pack:
+    """The same, from a file's already-parsed data (the pack store parses each file once)."""
+    pack = bind(parse_pack(name, data, lines, sha256))
+    errors, warnings = lint(pack)
+    errors.extend(compile_problems(pack))
+    if errors:
+        raise PackError(errors)
+    return pack.with_warnings(warnings)
+
+
+def bind(doc: PackDoc) -> Pack:
+    """Every item bound to its scoring method, every veto's condition parsed; problems with file:line."""
+    name = doc.path
+    problems: list[Problem] = []
+    items: list = []
+    seen: dict[str, tuple] = {}
+    for section, crit, item, loc in doc.all_items():
+        if item.id in seen:
+            problems.append(Problem(f"mã '{item.id}' bị trùng", file=name, line=doc.line(*loc), field="id", code="P001"))
+            continue
+        seen[item.id] = loc
+        if not item.source:
+            problems.append(Problem(f"nội dung {item.id} thiếu 'source' (căn cứ pháp lý)", file=name,
+                                    line=doc.line(*loc), field=f"{item.id}.source", code="P002"))
+        try:
+            bound = bind_item(item, doc, path_prefix=item.id)
+        except PackError as exc:
+            for pr in exc.problems:
+                pr.file = pr.file or name
+                pr.line = pr.line or doc.line(*loc)
+            problems.extend(exc.problems)
+            continue
+        items.append((section, item, bound))
+    conds: dict[str, Any] = {}
+    for gi, g in enumerate(doc.data.grades):
+        for vi, v in enumerate(g.vetoes):
+            if v.id in conds:
+                problems.append(Problem(f"mã điều kiện loại trừ '{v.id}' bị trùng", file=name,
+                                        line=doc.line("grades", gi, "vetoes", vi), field=f"grades.{g.id}.vetoes", code="P011"))
+                continue
+            try:
+                conds[v.id] = conditions.parse(v.when, doc.vocabulary.facts)
+            except ValueError as exc:
+                problems.append(Problem(f"điều kiện loại trừ '{v.id}': {exc}", file=name,
+                                        line=doc.line("grades", gi, "vetoes", vi, "when") or doc.line("grades", gi, "vetoes", vi),
+                                        field=f"grades.{g.id}.vetoes.{v.id}.when", code="P010"))
+    if doc.data.batch is not None:
+        problems.extend(doc.data.batch.check(doc))
+    if problems:
+        raise PackError(problems)
+    return Pack(doc, items, conds)
+
+
+def compile_problems(pack: Pack) -> list[Problem]:
+    """The engine's limits (L008): compiling the pack's rules into durable-rules, kept by the scorer."""
+    try:
+        SCORER.compiled(pack)
+    except Exception as exc:  # PackError from the limits check, or durable refusing the ruleset
+        probs = getattr(exc, "problems", None) or [Problem(str(exc))]
+        # the engine's own code (E1xx) stays visible beside L008
+        return [Problem(pr.message, file=pack.path, line=pack.line(), field=pr.field, code="L008",
+                        hint=f"giới hạn {pr.code} của bộ máy luật" if pr.code else None) for pr in probs]
+    return []

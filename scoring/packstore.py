@@ -1,0 +1,280 @@
+"""The rule store: which packs exist, and the one in force for a record's province and period.
+
+Each pack file under the rules folder is read once into an index entry (id, province, dates,
+status, replaces, path, sha256) from its `pack:` section alone; a pack is bound, linted and
+compiled only when a command chooses it. A file that cannot be read or whose `pack:` section is
+wrong is kept in the index as broken, with its error: `dvcq rules list` shows it, every other pack
+still works. Entries are re-read when a file's size or modification time changes, and full packs
+are kept by (path, sha256), so an edited pack takes effect at once, even in a long-running server.
+
+The process's store is `STORE`; `reset()` forgets everything (tests, a server reloading packs).
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import threading
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Optional
+
+from .errors import PackError, Problem, UsageError, did_you_mean
+from .evidence import LoadedEvidence, translate
+from .pack import PACK_ID_PATTERN, Meta, Pack, read_pack_document
+from .packload import load_parsed
+from .shape import ConfigDict, Model, ValidationError
+
+ENV = "DVCQ_RULES"
+PACK_ID = re.compile(PACK_ID_PATTERN)
+SHIPPED = Path(__file__).resolve().parent / "rules"  # package data: installed with dvcq
+
+
+def rules_dir() -> Path:
+    """`$DVCQ_RULES`, else the packs shipped inside the package (`scoring/rules/`)."""
+    env = os.environ.get(ENV)
+    return Path(env) if env else SHIPPED
+
+
+def norm(text: str) -> str:
+    return unicodedata.normalize("NFC", text).strip().casefold()
+
+
+def pack_files(directory: Optional[Path] = None) -> list[Path]:
+    d = directory or rules_dir()
+    if not d.is_dir():
+        return []
+    return sorted(p for p in d.rglob("*.yaml") if not any(part.startswith("_") for part in p.relative_to(d).parts))
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One pack file of the index: its metadata, or the problems that make it unusable."""
+
+    path: str
+    sha256: Optional[str]
+    meta: Optional[Meta] = None
+    problems: tuple[Problem, ...] = ()
+    parsed: Any = field(default=None, repr=False, compare=False)  # (data, lines): reused by the full load
+
+    @property
+    def broken(self) -> bool:
+        return self.meta is None
+
+    @property
+    def id(self) -> Optional[str]:
+        return self.meta.id if self.meta else None
+
+    @property
+    def province(self) -> Optional[str]:
+        return self.meta.jurisdiction["province"] if self.meta else None
+
+
+def read_entry(path: Path) -> Entry:
+    """The index entry of one pack file: parse it and check its `pack:` section only."""
+    name = str(path)
+    try:
+        data, lines, sha256 = read_pack_document(path)
+    except PackError as exc:
+        return Entry(name, None, problems=tuple(exc.problems))
+    section = data.get("pack") if isinstance(data, dict) else None
+    if not isinstance(section, dict):
+        return Entry(name, sha256, problems=(Problem("tệp bộ tiêu chí thiếu phần 'pack' (mã, tỉnh, hiệu lực)",
+                                                     file=name, line=1, field="pack"),))
+    try:
+        meta = _Head.model_validate({"pack": section}).pack
+    except ValidationError as exc:
+        return Entry(name, sha256, problems=tuple(translate(exc, name, lines)))
+    return Entry(name, sha256, meta, parsed=(data, lines))
+
+
+class _Head(Model):
+    """The `pack:` section alone, validated with its place in the file (for line numbers)."""
+
+    model_config = ConfigDict(extra="forbid")
+    pack: Meta
+
+
+@dataclass
+class Index:
+    """The entries of one rules folder, and what is wrong between them (replaces)."""
+
+    directory: Path
+    entries: list[Entry]
+
+    @property
+    def usable(self) -> list[Entry]:
+        return [e for e in self.entries if not e.broken]
+
+    def problems(self) -> tuple[list[Problem], list[Problem]]:
+        """(errors, warnings): broken files, duplicate ids and `replaces` cycles are errors; a
+        `replaces` naming a pack this folder does not hold is a warning (the old decision need not
+        be installed)."""
+        errors = [p for e in self.entries for p in e.problems]
+        warnings: list[Problem] = []
+        by_id: dict[str, Entry] = {}
+        for e in self.usable:
+            if e.id in by_id:  # `rules show ID` and `replaces` could not tell which one is meant
+                errors.append(Problem(f"mã bộ tiêu chí '{e.id}' trùng với {by_id[e.id].path}", file=e.path,
+                                      field="pack.id"))
+            by_id.setdefault(e.id, e)
+        for e in self.usable:
+            r = e.meta.replaces
+            if r is not None and r.strip() != e.id and r not in by_id:
+                warnings.append(Problem(f"bộ tiêu chí {e.id} thay thế '{r}', bộ này không có trong {self.directory}",
+                                        file=e.path, field="pack.replaces",
+                                        hint=did_you_mean(r, [i for i in by_id if i != e.id])))
+        reported: set[str] = set()
+        for e in self.usable:
+            chain, cur = [e.id], e
+            while cur.meta.replaces in by_id and cur.meta.replaces.strip() != cur.id:
+                nxt = cur.meta.replaces
+                if nxt in chain:
+                    cycle = chain[chain.index(nxt):] + [nxt]
+                    if not reported & set(cycle):
+                        errors.append(Problem("replaces tạo thành vòng: " + " → ".join(cycle), file=e.path,
+                                              field="pack.replaces"))
+                    reported.update(cycle)
+                    break
+                chain.append(nxt)
+                cur = by_id[nxt]
+        return errors, warnings
+
+
+class PackStore:
+    """The process's view of the rules folders: an index per folder, full packs loaded on demand."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._entries: dict[str, tuple[tuple, Entry]] = {}  # file path → (stat signature, entry)
+        self._packs: dict[tuple[str, str], Pack] = {}       # (path as named, sha256) → pack
+
+    def reset(self) -> None:
+        with self._lock:
+            self._entries, self._packs = {}, {}
+
+    # -- the index ----------------------------------------------------------------------------
+    def index(self, directory: Optional[Path] = None) -> Index:
+        d = directory or rules_dir()
+        return Index(d, [self._entry(p) for p in pack_files(d)])
+
+    def _entry(self, path: Path) -> Entry:
+        key = str(path)
+        try:
+            st = path.stat()
+            sig = (st.st_mtime_ns, st.st_size, st.st_ino)
+        except OSError:
+            sig = None
+        known = self._entries.get(key)
+        if known is not None and sig is not None and known[0] == sig:
+            return known[1]
+        entry = read_entry(path)
+        if sig is not None:
+            with self._lock:
+                self._entries[key] = (sig, entry)
+        return entry
+
+    # -- full packs ---------------------------------------------------------------------------
+    def load(self, path: str | Path) -> Pack:
+        """The checked pack at `path` (named as given in messages), loaded once per content."""
+        p = Path(path)
+        sha = _sha256(p)
+        pack = self._packs.get((str(p), sha)) if sha else None
+        if pack is None:
+            data, lines, sha256 = read_pack_document(p)
+            pack = self._publish(load_parsed(str(p), data, lines, sha256))
+        return pack
+
+    def load_entry(self, entry: Entry) -> Pack:
+        if entry.broken:
+            raise PackError(list(entry.problems))
+        pack = self._packs.get((entry.path, entry.sha256))
+        if pack is None:
+            data, lines = entry.parsed
+            pack = self._publish(load_parsed(entry.path, data, lines, entry.sha256))
+        return pack
+
+    def _publish(self, pack: Pack) -> Pack:
+        with self._lock:
+            return self._packs.setdefault((pack.path, pack.sha256), pack)
+
+    def find(self, ident: str, directory: Optional[Path] = None) -> Pack:
+        """A pack by file path, or by id among the folder's packs (did-you-mean when unknown).
+
+        What cannot be an id (ids are lower-case letters, digits and dashes) is a path, and a path
+        that cannot be read is reported as such by the loader."""
+        if Path(ident).is_file() or not PACK_ID.match(ident):
+            return self.load(ident)
+        idx = self.index(directory)
+        for e in idx.usable:
+            if e.id == ident:
+                return self.load_entry(e)
+        raise UsageError.one(f"không có bộ tiêu chí '{ident}'", hint=did_you_mean(ident, [e.id for e in idx.usable]))
+
+    def find_file(self, sha256: Optional[str], file: Optional[str], ident: Optional[str],
+                  directory: Optional[Path] = None) -> Optional[Path]:
+        """The file of a pack a sealed result names: the same bytes first, else the same name and id."""
+        idx = self.index(directory)
+        for e in idx.entries:
+            if e.sha256 is not None and e.sha256 == sha256:
+                return Path(e.path)
+        for e in idx.entries:
+            if Path(e.path).name == file and (e.broken or e.id == ident):
+                return Path(e.path)
+        return None
+
+    def select(self, ev: LoadedEvidence, directory: Optional[Path] = None) -> Pack:
+        """The pack in force on the last day of the record's period for its province."""
+        rec = ev.record
+        idx = self.index(directory)
+        usable = idx.usable
+        same = [e for e in usable if norm(e.province) == norm(rec.ward.province)]
+        when = rec.period.end()
+        live = [e for e in same if e.meta.in_force_on(when) and rec.ward.kind in e.meta.applies_to]
+        if not live:
+            if not same:
+                known = sorted({e.province for e in usable})
+                raise UsageError.one(
+                    f"chưa có bộ tiêu chí nào cho tỉnh {rec.ward.province}", file=ev.path, field="ward.province",
+                    hint=("các tỉnh đã có: " + ", ".join(known)) if known else f"thư mục {rules_dir()} không có bộ tiêu chí")
+            listing = "; ".join(f"{e.id} ({e.meta.range_label()}, {e.meta.status})" for e in same)
+            raise UsageError.one(
+                f"không có bộ tiêu chí của tỉnh {rec.ward.province} có hiệu lực cho {rec.period.label()}",
+                file=ev.path, field="period", hint=f"các bộ hiện có: {listing}")
+        if len(live) > 1:
+            rank = {"in_force": 0, "draft": 1, "repealed": 2}
+            live.sort(key=lambda e: (rank[e.meta.status], -e.meta.effective_from.toordinal(), e.id))
+            a, b = live[0].meta, live[1].meta
+            if rank[a.status] == rank[b.status] and a.effective_from == b.effective_from:
+                raise PackError.one(
+                    f"nhiều bộ tiêu chí cùng có hiệu lực cho tỉnh {rec.ward.province}, {rec.period.label()}: "
+                    + ", ".join(e.id for e in live), hint="chỉ định bằng --rules")
+        return self.load_entry(live[0])
+
+
+def _sha256(path: Path) -> Optional[str]:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return None  # the loader names the problem
+
+
+STORE = PackStore()
+
+
+def check_applies(pack: Pack, ev: LoadedEvidence, allow_other_province: bool = False) -> None:
+    """Refuse a pack that does not govern this record (province, kind of unit, period kind)."""
+    rec = ev.record
+    prov = pack.meta.jurisdiction["province"]
+    if norm(prov) != norm(rec.ward.province) and not allow_other_province:
+        raise UsageError([Problem(
+            f"bộ tiêu chí {pack.id} áp dụng cho tỉnh {prov}, còn hồ sơ thuộc tỉnh {rec.ward.province}",
+            file=ev.path, field="ward.province",
+            hint="chọn bộ tiêu chí của tỉnh này, hoặc dùng --allow-other-province nếu cố ý chấm thử")])
+    if rec.ward.kind not in pack.meta.applies_to:
+        raise UsageError.one(f"bộ tiêu chí {pack.id} không áp dụng cho loại đơn vị '{rec.ward.kind}'",
+                             file=ev.path, field="ward.kind")
+    if pack.meta.period_kind == "year" and rec.period.quarter:
+        raise UsageError.one(f"bộ tiêu chí {pack.id} chấm theo năm; hồ sơ là của {rec.period.label()}",
+                             file=ev.path, field="period.quarter")
