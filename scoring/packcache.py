@@ -85,9 +85,12 @@ def load(path: Path, loader: Callable[[Path], object]):
     directory = cache_dir()
     if directory is None:
         return loader(path)
+    from .files import Unreadable, read_bytes
+    from .yamlio import MAX_BYTES
+
     try:
-        content = path.read_bytes()
-    except OSError:
+        content = read_bytes(path, "tệp bộ tiêu chí", MAX_BYTES)
+    except Unreadable:
         return loader(path)  # the loader names the problem
     key = _key(path, content)
     entry = _entry(directory, path)

@@ -54,7 +54,7 @@ def extract(report: Path, output: Path, rules: Path | None, year: int | None, pr
     """
     vocab = load_vocabulary(rules or default_pack_path())
     parsed = read_report(report)
-    result = build_draft(parsed, vocab, report.read_bytes(), year=year, province=province, ward=ward)
+    result = build_draft(parsed, vocab, parsed.raw, year=year, province=province, ward=ward)
     write_atomic(output, to_yaml(result.draft), protect=(report,), force=force)
     click.echo(f"đã ghi {output}", err=True)
     click.echo(_summary(result.draft), err=True)

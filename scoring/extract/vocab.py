@@ -84,12 +84,14 @@ def default_pack_path() -> Path:
 
 
 def load_vocabulary(path: str | Path) -> Vocabulary:
+    from ..files import read_bytes
+    from ..yamlio import MAX_BYTES
+
     p = Path(path)
-    if not p.is_file():
-        raise UsageError.one("không tìm thấy tệp bộ tiêu chí", file=str(p), hint="chỉ đường dẫn tới tệp .yaml bằng --rules")
+    raw = read_bytes(p, "tệp bộ tiêu chí", MAX_BYTES, UsageError)
     try:
-        data = yaml.safe_load(p.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        data = yaml.safe_load(raw.decode("utf-8"))
+    except (UnicodeDecodeError, yaml.YAMLError) as exc:
         raise PackError.one(f"không đọc được bộ tiêu chí: {exc.__class__.__name__}", file=str(p)) from exc
     try:
         return vocabulary_from_pack(data)
