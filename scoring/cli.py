@@ -14,6 +14,7 @@ import click
 
 from . import __version__, registry
 from .errors import DvcqError, EngineError, UsageError
+from .files import shown
 from .output import write_atomic
 from .pack import fmt_number, load_pack
 from .render import available
@@ -57,12 +58,22 @@ class DvcqGroup(click.Group):
         except click.UsageError as exc:
             raise _vietnamese(exc) from None
 
+    def main(self, *args, **kwargs):
+        """With a stdout that reports failed writes (scoring/stdio.py) when run as a program."""
+        if not kwargs.get("standalone_mode", True):
+            return super().main(*args, **kwargs)
+        from .stdio import run
+
+        return run(lambda: super(DvcqGroup, self).main(*args, **kwargs))
+
     def invoke(self, ctx):
+        from .stdio import StdoutFailed
+
         try:
             return super().invoke(ctx)
         except click.UsageError as exc:
             raise _vietnamese(exc) from None
-        except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
+        except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException, StdoutFailed):
             raise
         except DvcqError as exc:
             click.echo(f"lỗi: {exc.render()}" if len(exc.problems) == 1 else "lỗi:\n" + "\n".join(
@@ -88,7 +99,7 @@ def emit(text, output: str | None, protect=(), force: bool = False) -> None:
     """Results to `output` (atomically) or stdout; `text` is str, bytes, or an iterable of str chunks."""
     if output:
         write_atomic(output, text, protect=protect, force=force)
-        click.echo(f"đã ghi {output}", err=True)
+        click.echo(f"đã ghi {shown(output)}", err=True)
     elif isinstance(text, bytes):
         raise UsageError.one("định dạng này là tệp nhị phân: cần -o TÊN_TỆP")
     elif isinstance(text, str):
@@ -158,7 +169,7 @@ def score(evidence, rules, fmt, allow_other_province, output, force):
 
     prep = prepare(evidence, rules, allow_other_province)
     result = evaluate(prep.pack, prep.evidence)
-    emit(render(result, fmt), output, protect=[evidence, rules], force=force)
+    emit(render(result, fmt), output, protect=[evidence, rules, prep.pack.path], force=force)
 
 
 @main.command()

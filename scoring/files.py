@@ -18,6 +18,7 @@ from .errors import DvcqError, Problem
 
 PathLike = Union[str, "os.PathLike[str]"]
 CHUNK = 1 << 20
+MAX_INPUT = 20 * 1024 * 1024     # the largest input any command reads (an .xlsx record, a report)
 
 _KINDS = ((stat.S_ISFIFO, "một ống dẫn (FIFO)"), (stat.S_ISCHR, "một thiết bị ký tự (vd. /dev/zero)"),
           (stat.S_ISBLK, "một thiết bị khối"), (stat.S_ISSOCK, "một socket"))

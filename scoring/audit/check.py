@@ -18,11 +18,10 @@ from typing import Any, Optional
 
 from .. import result as result_module
 from ..errors import DvcqError, UsageError
-from ..files import read_bytes
+from ..files import MAX_INPUT, read_bytes
 from ..render.json import seal_of, sealed
 
 MAX_RESULT = 200 * 1024 * 1024   # a sealed batch of 10,000 wards is ~60 MB; a result is far smaller
-MAX_INPUT = 20 * 1024 * 1024     # the largest input a command reads (an .xlsx record)
 
 CAUSE = {
     "result": "kết quả đã bị sửa",
