@@ -225,7 +225,7 @@ def test_glue_joins_cut_lines_as_before():
 def test_thirty_thousand_glued_lines_in_a_real_process(tmp_path):
     report = tmp_path / "lines.txt"
     report.write_text("BÁO CÁO\n" + "".join(f"dòng {i} không có dấu câu\n" for i in range(30_000)), encoding="utf-8")
-    r = run_capped("extract", report, "-o", tmp_path / "d.yaml")
+    r = run_capped("extract", report, "-o", tmp_path / "d.yaml", "--year", "2023")
     assert r.returncode == 0, err_of(r)
 
 
