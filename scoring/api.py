@@ -82,7 +82,7 @@ def load_pack(source: Union[PathLike, "Pack"]) -> "Pack":
     from . import registry
 
     p = Path(source)
-    if p.is_file():
+    if p.is_file() or (os.path.lexists(p) and not p.is_dir()):  # a FIFO or a device: refused with its reason
         return registry.load_cached(p)
     packs = registry.all_packs()
     for pk in packs:

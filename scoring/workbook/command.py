@@ -21,7 +21,7 @@ def _pack(ident: str):
     """A pack by file path or by id among the packs in rules/ (or $DVCQ_RULES)."""
     from .. import registry
 
-    if Path(ident).is_file():
+    if Path(ident).is_file() or (os.path.lexists(ident) and not Path(ident).is_dir()):  # a FIFO: refused, named
         return registry.load_cached(Path(ident))
     packs = registry.all_packs()
     for p in packs:

@@ -468,3 +468,28 @@ def test_batch_into_its_own_folder_twice(runner, tmp_path):
     from scoring.batch.run import record_files
 
     assert single not in record_files(folder) and out not in record_files(folder)
+
+
+def test_verify_and_extract_never_overwrite_the_review_or_the_report(runner, tmp_path):
+    review = tmp_path / "td.review.yaml"
+    shutil.copy(REVIEW, review)
+    r = runner.invoke(main, ["verify", str(SAMPLE), "--review", str(review), "--format", "json", "-o", str(review),
+                             "--force"])
+    assert_refused(r, "không ghi đè lên tệp đầu vào")
+    assert review.read_bytes() == REVIEW.read_bytes()
+    report = tmp_path / "r.txt"
+    report.write_text("BÁO CÁO\nKết quả năm 2023\n", encoding="utf-8")
+    r = runner.invoke(main, ["extract", str(report), "-o", str(report), "--force"])
+    assert_refused(r, "không ghi đè lên tệp đầu vào")
+    assert report.read_text(encoding="utf-8") == "BÁO CÁO\nKết quả năm 2023\n"
+
+
+def test_api_and_template_name_a_fifo_pack(runner, tmp_path):
+    from scoring import api
+
+    fifo = _fifo(tmp_path / "p.yaml")
+    with pytest.raises(DvcqError) as exc:
+        api.load_pack(fifo)
+    assert "ống dẫn" in exc.value.render()
+    r = runner.invoke(main, ["template", "--rules", str(fifo), "-o", str(tmp_path / "t.xlsx")])
+    assert_refused(r, "p.yaml", "ống dẫn")
