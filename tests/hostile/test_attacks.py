@@ -493,3 +493,15 @@ def test_api_and_template_name_a_fifo_pack(runner, tmp_path):
     assert "ống dẫn" in exc.value.render()
     r = runner.invoke(main, ["template", "--rules", str(fifo), "-o", str(tmp_path / "t.xlsx")])
     assert_refused(r, "p.yaml", "ống dẫn")
+
+
+@pytest.mark.parametrize("code", [13, 30, 28])  # EACCES, EROFS, ENOSPC
+def test_a_folder_that_refuses_the_write_names_the_output(tmp_path, monkeypatch, code):
+    def refuse(directory):
+        raise OSError(code, os.strerror(code), str(directory / ".dvcq-0123abcd.tmp"))
+
+    monkeypatch.setattr(output, "_create_temp", refuse)
+    with pytest.raises(UsageError) as exc:
+        output.write_atomic(tmp_path / "ket-qua.json", "{}")
+    text = exc.value.render()
+    assert "ket-qua.json" in text and ".tmp" not in text and "không ghi được" in text
