@@ -14,6 +14,7 @@ import click
 from . import __version__
 from .errors import DvcqError, EngineError, UsageError
 from .i18n import vietnamese
+from .files import shown
 from .output import write_atomic
 from .pack import fmt_number
 from .render import available
@@ -42,8 +43,13 @@ class DvcqGroup(click.Group):
     (see scoring/i18n.py)."""
 
     def main(self, *args, **kwargs):
+        """In Vietnamese; run as a program, with a stdout that reports failed writes (scoring/stdio.py)."""
         with vietnamese():
-            return super().main(*args, **kwargs)
+            if not kwargs.get("standalone_mode", True):
+                return super().main(*args, **kwargs)
+            from .stdio import run
+
+            return run(lambda: super(DvcqGroup, self).main(*args, **kwargs))
 
     def list_commands(self, ctx):
         return sorted(set(super().list_commands(ctx)) | set(LAZY_COMMANDS))
@@ -57,9 +63,11 @@ class DvcqGroup(click.Group):
         return super().get_command(ctx, name)
 
     def invoke(self, ctx):
+        from .stdio import StdoutFailed
+
         try:
             return super().invoke(ctx)
-        except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
+        except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException, StdoutFailed):
             raise
         except DvcqError as exc:
             click.echo(f"lỗi: {exc.render()}" if len(exc.problems) == 1 else "lỗi:\n" + "\n".join(
@@ -79,7 +87,7 @@ def emit(text, output: str | None, protect=(), force: bool = False) -> None:
     """Results to `output` (atomically) or stdout; `text` is str, bytes, or an iterable of str chunks."""
     if output:
         write_atomic(output, text, protect=protect, force=force)
-        click.echo(f"đã ghi {output}", err=True)
+        click.echo(f"đã ghi {shown(output)}", err=True)
     elif isinstance(text, bytes):
         raise UsageError.one("định dạng này là tệp nhị phân: cần -o TÊN_TỆP")
     elif isinstance(text, str):
@@ -149,8 +157,10 @@ def score(evidence, rules, fmt, allow_other_province, output, force):
     """
     from . import api
 
-    result = api.score(evidence, rules, allow_other_province=allow_other_province)
-    emit(render(result, fmt), output, protect=[evidence, rules], force=force)
+    record = api.load_record(evidence)
+    pack = api.choose_pack(record, rules, allow_other_province=allow_other_province)
+    result = api.score(record, pack, allow_other_province=allow_other_province)
+    emit(render(result, fmt), output, protect=[evidence, rules, pack.path], force=force)
 
 
 @main.command()

@@ -254,9 +254,14 @@ class PackStore:
 
 
 def _sha256(path: Path) -> Optional[str]:
+    """The hash that keys the loaded packs, read like any input (regular files only, bounded): a FIFO
+    or a /dev/zero link given as a pack must not hang here before the loader refuses it."""
+    from .files import Unreadable, read_bytes
+    from .yamlio import MAX_BYTES
+
     try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()
-    except OSError:
+        return hashlib.sha256(read_bytes(path, "tệp bộ tiêu chí", MAX_BYTES)).hexdigest()
+    except Unreadable:
         return None  # the loader names the problem
 
 

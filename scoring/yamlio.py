@@ -19,6 +19,7 @@ from typing import Any
 import yaml
 
 from .errors import Problem
+from .files import Unreadable, read_bytes
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_DEPTH = 40
@@ -373,21 +374,9 @@ def _read(path: Path, what: str) -> tuple[str, str]:
     """The text and the sha256 of the bytes it came from: one read, so the hash is of what was parsed."""
     name = str(path)
     try:
-        if path.is_dir():
-            raise LoadFailure(Problem(f"{what} là một thư mục, cần một tệp", file=name))
-        size = path.stat().st_size
-    except FileNotFoundError:
-        raise LoadFailure(Problem(f"không tìm thấy {what}", file=name))
-    except OSError as exc:
-        raise LoadFailure(Problem(f"không đọc được {what}: {exc.strerror}", file=name))
-    if size > MAX_BYTES:
-        raise LoadFailure(
-            Problem(f"{what} quá lớn ({size} byte, tối đa {MAX_BYTES} byte)", file=name)
-        )
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise LoadFailure(Problem(f"không đọc được {what}: {exc.strerror}", file=name))
+        raw = read_bytes(path, what, MAX_BYTES)
+    except Unreadable as exc:
+        raise LoadFailure(exc.problem) from None
     sha256 = hashlib.sha256(raw).hexdigest()
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]

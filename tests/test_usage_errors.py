@@ -70,7 +70,7 @@ def test_bad_choice_lists_the_allowed_values(runner):
 
 def test_bad_integer_and_out_of_range(runner, tmp_path):
     usage_error(runner, ["batch", str(tmp_path), "--jobs", "abc"], "'--jobs': 'abc' không phải là số hợp lệ.")
-    usage_error(runner, ["batch", str(tmp_path), "--jobs", "0"], "'--jobs': 0 nằm ngoài khoảng cho phép x>=1.")
+    usage_error(runner, ["batch", str(tmp_path), "--jobs", "0"], "'--jobs': 0 nằm ngoài khoảng cho phép 1<=x<=4096.")
     usage_error(runner, ["extract", "r.pdf", "-o", "x.yaml", "--year", "3000"], "'--year': 3000", "1945<=x<=2100")
 
 

@@ -18,7 +18,10 @@ from typing import Any, Optional
 
 from .. import result as result_module
 from ..errors import DvcqError, UsageError
+from ..files import MAX_INPUT, read_bytes
 from ..render.json import seal_of, sealed
+
+MAX_RESULT = 200 * 1024 * 1024   # a sealed batch of 10,000 wards is ~60 MB; a result is far smaller
 
 CAUSE = {
     "result": "kết quả đã bị sửa",
@@ -51,8 +54,8 @@ class AuditReport:
         return [CAUSE[c.what] + f": {c.detail}" for c in self.checks if not c.ok]
 
 
-def _sha(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+def _sha(path: Path, what: str = "tệp đầu vào") -> str:
+    return hashlib.sha256(read_bytes(path, what, MAX_INPUT, UsageError)).hexdigest()
 
 
 def read_result(path: Path) -> dict:
@@ -64,12 +67,12 @@ def read_result(path: Path) -> dict:
             out[k] = v
         return out
 
+    raw = read_bytes(path, "tệp kết quả", MAX_RESULT, UsageError)
     try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise UsageError.one("không tìm thấy tệp kết quả", file=str(path))
-    except (OSError, UnicodeDecodeError) as exc:
-        raise UsageError.one(f"không đọc được tệp kết quả: {exc}", file=str(path))
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise UsageError.one(f"tệp kết quả không phải UTF-8 hợp lệ (byte 0x{raw[exc.start]:02x})", file=str(path),
+                             line=raw[:exc.start].count(b"\n") + 1)
     try:
         data = json.loads(text, parse_float=Decimal, object_pairs_hook=pairs)
     except json.JSONDecodeError as exc:
@@ -197,7 +200,7 @@ def audit(result_path: str, evidence: Optional[str] = None, rules: Optional[str]
         raise UsageError.one("kết quả này là kết quả tự chấm, không có thẩm định: bỏ --review", file=str(rp))
 
     def hashed(what: str, path: Path, recorded: Any, label: str):
-        now = _sha(path)
+        now = _sha(path, f"tệp {label}")
         ok = now == recorded
         report.checks.append(Check(what, ok, f"{label} {path}: sha256 khớp ({now[:12]}…)" if ok else
                                    f"{label} {path}: sha256 đã ghi {str(recorded)[:12]}…, hiện tại {now[:12]}…"))

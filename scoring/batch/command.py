@@ -15,6 +15,7 @@ from ..render import BATCH, binary, formats
 
 FORMATS = formats(BATCH)
 BINARY = {f for f in FORMATS if binary(f)}
+from .run import MAX_JOBS
 
 
 @click.command()
@@ -29,8 +30,9 @@ BINARY = {f for f in FORMATS if binary(f)}
               help="table: bảng xếp hạng; csv: cho bảng tính; json: dữ liệu (có niêm phong); markdown: báo cáo; "
                    "html: trang in A4 (biểu đồ, bảng xếp hạng, rồi báo cáo từng đơn vị, mỗi đơn vị một trang); "
                    "xlsx: tệp Excel (cần -o).")
-@click.option("--jobs", "jobs", type=click.IntRange(min=1), metavar="N",
-              help="Số tiến trình chấm song song (mặc định: số nhân CPU; thư mục nhỏ luôn chấm tuần tự).")
+@click.option("--jobs", "jobs", type=click.IntRange(min=1, max=MAX_JOBS), metavar="N",
+              help="Số tiến trình chấm song song (mặc định: số nhân CPU; không quá số nhân CPU và số hồ sơ; "
+                   "thư mục nhỏ luôn chấm tuần tự).")
 @click.option("--allow-other-province", is_flag=True,
               help="Cho phép chấm thử hồ sơ của tỉnh khác với bộ tiêu chí đã chọn (--rules).")
 @click.option("-o", "--output", metavar="FILE", help="Ghi kết quả vào tệp (ghi nguyên tử) thay vì stdout.")

@@ -25,6 +25,8 @@ REVIEW_MARK = ".review."       # `x.review.yaml` is a review, never a record
 PARALLEL_FROM = 100            # below this, starting worker processes costs more than it saves
 CHUNK = 64                     # records per message to and from a worker (fewer, larger messages)
 GC_THRESHOLD = 20_000          # a worker's first-generation threshold (Python's default: 700)
+MAX_JOBS = 4096                # --jobs above this is a typing slip, refused; any value is capped below
+RESULT_SCHEMAS = (b'"dvcq-result/1"', b'"dvcq-batch/1"')
 
 
 @dataclass
@@ -80,15 +82,42 @@ class Task:
 def record_files(folder: Path) -> list[Path]:
     """The folder's record files in name order (the order of `sorted` on their paths: one folder).
 
-    Read with `os.scandir`, whose entries know their type without a `stat` per file, and sorted on
-    the names rather than on `Path` objects (10,000 records: 0.5 s of comparisons before)."""
+    Read with `os.scandir`, and sorted on the names rather than on `Path` objects (10,000 records:
+    0.5 s of comparisons before). Anything named like a record is listed, whatever it is: a FIFO, a
+    dangling symlink or a symlink to a device then fails with its reason instead of vanishing from
+    the ranking. Sub-folders are not records, and dvcq's own JSON results (`-o` into the folder)
+    are skipped, so a second run does not read the first one's output as a record."""
     if not folder.is_dir():
         raise UsageError.one("không phải thư mục hồ sơ", file=str(folder))
     with os.scandir(folder) as it:
         names = sorted(e.name for e in it
                        if _suffix(e.name).lower() in RECORD_SUFFIXES and REVIEW_MARK not in e.name
-                       and not e.name.startswith((".", "_", "~$")) and e.is_file())
-    return [folder / n for n in names]
+                       and not e.name.startswith((".", "_", "~$")) and not _is_dir(e))
+    return [folder / n for n in names if not (n.lower().endswith(".json") and is_dvcq_result(folder / n))]
+
+
+def _is_dir(entry: os.DirEntry) -> bool:
+    try:
+        return entry.is_dir()
+    except OSError:
+        return False
+
+
+def is_dvcq_result(path: Path) -> bool:
+    """A JSON file dvcq wrote (a sealed result or a batch ranking): its first key is the schema."""
+    from ..files import peek
+
+    head = peek(path, 256)
+    if not head:
+        return False
+    head = head.lstrip(b"\xef\xbb\xbf \t\r\n")
+    if not head.startswith(b"{"):
+        return False
+    head = head[1:].lstrip()
+    if not head.startswith(b'"schema"'):
+        return False
+    value = head[len(b'"schema"'):].lstrip()
+    return value.startswith(b":") and value[1:].lstrip().startswith(RESULT_SCHEMAS)
 
 
 def _suffix(name: str) -> str:
@@ -100,16 +129,19 @@ def _suffix(name: str) -> str:
 def review_files(folder: Path) -> list[Path]:
     if not folder.is_dir():
         raise UsageError.one("không phải thư mục tệp thẩm định", file=str(folder))
-    return sorted(p for p in folder.iterdir()
-                  if p.is_file() and p.suffix.lower() in (".yaml", ".yml", ".json") and not p.name.startswith((".", "_")))
+    return sorted(p for p in folder.iterdir()  # not only regular files: a FIFO is listed as failed, not skipped
+                  if not p.is_dir() and p.suffix.lower() in (".yaml", ".yml", ".json") and not p.name.startswith((".", "_")))
 
 
-def sha256_file(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 16), b""):
-            h.update(chunk)
-    return h.hexdigest()
+def sha256_file(path: Path) -> Optional[str]:
+    """The sha256 of a record's bytes (to match it with its review); None if it cannot be read, which
+    scoring the record then reports."""
+    from ..files import MAX_INPUT, Unreadable, read_bytes
+
+    try:
+        return hashlib.sha256(read_bytes(path, "tệp hồ sơ minh chứng", MAX_INPUT)).hexdigest()
+    except Unreadable:
+        return None
 
 
 def score_task(task: Task):
@@ -176,6 +208,7 @@ def run_tasks(tasks: list[Task], jobs: int, progress: Optional[Callable[[int], N
     parent holds no thread or engine session at that moment (the engine never starts threads, and
     each evaluation deletes its session). Elsewhere spawned, which re-imports the main module."""
     shared: dict = {}
+    jobs = max(1, min(jobs, default_jobs(), len(tasks)))  # more workers than CPUs or records only cost
     if jobs <= 1 or len(tasks) < PARALLEL_FROM:
         out = []
         for t in tasks:

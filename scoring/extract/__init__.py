@@ -25,7 +25,7 @@ from .vocab import Vocabulary, default_pack_path, load_vocabulary
 def extract_file(path: str | Path, vocab: Optional[Vocabulary] = None, **overrides) -> Extraction:
     """Read a report and draft its record (the default pack's vocabulary when none is given)."""
     report = read_report(path)
-    return extract(report, vocab or load_vocabulary(default_pack_path()), Path(path).read_bytes(), **overrides)
+    return extract(report, vocab or load_vocabulary(default_pack_path()), report.raw, **overrides)
 
 
 __all__ = ["Extraction", "Vocabulary", "extract", "extract_file", "load_vocabulary", "read_report", "record_of", "to_yaml"]

@@ -52,9 +52,10 @@ def extract(report: Path, output: Path, rules: Path | None, year: int | None, pr
       dvcq extract bao-cao-2023.docx -o pho-van-2023.yaml
       dvcq validate pho-van-2023.yaml
     """
-    vocab = load_vocabulary(rules or default_pack_path())
+    pack_path = rules or default_pack_path()
+    vocab = load_vocabulary(pack_path)
     parsed = read_report(report)
-    result = build_draft(parsed, vocab, report.read_bytes(), year=year, province=province, ward=ward)
-    write_atomic(output, to_yaml(result.draft), protect=(report,), force=force)
+    result = build_draft(parsed, vocab, parsed.raw, year=year, province=province, ward=ward)
+    write_atomic(output, to_yaml(result.draft), protect=(report, pack_path), force=force)
     click.echo(f"đã ghi {output}", err=True)
     click.echo(_summary(result.draft), err=True)

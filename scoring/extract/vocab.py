@@ -10,6 +10,7 @@ the pack loader means the extractor reads the same checked pack that scores the 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+import os
 from pathlib import Path
 from typing import Optional
 
@@ -61,6 +62,6 @@ def load_vocabulary(path: str | Path) -> Vocabulary:
     from .. import api
 
     p = Path(path)
-    if not p.is_file():
+    if not os.path.lexists(p):
         raise UsageError.one("không tìm thấy tệp bộ tiêu chí", file=str(p), hint="chỉ đường dẫn tới tệp .yaml bằng --rules")
-    return vocabulary_from_pack(api.load_pack(p))
+    return vocabulary_from_pack(api.load_pack(p))  # read like every input: a FIFO or a device is refused, named

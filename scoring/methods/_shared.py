@@ -8,6 +8,7 @@ from ..shape import ConfigDict, Model
 
 from ..evidence import Evidence
 from ..pack import fmt_number
+from ..vietnamese import plain_number
 from . import MISSING, NA, PERCENT_SCALE, VALUE, ZERO, Derived, describe_fact, percent_threshold, rate_measure
 
 PointsWord = Union[Literal["full", "zero"], Decimal]
@@ -110,9 +111,7 @@ class Measure:
         return Derived(VALUE, rate_measure(fv.num, fv.den), [use], (fv.num, fv.den), {"num": fv.num, "den": fv.den})
 
 
-def decimal_text(d: Decimal) -> str:
-    """An exact decimal as JSON-safe text: '90', '92.5' (never an exponent, never a float)."""
-    return str(int(d)) if d == d.to_integral_value() else format(d.normalize(), "f")
+decimal_text = plain_number  # an exact decimal as JSON-safe text: '90', '92.5' (one formatter, in vietnamese.py)
 
 
 def optional_points(v: Optional[Decimal]) -> Optional[Decimal]:

@@ -128,14 +128,14 @@ SEAL_ALGORITHM = "sha256"
 
 def canonical(body: Any) -> bytes:
     """The bytes the seal hashes: keys sorted, no whitespace, UTF-8, exact decimals."""
-    return dumps(body, indent=None, sort_keys=True).encode("utf-8")
+    return dumps(body, indent=None, sort_keys=True).encode("utf-8", "surrogatepass")
 
 
 def seal_of(body: dict) -> str:
     """sha256 of the canonical text, hashed chunk by chunk (a batch body is never one string)."""
     h = hashlib.sha256()
     for chunk in iterdumps({k: v for k, v in body.items() if k != "seal"}, indent=None, sort_keys=True):
-        h.update(chunk.encode("utf-8"))
+        h.update(chunk.encode("utf-8", "surrogatepass"))
     return h.hexdigest()
 
 

@@ -21,7 +21,7 @@ def _pack(ident: str):
     """A pack by file path or by id among the packs in rules/ (or $DVCQ_RULES)."""
     from .. import api
 
-    if Path(ident).is_file():
+    if Path(ident).is_file() or (os.path.lexists(ident) and not Path(ident).is_dir()):  # a FIFO: refused, named
         return api.load_pack(ident)
     known = [e.id for e in api.list_packs().usable]
     if ident in known:
@@ -52,7 +52,7 @@ def template(rules, output, force):
     if _suffix(output) != ".xlsx":
         raise UsageError.one("phiếu nhập phải là tệp .xlsx", file=output)
     pack = _pack(rules)
-    write_atomic(output, build(pack), protect=[rules], force=force)
+    write_atomic(output, build(pack), protect=[rules, pack.path], force=force)
     click.echo(f"đã ghi {output} (bộ tiêu chí {pack.id} v{pack.meta.version})", err=True)
 
 
@@ -70,16 +70,24 @@ def _record_pack(ev, rules: Optional[str]):
         return None
 
 
-def _pack_note(meta: dict, rules: Optional[str]) -> list[str]:
-    """Header lines naming the workbook's pack, and a warning when that pack has changed since."""
+def _named_pack(meta: dict, rules: Optional[str]):
+    """The pack given with --rules, else the one the workbook says it was made for (by id); None if unknown."""
     from .. import api
 
+    if rules:
+        return _pack(rules)
+    pid = meta.get("pack.id")
+    known = [e.id for e in api.list_packs().usable]
+    return api.load_pack(pid) if pid in known else None
+
+
+def _pack_note(meta: dict, rules: Optional[str]) -> list[str]:
+    """Header lines naming the workbook's pack, and a warning when that pack has changed since."""
     if "pack.id" not in meta:
         return []
     pid, sha = meta["pack.id"], meta.get("pack.sha256", "")
     lines = [f"Phiếu lập theo bộ tiêu chí {pid} v{meta.get('pack.version', '?')} (sha256 {sha})"]
-    known = [] if rules else [e.id for e in api.list_packs().usable]
-    current = _pack(rules) if rules else (api.load_pack(pid) if pid in known else None)
+    current = _named_pack(meta, rules)
     if current is not None and current.id != pid:
         click.echo(f"cảnh báo: phiếu lập theo bộ tiêu chí {pid}, còn --rules là {current.id}", err=True)
     elif current is not None and sha and current.sha256 != sha:
@@ -117,13 +125,15 @@ def convert(source, output, rules, force):
         else:
             header = [f"Chuyển từ {os.path.basename(source)} bằng `dvcq convert`."] + _pack_note(meta, rules)
             text = dump(loaded.record, header)
-        write_atomic(output, text, protect=[source, rules], force=force)
+        named = _named_pack(meta, rules)
+        write_atomic(output, text, protect=[source, rules, named.path if named else None], force=force)
     elif src in YAML_SUFFIXES and dst == ".xlsx":
         from ..evidence import load_evidence
         from .writer import build
 
         ev = load_evidence(source)
-        write_atomic(output, build(_record_pack(ev, rules), ev.record), protect=[source, rules], force=force)
+        pack = _record_pack(ev, rules)
+        write_atomic(output, build(pack, ev.record), protect=[source, rules, pack.path if pack else None], force=force)
     else:
         raise UsageError.one(f"không chuyển được từ '{src or 'không đuôi'}' sang '{dst or 'không đuôi'}'",
                              file=output, hint="chuyển .xlsx → .yaml/.yml/.json hoặc .yaml/.yml/.json → .xlsx")

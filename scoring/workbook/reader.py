@@ -18,6 +18,8 @@ from pathlib import Path
 from typing import Any, Callable, Optional
 
 from openpyxl import load_workbook
+
+from ..files import read_bytes
 from openpyxl.utils import get_column_letter
 from ..shape import ValidationError
 
@@ -423,17 +425,7 @@ class _Reader:
 
 def _open(p: Path):
     name = str(p)
-    try:
-        if p.is_dir():
-            raise EvidenceError.one("tệp hồ sơ minh chứng là một thư mục, cần một tệp", file=name)
-        size = p.stat().st_size
-    except FileNotFoundError:
-        raise EvidenceError.one("không tìm thấy tệp hồ sơ minh chứng", file=name)
-    except OSError as exc:
-        raise EvidenceError.one(f"không đọc được tệp hồ sơ minh chứng: {exc.strerror}", file=name)
-    if size > MAX_BYTES:
-        raise EvidenceError.one(f"tệp Excel quá lớn ({size} byte, tối đa {MAX_BYTES} byte)", file=name)
-    raw = p.read_bytes()
+    raw = read_bytes(p, "tệp hồ sơ minh chứng", MAX_BYTES, EvidenceError)
     not_xlsx = "không phải tệp Excel .xlsx hợp lệ (tệp .xls cũ, tệp có mật khẩu hoặc tệp hỏng): mở bằng Excel/LibreOffice " \
                "rồi lưu lại dạng .xlsx"
     try:

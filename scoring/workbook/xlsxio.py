@@ -90,5 +90,10 @@ def force_text(cell, value: str) -> None:
 
 
 def put_value(cell, value) -> None:
-    """A value into a cell as every workbook we write stores it: exact decimals, text kept as text."""
+    """A value into a cell as every workbook we write stores it: exact decimals, text kept as text
+    (with a file name's undecodable bytes as visible escapes: XML cannot hold them)."""
+    if isinstance(value, str):
+        from ..files import shown
+
+        value = shown(value)
     force_text(cell, exact_number(value) if isinstance(value, Decimal) else value)
