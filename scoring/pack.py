@@ -14,7 +14,7 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any, Literal, Optional, Union
 
-from .shape import ConfigDict, Field, Model, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from .batch.rules import BatchRules
 from .errors import PackError, Problem, did_you_mean
@@ -27,10 +27,10 @@ DATE_SPEC = re.compile(r"^year(?:([+-]\d{1,2}))?-(\d{2})-(\d{2})$")
 Points = Decimal
 
 
-class Rounding(Model):
+class Rounding(BaseModel):
     """How a computed (not tabled) number of points is rounded: to a multiple of `step`."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
     step: Decimal = Decimal("0.01")
     mode: Literal["down", "half_up", "up"] = "down"
 
@@ -74,10 +74,10 @@ def fmt_number(d: Decimal | int | Fraction) -> str:
     return text.replace(".", ",")
 
 
-class DateSpec(Model):
+class DateSpec(BaseModel):
     """A date relative to the scored period's year: 'year-03-31' or 'year-1-12-01'."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
     year_offset: int
     month: int
     day: int
@@ -122,8 +122,8 @@ def date_code(d: date, period_year: int) -> Optional[int]:
     return (off + 10) * 10000 + d.month * 100 + d.day
 
 
-class Parameter(Model):
-    model_config = ConfigDict(extra="forbid")
+class Parameter(BaseModel):
+    model_config = ConfigDict(extra="forbid", defer_build=True)
     date: str
     label: Optional[str] = None
 
@@ -134,8 +134,8 @@ class Parameter(Model):
         return v
 
 
-class FactDef(Model):
-    model_config = ConfigDict(extra="forbid")
+class FactDef(BaseModel):
+    model_config = ConfigDict(extra="forbid", defer_build=True)
     type: Literal["count", "yesno", "rate", "checklist"]
     label: str
     unit: Optional[str] = None
@@ -143,20 +143,20 @@ class FactDef(Model):
     bounded: bool = True  # a rate above 100% is an error unless the vocabulary says it may be
 
 
-class DocDef(Model):
-    model_config = ConfigDict(extra="forbid")
+class DocDef(BaseModel):
+    model_config = ConfigDict(extra="forbid", defer_build=True)
     kind: str
     label: str
 
 
-class Vocabulary(Model):
-    model_config = ConfigDict(extra="forbid")
-    facts: dict[str, FactDef] = Field(default_factory=dict)
-    documents: dict[str, DocDef] = Field(default_factory=dict)
+class Vocabulary(BaseModel):
+    model_config = ConfigDict(extra="forbid", defer_build=True)
+    facts: dict[str, FactDef] = {}
+    documents: dict[str, DocDef] = {}
 
 
-class Meta(Model):
-    model_config = ConfigDict(extra="forbid")
+class Meta(BaseModel):
+    model_config = ConfigDict(extra="forbid", defer_build=True)
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9\-]{2,80}$")
     version: str
     title: str
@@ -187,10 +187,10 @@ class Meta(Model):
         return f"{self.effective_from.strftime('%d/%m/%Y')} – {end}"
 
 
-class Item(Model):
+class Item(BaseModel):
     """A scored item (nội dung). Method-specific keys are kept in `config` and checked by the method."""
 
-    model_config = ConfigDict(extra="allow")
+    model_config = ConfigDict(extra="allow", defer_build=True)
     id: str
     title: str
     max: Decimal = Field(ge=0)
@@ -216,41 +216,41 @@ class Item(Model):
         return Decimal(self.not_applicable)
 
 
-class Criterion(Model):
-    model_config = ConfigDict(extra="forbid")
+class Criterion(BaseModel):
+    model_config = ConfigDict(extra="forbid", defer_build=True)
     id: str
     title: str
     max: Decimal
     items: list[Item]
 
 
-class Section(Model):
-    model_config = ConfigDict(extra="forbid")
+class Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", defer_build=True)
     title: str
     cap: Optional[Decimal] = None
-    items: list[Item] = Field(default_factory=list)
+    items: list[Item] = []
 
 
-class Veto(Model):
-    model_config = ConfigDict(extra="forbid")
+class Veto(BaseModel):
+    model_config = ConfigDict(extra="forbid", defer_build=True)
     id: str
     when: str
     reason: str
 
 
-class Grade(Model):
-    model_config = ConfigDict(extra="forbid")
+class Grade(BaseModel):
+    model_config = ConfigDict(extra="forbid", defer_build=True)
     id: str
     label: str
     min: Decimal
-    vetoes: list[Veto] = Field(default_factory=list)
+    vetoes: list[Veto] = []
 
 
-class PackFile(Model):
-    model_config = ConfigDict(extra="forbid")
+class PackFile(BaseModel):
+    model_config = ConfigDict(extra="forbid", defer_build=True)
     format: Literal["dvcq-pack/1"]
     pack: Meta
-    parameters: dict[str, Parameter] = Field(default_factory=dict)
+    parameters: dict[str, Parameter] = {}
     vocabulary: Vocabulary
     criteria: list[Criterion]
     bonus: Optional[Section] = None

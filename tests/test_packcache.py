@@ -121,11 +121,13 @@ def test_a_bad_pack_is_reported_not_cached(cache, tmp_path):
 
 
 def test_score_from_the_cache_avoids_the_slow_imports(cache):
-    """The startup budget (issue 6) rests on these modules staying out of a cached `dvcq score`."""
+    """The startup budget (issue 6) rests on these modules staying out of a cached `dvcq score`.
+    (pydantic's model layer, and the importlib.metadata/tempfile its plugin loader imports on the first
+    validation, are part of every command since the models are plain pydantic models: issue 15.)"""
     code = ("import sys\nfrom scoring.cli import main\n"
             "try:\n    main(['score', sys.argv[1]])\nexcept SystemExit:\n    pass\n"
-            "print(' '.join(sorted(m for m in ('pydantic.main', 'difflib', 'tempfile', "
-            "'importlib.metadata', 'openpyxl', 'babel') if m in sys.modules)), file=sys.stderr)")
+            "print(' '.join(sorted(m for m in ('difflib', 'openpyxl', 'babel') "
+            "if m in sys.modules)), file=sys.stderr)")
     env = dict(os.environ, PYTHONPATH=str(ROOT))
     sample = str(QN_SAMPLES[0])
     subprocess.run([sys.executable, "-c", code, sample], env=env, capture_output=True, check=True)  # fills the cache

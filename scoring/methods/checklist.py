@@ -10,15 +10,15 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Literal, Optional
 
-from ..shape import ConfigDict, Model
+from pydantic import BaseModel, ConfigDict
 
 from ..pack import Rounding, fmt_number
 from . import NA, VALUE, ZERO, Award, Branch, Derived, LeafMethod, rate_measure, text
 from ._shared import PointsWord, points_of
 
 
-class Config(Model):
-    model_config = ConfigDict(extra="forbid")
+class Config(BaseModel):
+    model_config = ConfigDict(extra="forbid", defer_build=True)
     fact: str
     mode: Literal["share", "per_item"] = "share"
     points_each: Optional[Decimal] = None

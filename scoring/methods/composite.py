@@ -5,14 +5,14 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from ..shape import ConfigDict, Field, Model
+from pydantic import BaseModel, ConfigDict, Field
 
 from ..pack import Item, fmt_number
 from . import Award, CompositeMethod
 
 
-class Config(Model):
-    model_config = ConfigDict(extra="forbid")
+class Config(BaseModel):
+    model_config = ConfigDict(extra="forbid", defer_build=True)
     parts: list[Item] = Field(min_length=2)
 
 

@@ -8,20 +8,20 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Literal, Optional
 
-from ..shape import ConfigDict, Model
+from pydantic import BaseModel, ConfigDict
 
 from ..pack import date_code, fmt_number
 from . import MISSING, NODATE, OUT, VALUE, Award, Branch, Derived, InputUse, LeafMethod, text
 
 
-class Deadline(Model):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+class Deadline(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
     by: str
     points: Decimal
 
 
-class Config(Model):
-    model_config = ConfigDict(extra="forbid")
+class Config(BaseModel):
+    model_config = ConfigDict(extra="forbid", defer_build=True)
     document: str
     date: Literal["issued_on", "sent_on"] = "issued_on"
     tiers: list[Deadline] = []

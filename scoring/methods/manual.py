@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from ..shape import ConfigDict, Field, Model
+from pydantic import BaseModel, ConfigDict, Field
 
 from ..pack import fmt_number
 from . import PENDING, VALUE, Award, Branch, Derived, InputUse, LeafMethod, describe_fact
@@ -16,8 +16,8 @@ from . import PENDING, VALUE, Award, Branch, Derived, InputUse, LeafMethod, desc
 MANUAL_SCALE = 100
 
 
-class Config(Model):
-    model_config = ConfigDict(extra="forbid")
+class Config(BaseModel):
+    model_config = ConfigDict(extra="forbid", defer_build=True)
     step: Decimal = Field(default=Decimal("0.5"), gt=0)
     evidence: list[str] = []
 

@@ -5,14 +5,14 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from ..shape import ConfigDict, Field, Model
+from pydantic import BaseModel, ConfigDict, Field
 
 from ..pack import fmt_number
 from . import MISSING, VALUE, Award, Branch, Derived, LeafMethod, describe_fact
 
 
-class Config(Model):
-    model_config = ConfigDict(extra="forbid")
+class Config(BaseModel):
+    model_config = ConfigDict(extra="forbid", defer_build=True)
     facts: list[str] = Field(min_length=1)
     points_each: Decimal = Field(gt=0)
 

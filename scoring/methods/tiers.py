@@ -4,15 +4,15 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Optional, Union
 
-from ..shape import ConfigDict, Model, model_validator
+from pydantic import BaseModel, ConfigDict, model_validator
 
 from ..pack import fmt_number
 from . import VALUE, ZERO, Award, Branch, Derived, LeafMethod, text
 from ._shared import Measure, Pair, PointsWord, points_of, zero_label
 
 
-class Tier(Model):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+class Tier(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
     min: Optional[Decimal] = None
     max: Optional[Decimal] = None
     points: Decimal
@@ -26,8 +26,8 @@ class Tier(Model):
         return self
 
 
-class Config(Model):
-    model_config = ConfigDict(extra="forbid")
+class Config(BaseModel):
+    model_config = ConfigDict(extra="forbid", defer_build=True)
     on: Union[str, Pair]
     tiers: list[Tier]
     otherwise: Decimal = Decimal(0)
