@@ -5,7 +5,6 @@ its *vocabulary* against a rule pack in `vocabulary.py` (which identifiers exist
 is). Shape errors are independent of any pack, so `dvcq validate` can report them even for a
 province that has no pack yet.
 """
-from __future__ import annotations
 
 import re
 from datetime import date

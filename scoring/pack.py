@@ -5,7 +5,6 @@ conditions are parsed by `conditions.py` into an allow-listed tree, dates are a 
 ("year-03-31", "year-1-12-01") resolved against the period being scored.
 Everything a method needs is checked here, at load, so scoring never meets a malformed rule.
 """
-from __future__ import annotations
 
 import re
 from datetime import date

@@ -6,7 +6,6 @@ xếp loại", e.g. a required document missing entirely). They are data like ev
 condition here is executed, and every reference is checked against the pack when it is loaded.
 Kept free of `scoring.pack` imports because `pack.py` imports this module.
 """
-from __future__ import annotations
 
 from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
 from typing import Literal, Optional

@@ -10,7 +10,6 @@ fired (`award`), computed with `Fraction`/`Decimal`.
 To add a method: write `methods/<name>.py` with a `Method` subclass whose `name` is the YAML
 `method:` value, and add it to `REGISTRY` below. Document it in docs/rule-format.md.
 """
-from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field

@@ -1,5 +1,4 @@
 """Building blocks several methods share: how an input is measured, and points written as words."""
-from __future__ import annotations
 
 from decimal import Decimal
 from typing import Literal, Optional, Union

@@ -4,7 +4,6 @@
 arise never costs points. `per_item`: points_each for every item done (and, if the rule says so,
 for every item that did not arise), capped at max.
 """
-from __future__ import annotations
 
 from decimal import Decimal
 from fractions import Fraction

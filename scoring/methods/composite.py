@@ -1,7 +1,6 @@
 """Items made of parts: `sum` (6-month report 1 + annual report 1) and `best_of` (a written
 decision 3, else an assignment without a document 1). Each part is a full item with its own id,
 max and method; the trail shows every part."""
-from __future__ import annotations
 
 from decimal import Decimal
 

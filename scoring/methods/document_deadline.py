@@ -3,7 +3,6 @@
 Dates are compared as integer codes relative to the scored year (pack.date_code), so one compiled
 rule set serves every year and "on the deadline" counts as on time.
 """
-from __future__ import annotations
 
 from decimal import Decimal
 from typing import Literal, Optional

@@ -4,7 +4,6 @@ A self-assessment cannot award them: the item shows as *pending* with its range.
 review (`dvcq verify`) supplies the points and a reason; the engine asserts them as a measure in
 hundredths, so the rule that fires says which step was given.
 """
-from __future__ import annotations
 
 from decimal import Decimal
 

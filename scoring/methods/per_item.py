@@ -1,7 +1,6 @@
 """Points per occurrence with a cap: a bonus (+1 per commended model, at most +3) or, in the
 deductions section, a penalty (−2 per disciplined person, at most −6). Several facts may be
 summed (hot spots + mass complaints)."""
-from __future__ import annotations
 
 from decimal import Decimal
 

@@ -1,5 +1,4 @@
 """Proportional points: max × achieved / target, rounded to a stated step (default: the pack's)."""
-from __future__ import annotations
 
 from fractions import Fraction
 from typing import Optional, Union

@@ -1,5 +1,4 @@
 """Tiers on a count or a rate: "≥ 95% → 6; ≥ 90% → 5; … else 0", or "0 cases → 3"."""
-from __future__ import annotations
 
 from decimal import Decimal
 from typing import Optional, Union

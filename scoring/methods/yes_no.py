@@ -1,5 +1,4 @@
 """A duty done or not: yes → points, no → `no` (default 0)."""
-from __future__ import annotations
 
 from decimal import Decimal
 

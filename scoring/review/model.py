@@ -5,7 +5,6 @@ here for shape only; whether each finding fits the record and the pack is `apply
 Findings are parsed by hand rather than as a pydantic union so that a mistake names the finding
 by its number and identifier, which is how a reviewer finds it in a long file.
 """
-from __future__ import annotations
 
 import re
 from dataclasses import dataclass
