@@ -115,6 +115,8 @@ def _number(text: str, node, whole: bool = False):
     if text.lstrip("+-").lower() in (".inf", ".nan"):
         raise _refuse(f"giá trị '{text}' (NaN/vô cực) không phải là số hợp lệ", node)
     if whole or not _DECIMAL.fullmatch(text):
+        if not _NUMBER_LIKE.match(text):  # text under an explicit !!int / !!float tag
+            raise _refuse(f"'{text}' không phải là số", node)
         if whole and _DECIMAL.fullmatch(text):
             raise _refuse(f"'{text}' không phải số nguyên (thẻ !!int)", node)
         raise _refuse(f"số không đúng dạng YAML 1.2: '{text}' ({_why_not_decimal(text)})", node,

@@ -115,3 +115,13 @@ def test_the_resolver_memory_stays_bounded(tmp_path):
     p.write_text(text, encoding="utf-8")
     data, _, _ = yamlio.load_document_hashed(p, "tệp")
     assert len(data) == 3 * yamlio._RESOLVED_MAX and len(yamlio._RESOLVED) <= yamlio._RESOLVED_MAX
+
+
+@pytest.mark.parametrize("written,words", [("!!int abc", "không phải là số"), ("!!int 1.5", "không phải số nguyên"),
+                                           ("!!int 0x10", "YAML 1.2"), ("!!bool yes", "true hoặc false"),
+                                           ("!!binary aGk=", "thẻ YAML không được phép (!!binary)")])
+def test_explicit_tags_are_held_to_the_same_rules(tmp_path, written, words):
+    with pytest.raises(yamlio.LoadFailure) as info:
+        _load(tmp_path, f"a:\n  b: {written}\n")
+    pr = info.value.problem
+    assert (pr.line, pr.field) == (2, "a.b") and words in pr.message, pr.render()
