@@ -1,11 +1,10 @@
 """The evidence record (hồ sơ minh chứng) a ward submits for one period.
 
-The record is validated in two steps: its *shape* here with pydantic's validator (types, ranges, dates; see `shape.py`), and
+The record is validated in two steps: its *shape* here with pydantic models (types, ranges, dates), and
 its *vocabulary* against a rule pack in `vocabulary.py` (which identifiers exist, what type each
 is). Shape errors are independent of any pack, so `dvcq validate` can report them even for a
 province that has no pack yet.
 """
-from __future__ import annotations
 
 import re
 from datetime import date
@@ -13,7 +12,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, Literal, Optional
 
-from .shape import ConfigDict, Field, Model, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from .errors import EvidenceError, Problem, did_you_mean
 from .spellings import (CHECKLIST, MAX_COUNT, MAX_PERCENT, MAX_PERCENT_DECIMALS, META_KEYS, NOT_APPLICABLE_KEY,
@@ -81,10 +80,10 @@ def parse_date(v: Any) -> Any:
     return v
 
 
-class FactValue(Model):
+class FactValue(BaseModel):
     """One figure with its proof. The written forms (a bare 5, true, {num, den}, …) become one shape."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     kind: FactKind
     value: Optional[int] = None          # count
@@ -206,8 +205,8 @@ class FactValue(Model):
         return out
 
 
-class Ward(Model):
-    model_config = ConfigDict(extra="forbid")
+class Ward(BaseModel):
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     name: str = Field(min_length=1)
     district: Optional[str] = None
@@ -222,8 +221,8 @@ class Ward(Model):
         return None if v is None else _as_int(v, "residential_groups")
 
 
-class Period(Model):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+class Period(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     year: int = Field(ge=1945, le=2100)
     quarter: Optional[int] = Field(default=None, ge=1, le=4)
@@ -246,8 +245,8 @@ class Period(Model):
         return date(self.year, m, 30 if m in (6, 9) else 31)
 
 
-class Document(Model):
-    model_config = ConfigDict(extra="forbid")
+class Document(BaseModel):
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     id: str
     number: Optional[str] = None
@@ -263,23 +262,23 @@ class Document(Model):
     _dates = field_validator("issued_on", "sent_on", mode="before")(classmethod(lambda cls, v: parse_date(v)))
 
 
-class Note(Model):
-    model_config = ConfigDict(extra="forbid")
+class Note(BaseModel):
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     text: str
     source: Optional[str] = None
 
 
-class Evidence(Model):
-    model_config = ConfigDict(extra="forbid")
+class Evidence(BaseModel):
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     schema_: Optional[str] = Field(default=None, alias="schema")
     ward: Ward
     period: Period
     status: Literal["final", "in_progress"] = "final"
-    documents: list[Document] = Field(default_factory=list)
-    facts: dict[str, FactValue] = Field(default_factory=dict)
-    notes: list[Note] = Field(default_factory=list)
+    documents: list[Document] = []
+    facts: dict[str, FactValue] = {}
+    notes: list[Note] = []
     extraction: Optional[dict[str, Any]] = None  # kept by drafts from `dvcq extract`
 
     @field_validator("facts", mode="before")
@@ -315,15 +314,15 @@ class Evidence(Model):
         return None
 
 
-class LoadedEvidence(Model):
+class LoadedEvidence(BaseModel):
     """A validated record together with where it came from (for messages and the audit hash)."""
 
-    model_config = ConfigDict(arbitrary_types_allowed=True)
+    model_config = ConfigDict(arbitrary_types_allowed=True, defer_build=True)
 
     path: str
     sha256: str
     record: Evidence
-    lines: Any = Field(default_factory=dict)  # a yamlio.LazyLines for YAML: filled only for messages
+    lines: Any = {}  # a yamlio.LazyLines for YAML: filled only for messages
     made_for: Optional[dict] = None  # {id, version, sha256} of the pack a workbook was generated from
     # A workbook's cells by record field ("facts.x.y" → "phieu.xlsx, trang 'Số liệu', ô E12"): a clerk
     # who typed into a sheet is told the cell, also for faults found later against the pack.

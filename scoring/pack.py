@@ -5,7 +5,6 @@ conditions are parsed by `conditions.py` into an allow-listed tree, dates are a 
 ("year-03-31", "year-1-12-01") resolved against the period being scored.
 Everything a method needs is checked here, at load, so scoring never meets a malformed rule.
 """
-from __future__ import annotations
 
 import re
 from datetime import date
@@ -15,7 +14,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Literal, Optional, Union
 
-from .shape import ConfigDict, Field, Model, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from .batch.rules import BatchRules
 from .errors import PackError, Problem, did_you_mean
@@ -30,10 +29,10 @@ DATE_SPEC = re.compile(r"^year(?:([+-]\d{1,2}))?-(\d{2})-(\d{2})$")
 Points = Decimal
 
 
-class Rounding(Model):
+class Rounding(BaseModel):
     """How a computed (not tabled) number of points is rounded: to a multiple of `step`."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
     step: Decimal = Decimal("0.01")
     mode: Literal["down", "half_up", "up"] = "down"
 
@@ -58,10 +57,10 @@ class Rounding(Model):
         return (Decimal(n) * self.step).normalize() if n else Decimal(0)
 
 
-class DateSpec(Model):
+class DateSpec(BaseModel):
     """A date relative to the scored period's year: 'year-03-31' or 'year-1-12-01'."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
     year_offset: int
     month: int
     day: int
@@ -107,8 +106,8 @@ def date_code(d: date, period_year: int) -> Optional[int]:
     return (off + 10) * 10000 + d.month * 100 + d.day
 
 
-class Parameter(Model):
-    model_config = ConfigDict(extra="forbid")
+class Parameter(BaseModel):
+    model_config = ConfigDict(extra="forbid", defer_build=True)
     date: str
     label: Optional[str] = None
 
@@ -119,8 +118,8 @@ class Parameter(Model):
         return v
 
 
-class FactDef(Model):
-    model_config = ConfigDict(extra="forbid")
+class FactDef(BaseModel):
+    model_config = ConfigDict(extra="forbid", defer_build=True)
     type: Literal["count", "yesno", "rate", "checklist"]
     label: str
     unit: Optional[str] = None
@@ -128,20 +127,20 @@ class FactDef(Model):
     bounded: bool = True  # a rate above 100% is an error unless the vocabulary says it may be
 
 
-class DocDef(Model):
-    model_config = ConfigDict(extra="forbid")
+class DocDef(BaseModel):
+    model_config = ConfigDict(extra="forbid", defer_build=True)
     kind: str
     label: str
 
 
-class Vocabulary(Model):
-    model_config = ConfigDict(extra="forbid")
-    facts: dict[str, FactDef] = Field(default_factory=dict)
-    documents: dict[str, DocDef] = Field(default_factory=dict)
+class Vocabulary(BaseModel):
+    model_config = ConfigDict(extra="forbid", defer_build=True)
+    facts: dict[str, FactDef] = {}
+    documents: dict[str, DocDef] = {}
 
 
-class Meta(Model):
-    model_config = ConfigDict(extra="forbid")
+class Meta(BaseModel):
+    model_config = ConfigDict(extra="forbid", defer_build=True)
     id: str = Field(pattern=PACK_ID_PATTERN)
     version: str
     title: str
@@ -172,10 +171,10 @@ class Meta(Model):
         return f"{self.effective_from.strftime('%d/%m/%Y')} – {end}"
 
 
-class Item(Model):
+class Item(BaseModel):
     """A scored item (nội dung). Method-specific keys are kept in `config` and checked by the method."""
 
-    model_config = ConfigDict(extra="allow")
+    model_config = ConfigDict(extra="allow", defer_build=True)
     id: str
     title: str
     max: Decimal = Field(ge=0)
@@ -201,41 +200,41 @@ class Item(Model):
         return Decimal(self.not_applicable)
 
 
-class Criterion(Model):
-    model_config = ConfigDict(extra="forbid")
+class Criterion(BaseModel):
+    model_config = ConfigDict(extra="forbid", defer_build=True)
     id: str
     title: str
     max: Decimal
     items: list[Item]
 
 
-class Section(Model):
-    model_config = ConfigDict(extra="forbid")
+class Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", defer_build=True)
     title: str
     cap: Optional[Decimal] = None
-    items: list[Item] = Field(default_factory=list)
+    items: list[Item] = []
 
 
-class Veto(Model):
-    model_config = ConfigDict(extra="forbid")
+class Veto(BaseModel):
+    model_config = ConfigDict(extra="forbid", defer_build=True)
     id: str
     when: str
     reason: str
 
 
-class Grade(Model):
-    model_config = ConfigDict(extra="forbid")
+class Grade(BaseModel):
+    model_config = ConfigDict(extra="forbid", defer_build=True)
     id: str
     label: str
     min: Decimal
-    vetoes: list[Veto] = Field(default_factory=list)
+    vetoes: list[Veto] = []
 
 
-class PackFile(Model):
-    model_config = ConfigDict(extra="forbid")
+class PackFile(BaseModel):
+    model_config = ConfigDict(extra="forbid", defer_build=True)
     format: Literal["dvcq-pack/1"]
     pack: Meta
-    parameters: dict[str, Parameter] = Field(default_factory=dict)
+    parameters: dict[str, Parameter] = {}
     vocabulary: Vocabulary
     criteria: list[Criterion]
     bonus: Optional[Section] = None

@@ -24,7 +24,7 @@ from .errors import PackError, Problem, UsageError, did_you_mean
 from .evidence import LoadedEvidence, translate
 from .pack import PACK_ID_PATTERN, Meta, Pack, read_pack_document
 from .packload import load_parsed
-from .shape import ConfigDict, Model, ValidationError
+from pydantic import BaseModel, ConfigDict, ValidationError
 
 ENV = "DVCQ_RULES"
 PACK_ID = re.compile(PACK_ID_PATTERN)
@@ -89,10 +89,10 @@ def read_entry(path: Path) -> Entry:
     return Entry(name, sha256, meta, parsed=(data, lines))
 
 
-class _Head(Model):
+class _Head(BaseModel):
     """The `pack:` section alone, validated with its place in the file (for line numbers)."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
     pack: Meta
 
 

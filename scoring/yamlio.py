@@ -3,8 +3,11 @@
 Why our own loader and not `yaml.safe_load`: we need (1) line numbers for every key so an error
 can say `file:line`, (2) numbers with a fraction read as exact `Decimal` (95.2 must stay 95.2),
 (3) dates kept as text so an impossible date such as 2023-02-30 becomes a field error instead of
-a crash inside PyYAML, (4) duplicate keys refused (PyYAML silently keeps the last one), and
-(5) aliases refused, so a "billion laughs" file cannot expand without bound.
+a crash inside PyYAML, (4) duplicate keys refused (PyYAML silently keeps the last one),
+(5) aliases refused, so a "billion laughs" file cannot expand without bound, and (6) YAML 1.2's
+numbers and booleans instead of PyYAML's YAML 1.1 ones (`010` is not 8, `1:30` is not 90, `no` is
+not false). PyYAML composes the nodes; one walk (`_build`) turns them into data and refuses all of
+the above at the node's line.
 """
 from __future__ import annotations
 
@@ -12,7 +15,7 @@ import hashlib
 import json
 import re
 import unicodedata
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -24,25 +27,47 @@ from .files import Unreadable, read_bytes
 MAX_BYTES = 5 * 1024 * 1024
 MAX_DEPTH = 40
 
-# libyaml's parser when PyYAML was built with it (10× faster), else the pure-Python one. Either way
-# the constructors and resolvers below are ours; aliases are caught by node identity in
-# `_record_lines`, before anything is constructed, so a "billion laughs" file never expands.
+# libyaml's parser when PyYAML was built with it (10× faster), else the pure-Python one. PyYAML
+# composes the node tree; `_build` below is the only thing that turns nodes into data (PyYAML's
+# constructors are never called), so every rule of what a file may hold is in one place.
 _Base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+_STR, _INT, _FLOAT = "tag:yaml.org,2002:str", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float"
+_NULL, _BOOL, _TIME = "tag:yaml.org,2002:null", "tag:yaml.org,2002:bool", "tag:yaml.org,2002:timestamp"
+_MAP, _SEQ, _MERGE = "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq", "tag:yaml.org,2002:merge"
+_NUMBER = "tag:dvcq:number"  # what the resolver gives any plain scalar that YAML 1.1 or 1.2 reads as a number
 
 
 class _Loader(_Base):
-    """Safe loading with exact numbers, textual dates, no aliases and no duplicate keys."""
+    """Composes nodes; its resolver tags plain scalars (YAML 1.2 booleans, numbers, null, dates)."""
 
+
+# A plain scalar that either YAML 1.1 (what PyYAML implements) or YAML 1.2 (the core schema) reads
+# as a number. `_number` accepts the decimal forms the two agree on (plus 1.2's `1e3`, `-.5`) and
+# refuses the rest, where the two disagree or the number is not decimal: `010` (8 in 1.1, 10 in
+# 1.2), `0x10`, `0b11`, `0o17`, `1_000`, `1:30` (90 in 1.1, a string in 1.2). A file must not mean
+# different numbers to different readers, nor a time of day silently become minutes.
+_NUMBER_LIKE = re.compile(r"""^(?:
+     [-+]?0b[0-1_]+ | [-+]?0[0-7_]+ | [-+]?(?:0|[1-9][0-9_]*) | [-+]?0x[0-9a-fA-F_]+
+   | [-+]?[1-9][0-9_]*(?::[0-5]?[0-9])+                                    # YAML 1.1 integers
+   | [-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+][0-9]+)? | \.[0-9][0-9_]*(?:[eE][-+][0-9]+)?
+   | [-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*                            # YAML 1.1 floats
+   | [-+]?[0-9]+ | 0o[0-7]+ | 0x[0-9a-fA-F]+                                # YAML 1.2 integers
+   | [-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?              # YAML 1.2 floats
+   | [-+]?\.(?:inf|Inf|INF) | \.(?:nan|NaN|NAN)
+)$""", re.X)
+_INTEGER = re.compile(r"[-+]?(?:0|[1-9][0-9]*)")
+_DECIMAL = re.compile(r"[-+]?(?:(?:0|[1-9][0-9]*)(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][-+]?[0-9]+)?")
 
 # YAML 1.2 booleans only: YAML 1.1 reads `on:`, `no`, `yes`, `off` as booleans, which silently
-# turns a rule's `on:` key into True and a ward's answer "no" into False.
+# turns a rule's `on:` key into True and a ward's answer "no" into False. YAML 1.1's `=` (value
+# key) goes too: in 1.2 it is text.
 _Loader.yaml_implicit_resolvers = {
-    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:bool"]
+    first: [(tag, rx) for tag, rx in resolvers if tag not in (_BOOL, _INT, _FLOAT, "tag:yaml.org,2002:value")]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
-_Loader.add_implicit_resolver(
-    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
-)
+_Loader.add_implicit_resolver(_BOOL, re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF"))
+_Loader.add_implicit_resolver(_NUMBER, _NUMBER_LIKE, list("-+0123456789."))
 
 
 MAX_NUMBER_CHARS = 40  # digits a number may be written with
@@ -59,61 +84,154 @@ def number_problem(text: str, value: Decimal) -> str | None:
     return None
 
 
-def _construct_float(loader, node):
-    text = loader.construct_scalar(node).replace("_", "")
-    lowered = text.lower()
-    if lowered in (".nan", ".inf", "-.inf", "+.inf"):
-        raise yaml.constructor.ConstructorError(
-            None, None, f"giá trị '{text}' (NaN/vô cực) không phải là số hợp lệ", node.start_mark
-        )
-    try:
-        value = Decimal(text)
-    except InvalidOperation:
-        raise yaml.constructor.ConstructorError(None, None, f"số không hợp lệ '{text}'", node.start_mark)
+def _refuse(problem: str, node, hint: str | None = None):
+    return _Refused(problem, node, hint)
+
+
+class _Refused(yaml.MarkedYAMLError):
+    """A node the file may not hold; reported like PyYAML's own errors, at its line and field."""
+
+    def __init__(self, problem: str, node, hint: str | None = None):
+        super().__init__(problem=problem, problem_mark=node.start_mark)
+        self.node, self.hint = node, hint
+
+
+def _why_not_decimal(text: str) -> str:
+    t = text.lstrip("+-")
+    if "_" in t:
+        return "YAML 1.1 bỏ qua dấu '_' trong số"
+    if ":" in t:
+        return "YAML 1.1 đọc số có dấu ':' theo hệ 60, 1:30 là 90"
+    if t[:2] in ("0x", "0b", "0o"):
+        return {"0x": "số hệ 16", "0b": "số hệ 2", "0o": "số hệ 8"}[t[:2]]
+    return "số 0 ở đầu: YAML 1.1 đọc 010 là 8, YAML 1.2 là 10"
+
+
+def _number(text: str, node, whole: bool = False):
+    """A written number: int for an integer, exact Decimal for the rest; anything else refused."""
+    if len(text) > MAX_NUMBER_CHARS:  # before any conversion: int() of 4,300+ digits raises, Decimal's are slow
+        raise _refuse(f"số '{text[:20]}…' quá dài ({len(text)} ký tự, tối đa {MAX_NUMBER_CHARS})", node)
+    if _INTEGER.fullmatch(text):
+        return int(text)
+    if text.lstrip("+-").lower() in (".inf", ".nan"):
+        raise _refuse(f"giá trị '{text}' (NaN/vô cực) không phải là số hợp lệ", node)
+    if whole or not _DECIMAL.fullmatch(text):
+        if not _NUMBER_LIKE.match(text):  # text under an explicit !!int / !!float tag
+            raise _refuse(f"'{text}' không phải là số", node)
+        if whole and _DECIMAL.fullmatch(text):
+            raise _refuse(f"'{text}' không phải số nguyên (thẻ !!int)", node)
+        raise _refuse(f"số không đúng dạng YAML 1.2: '{text}' ({_why_not_decimal(text)})", node,
+                      hint=f"viết số thập phân (vd. 16; -2; 1.5; 1e3), hoặc đặt trong dấu nháy nếu là văn bản: '{text}'")
+    value = Decimal(text)
     problem = number_problem(text, value)
     if problem:
-        raise yaml.constructor.ConstructorError(None, None, problem, node.start_mark)
+        raise _refuse(problem, node)
     return value
 
 
-def _construct_int(loader, node):
-    text = loader.construct_scalar(node)
-    if len(text) > MAX_NUMBER_CHARS:  # Python refuses int() of 4,300+ digits with a bare ValueError
-        raise yaml.constructor.ConstructorError(
-            None, None, f"số '{text[:20]}…' quá dài ({len(text)} ký tự, tối đa {MAX_NUMBER_CHARS})", node.start_mark
-        )
-    return yaml.SafeLoader.construct_yaml_int(loader, node)
+_BOOLS = {"true": True, "false": False}
+_SCALAR_NODE, _MAPPING_NODE, _SEQUENCE_NODE = yaml.ScalarNode, yaml.MappingNode, yaml.SequenceNode
+_normalize = unicodedata.normalize
 
 
-def _construct_timestamp(loader, node):
-    return loader.construct_scalar(node)
+def _scalar(n):
+    """A scalar node's value: text (NFC), a YAML 1.2 number, true/false, null, or a date kept as text
+    (so an impossible date such as 2023-02-30 becomes a field error later, not a crash here)."""
+    tag, v = n.tag, n.value
+    if tag == _STR:
+        return _normalize("NFC", v)
+    if tag == _NUMBER:
+        if v.isdigit() and v.isascii() and v[0] != "0" and len(v) <= MAX_NUMBER_CHARS:
+            return int(v)  # the common case, before any regular expression
+        return _number(v, n)
+    if tag == _NULL:
+        return None
+    if tag == _BOOL:
+        flag = _BOOLS.get(v.lower())
+        if flag is None:
+            raise _refuse(f"giá trị '{v}' không phải true hoặc false (thẻ !!bool)", n)
+        return flag
+    if tag == _TIME:
+        return v
+    if tag == _INT or tag == _FLOAT:  # written with an explicit !!int / !!float
+        value = _number(v.strip(), n, whole=tag == _INT)
+        return Decimal(value) if tag == _FLOAT else value
+    raise _refuse(_tag_problem(tag), n)
 
 
-def _construct_str(loader, node):
-    return unicodedata.normalize("NFC", loader.construct_scalar(node))
+def _tag_problem(tag: str) -> str:
+    return f"thẻ YAML không được phép ({tag.replace('tag:yaml.org,2002:', '!!')})"
 
 
-def _construct_mapping(loader, node, deep=False):
-    if not isinstance(node, yaml.MappingNode):
-        raise yaml.constructor.ConstructorError(None, None, "cần một bảng khóa: giá trị", node.start_mark)
-    loader.flatten_mapping(node)
-    seen: dict[Any, int] = {}
-    result = {}
-    for key_node, value_node in node.value:
-        key = loader.construct_object(key_node, deep=True)
-        if isinstance(key, (list, dict)):
-            raise yaml.constructor.ConstructorError(None, None, "khóa phải là chữ hoặc số", key_node.start_mark)
-        if key in seen:
-            raise yaml.constructor.ConstructorError(
-                None,
-                None,
-                f"khóa '{key}' bị lặp (đã có ở dòng {seen[key]})",
-                key_node.start_mark,
-            )
-        seen[key] = key_node.start_mark.line + 1
-        result[key] = loader.construct_object(value_node, deep=deep)
-    return result
+def _build(n, depth: int, seen: set):
+    """The data of one node, with every rule of what a file may hold checked on the way.
 
+    Refused with the node's line (as `_Refused`): an alias (the same node object reached twice,
+    so a "billion laughs" file is refused before anything expands), nesting deeper than MAX_DEPTH,
+    a duplicate key, a key that is a list or mapping, a merge key `<<` (YAML 1.1 only), any tag
+    but the standard scalar, map and seq ones (so no `!!python/...` object is ever built), and
+    every number that is not a YAML 1.2 decimal (`_number`).
+
+    A module function, not a closure calling itself: such a closure is a reference cycle that held
+    the document's node tree until the garbage collector ran, and batch workers (which collect
+    rarely, on purpose) piled them up."""
+    if id(n) in seen:
+        raise _refuse(_ALIAS, n)
+    seen.add(id(n))
+    t = type(n)
+    if t is _SCALAR_NODE:
+        return _scalar(n)
+    if depth > MAX_DEPTH:
+        raise _refuse(f"cấu trúc lồng nhau quá sâu (hơn {MAX_DEPTH} cấp)", n)
+    if t is _MAPPING_NODE:
+        if n.tag != _MAP:
+            raise _refuse(_tag_problem(n.tag), n)
+        out = {}
+        for k, v in n.value:  # scalars inline: this loop is most of reading a record
+            if type(k) is not _SCALAR_NODE:
+                raise _refuse(_ALIAS if id(k) in seen else "khóa phải là chữ hoặc số", k)
+            if id(k) in seen:
+                raise _refuse(_ALIAS, k)
+            seen.add(id(k))
+            if k.tag == _STR:
+                key = _normalize("NFC", k.value)
+            elif k.tag == _MERGE:  # `<<: *base` is refused as the alias it is; any other `<<` as a merge
+                raise _refuse(_ALIAS, v) if id(v) in seen else _refuse(_MERGE_KEY, k)
+            else:
+                key = _scalar(k)
+            if key in out:
+                raise _refuse(f"khóa '{key}' bị lặp (đã có ở dòng {_first_line(n, key)})", k)
+            if type(v) is _SCALAR_NODE and id(v) not in seen:
+                seen.add(id(v))
+                out[key] = _normalize("NFC", v.value) if v.tag == _STR else _scalar(v)
+            else:
+                out[key] = _build(v, depth + 1, seen)
+        return out
+    if n.tag != _SEQ:
+        raise _refuse(_tag_problem(n.tag), n)
+    return [_build(c, depth + 1, seen) for c in n.value]
+
+
+_ALIAS = "bí danh YAML (alias '*') không được phép trong tệp này"
+_MERGE_KEY = "khóa gộp '<<' (YAML 1.1) không được phép: viết đủ các khóa"
+
+
+def _first_line(mapping, key) -> int:
+    """The line of the first key of `mapping` equal to `key` (for the duplicate-key message only)."""
+    for k, _ in mapping.value:
+        if (_normalize("NFC", k.value) if k.tag == _STR else _scalar(k)) == key:
+            return k.start_mark.line + 1
+    return mapping.start_mark.line + 1
+
+
+class _PyLoader(yaml.SafeLoader):
+    """The same loader on PyYAML's pure-Python parser, for files with many flow brackets: libyaml
+    composes nested `[`/`{` by C recursion and segfaults past ~20,000 levels, where Python's parser
+    stops with a RecursionError that we report."""
+
+
+_PyLoader.yaml_implicit_resolvers = _Loader.yaml_implicit_resolvers
+MAX_C_BRACKETS = 10_000
 
 _RESOLVED: dict[str, str] = {}   # plain scalar text → its implicit tag
 _RESOLVED_MAX, _RESOLVED_LEN = 8192, 64
@@ -135,40 +253,40 @@ def _resolve(self, kind, value, implicit):
 
 
 _Loader.resolve = _resolve
-_Loader.add_constructor("tag:yaml.org,2002:float", _construct_float)
-_Loader.add_constructor("tag:yaml.org,2002:int", _construct_int)
-_Loader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
-_Loader.add_constructor("tag:yaml.org,2002:str", _construct_str)
-_Loader.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
 
 
-class _PyLoader(yaml.SafeLoader):
-    """The same loader on PyYAML's pure-Python parser, for files with many flow brackets: libyaml
-    composes nested `[`/`{` by C recursion and segfaults past ~20,000 levels, where Python's parser
-    stops with a RecursionError that we report."""
-
-
-_PyLoader.yaml_implicit_resolvers = _Loader.yaml_implicit_resolvers
-_PyLoader.yaml_constructors = _Loader.yaml_constructors
-MAX_C_BRACKETS = 10_000
+def _path_to(root, target) -> tuple:
+    """The key path of `target` (for a key node: its mapping's path and the key), found when a
+    message needs it: `_build` keeps no paths, so reading a valid file pays nothing for this."""
+    stack, seen = [(root, ())], set()
+    while stack:
+        n, path = stack.pop()
+        if n is target:
+            return path
+        if id(n) in seen:
+            continue
+        seen.add(id(n))
+        if isinstance(n, yaml.MappingNode):
+            for k, v in n.value:
+                key = _normalize("NFC", k.value) if isinstance(k, yaml.ScalarNode) else None
+                if k is target:
+                    return path + (key,) if key is not None else path
+                stack.append((v, path + (key,)))
+        elif isinstance(n, yaml.SequenceNode):
+            stack.extend((c, path + (i,)) for i, c in enumerate(n.value))
+    return ()
 
 
 def _record_lines(node, path: tuple, lines: dict, depth: int = 0, seen: set | None = None) -> None:
-    """Walk the composed node tree once: remember where each path starts, refuse aliases.
+    """Walk the composed node tree once and remember where each path starts (for messages only).
 
-    An alias is the same node object reached twice; refusing it here keeps the walk linear.
+    It never refuses anything (`_build` does): a node reached a second time (an alias) is not walked
+    again and nothing deeper than MAX_DEPTH is walked, so the walk stays linear on any file.
     """
     seen = set() if seen is None else seen
-    if isinstance(node, (yaml.MappingNode, yaml.SequenceNode)):
-        if id(node) in seen:
-            raise yaml.constructor.ConstructorError(
-                None, None, "bí danh YAML (alias '*') không được phép trong tệp này", node.start_mark
-            )
-        seen.add(id(node))
-    if depth > MAX_DEPTH:
-        raise yaml.constructor.ConstructorError(
-            None, None, f"cấu trúc lồng nhau quá sâu (hơn {MAX_DEPTH} cấp)", node.start_mark
-        )
+    if id(node) in seen or depth > MAX_DEPTH + 1:
+        return
+    seen.add(id(node))
     lines.setdefault(path, node.start_mark.line + 1)
     if isinstance(node, yaml.MappingNode):
         for key_node, value_node in node.value:
@@ -179,103 +297,6 @@ def _record_lines(node, path: tuple, lines: dict, depth: int = 0, seen: set | No
         for i, child in enumerate(node.value):
             lines[path + (i,)] = child.start_mark.line + 1
             _record_lines(child, path + (i,), lines, depth + 1, seen)
-
-
-def _check_shape(node) -> None:
-    """Refuse aliases (the same node reached twice) and nesting deeper than MAX_DEPTH, before
-    anything is constructed; an iterative walk with no path bookkeeping (it runs on every file)."""
-    seen: set = set()
-    stack = [(node, 0)]
-    while stack:
-        n, depth = stack.pop()
-        if isinstance(n, yaml.ScalarNode):
-            continue
-        if id(n) in seen:
-            raise yaml.constructor.ConstructorError(
-                None, None, "bí danh YAML (alias '*') không được phép trong tệp này", n.start_mark)
-        seen.add(id(n))
-        if depth > MAX_DEPTH:
-            raise yaml.constructor.ConstructorError(
-                None, None, f"cấu trúc lồng nhau quá sâu (hơn {MAX_DEPTH} cấp)", n.start_mark)
-        if isinstance(n, yaml.MappingNode):
-            stack.extend((v, depth + 1) for _, v in n.value)
-        else:
-            stack.extend((c, depth + 1) for c in n.value)
-
-
-class _Slow(Exception):
-    """The fast construction met something it leaves to PyYAML's constructor (and its messages)."""
-
-
-_STR, _INT, _FLOAT = "tag:yaml.org,2002:str", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float"
-_NULL, _BOOL, _TIME = "tag:yaml.org,2002:null", "tag:yaml.org,2002:bool", "tag:yaml.org,2002:timestamp"
-_MAP, _SEQ = "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"
-_MERGE, _VALUE = "tag:yaml.org,2002:merge", "tag:yaml.org,2002:value"
-_BOOLS = yaml.constructor.SafeConstructor.bool_values
-_SCALAR_NODE, _MAPPING_NODE, _SEQUENCE_NODE = yaml.ScalarNode, yaml.MappingNode, yaml.SequenceNode
-_normalize = unicodedata.normalize
-
-
-def _fast_document(loader, node):
-    """The document's data as `_check_shape` + `construct_document` would give it, built in one walk
-    with none of PyYAML's per-node bookkeeping (a third of reading a record went there).
-
-    It builds only what a valid file holds (text, numbers, booleans, null, dates as text, mappings,
-    sequences). Anything else — an alias, nesting past MAX_DEPTH, a duplicate key, a merge key, a
-    refused number, any other tag — raises `_Slow`, and the caller runs the checked path, which
-    refuses the file with its usual message and line. So a file this accepts is one that path
-    accepts too, with equal data."""
-    return _fast_build(node, 0, loader, set())
-
-
-def _fast_build(n, depth: int, loader, seen: set):
-    """One node of `_fast_document`. A module function, not a closure calling itself: such a closure
-    is a reference cycle that held the loader and the document's node tree until the garbage
-    collector ran, and batch workers (which collect rarely, on purpose) piled them up."""
-    t = type(n)
-    tag = n.tag
-    if t is _SCALAR_NODE:
-        if tag == _STR:
-            return _normalize("NFC", n.value)
-        if tag == _INT:
-            v = n.value
-            if v.isdigit() and v.isascii() and v[0] != "0" and len(v) <= MAX_NUMBER_CHARS:
-                return int(v)  # what construct_yaml_int makes of plain decimal digits
-            return _construct_int(loader, n)
-        if tag == _NULL:
-            return None
-        if tag == _FLOAT:
-            return _construct_float(loader, n)
-        if tag == _BOOL:
-            return _BOOLS[n.value.lower()]
-        if tag == _TIME:
-            return n.value
-        raise _Slow
-    if depth > MAX_DEPTH or id(n) in seen:
-        raise _Slow
-    seen.add(id(n))
-    if t is _MAPPING_NODE:
-        if tag != _MAP:
-            raise _Slow
-        out = {}
-        for k, v in n.value:
-            if type(k) is not _SCALAR_NODE:
-                raise _Slow
-            ktag = k.tag
-            if ktag == _STR:
-                key = _normalize("NFC", k.value)
-            elif ktag == _MERGE or ktag == _VALUE:
-                raise _Slow
-            else:
-                key = _fast_build(k, depth + 1, loader, seen)
-            if key in out:
-                raise _Slow
-            out[key] = (_normalize("NFC", v.value) if type(v) is _SCALAR_NODE and v.tag == _STR
-                        else _fast_build(v, depth + 1, loader, seen))
-        return out
-    if t is _SEQUENCE_NODE and tag == _SEQ:
-        return [_fast_build(c, depth + 1, loader, seen) for c in n.value]
-    raise _Slow
 
 
 class LazyLines(dict):
@@ -413,31 +434,27 @@ def load_document_hashed(path: Path, what: str) -> tuple[Any, dict, str]:
         return _load_json(text, name, what), {}, sha256
     loader = (_Loader if text.count("[") + text.count("{") < MAX_C_BRACKETS else _PyLoader)(text)
     lines: dict = {}
+    node = None
     try:
         node = loader.get_single_node()
         if node is None:
             raise LoadFailure(Problem(f"{what} rỗng", file=name))
-        try:
-            data = _fast_document(loader, node)
-        except Exception:  # noqa: BLE001 — anything unusual: the checked path decides, with its message
-            _check_shape(node)  # refused before any line map exists: a refused tree is never walked
-            lines = LazyLines(node)  # a constructor error below is reported with its field
-            data = loader.construct_document(node)
-        else:
-            lines = LazyLines(node)
+        lines = LazyLines(node)  # walked only if a message needs a line or a field
+        data = _build(node, 0, set())
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         problem = exc.problem or exc.context or "lỗi cú pháp YAML"
-        if "could not determine a constructor" in str(exc):
-            tag = re.search(r"'([^']*)'", exc.problem or "")
-            shown = tag.group(1).replace("tag:yaml.org,2002:", "!!") if tag else ""
-            problem = f"thẻ YAML không được phép ({shown})" if shown else "thẻ YAML không được phép"
-        elif "expected" in problem or "found" in problem or "while" in problem:
+        if not isinstance(exc, _Refused) and ("expected" in problem or "found" in problem or "while" in problem):
             problem = f"lỗi cú pháp YAML: {problem}"
         bad_line = text.split("\n")[mark.line] if mark and mark.line < text.count("\n") + 1 else ""
-        hint = "YAML không cho phép ký tự tab để thụt lề: dùng dấu cách" if "\t" in bad_line else None
-        raise LoadFailure(Problem(problem, file=name, line=(mark.line + 1) if mark else None, hint=hint,
-                                  field=_field_at(lines, mark.line + 1) if mark and not re.search("bị lặp|bí danh", problem) else None))
+        hint = getattr(exc, "hint", None)
+        if "\t" in bad_line and not isinstance(exc, _Refused):
+            hint = "YAML không cho phép ký tự tab để thụt lề: dùng dấu cách"
+        if isinstance(exc, _Refused):  # the refused node's own path; none for an alias (reached twice)
+            field = None if "bí danh" in problem else ".".join(str(k) for k in _path_to(node, exc.node)) or None
+        else:
+            field = _field_at(lines, mark.line + 1) if mark else None
+        raise LoadFailure(Problem(problem, file=name, line=(mark.line + 1) if mark else None, hint=hint, field=field))
     except yaml.reader.ReaderError as exc:  # a control character: name it and its line, in Vietnamese
         at = text.find(chr(exc.character)) if isinstance(exc.character, int) else -1  # libyaml counts bytes
         line = text.count("\n", 0, at) + 1 if at >= 0 else None

@@ -1,7 +1,6 @@
 """The batch's fast paths give what the plain paths give, byte for byte (issue 6, figure 3).
 
-Each fast path stands beside a plain one it must equal: the YAML loader's one-walk construction
-beside `_check_shape` + PyYAML's `construct_document`; the batch table's wrapping
+Each fast path stands beside a plain one it must equal: the batch table's wrapping
 (`render.common.wrap_columns`) beside tabulate's `maxcolwidths`; the chunked `render.json.iterdumps`
 beside the value-by-value writer it replaced, and the batch JSON beside `sealed`; the folder listing beside `Path.iterdir` + `sorted`. Derandomized: the same cases every run.
 """
@@ -19,100 +18,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from tabulate import tabulate
 
-from scoring import yamlio
 from scoring.batch import render as batch_render
 from scoring.batch.run import REVIEW_MARK, RECORD_SUFFIXES, record_files, run_batch
 from scoring.render.json import Stream, iterdumps, sealed
 from support import ROOT
 
 SAMPLES = ROOT / "samples" / "quang-ngai"
-
-
-# -- YAML: one-walk construction vs the checked path ------------------------------------------------
-
-YAML_CASES = [
-    "a: 1\nb: [1, 2, {c: d}]\n",
-    "x: 95.2\ny: 1e3\nz: -0.0\nw: .5\n",
-    "x: .nan\n", "x: -.inf\n", "x: 1e-99999999\n", "x: " + "9" * 41 + "\n", "x: " + "1" * 40 + "\n",
-    "x: 1_000\ny: 0x1F\nz: 0o17\nv: 017\nu: 1:30\nt: +5\ns: -0b101\n",
-    "on: yes\noff: no\nt: true\nf: False\nT: TRUE\n",
-    "x: !!bool yes\n", "x: !!bool maybe\n", "x: !!int '12'\n", "x: !!str 5\n", "x: !!float 1\n",
-    "d: 2023-02-30\ne: 2023-01-01 10:00:00\nf: !!timestamp 2023-01-01\n",
-    "n: ~\nm: null\nk:\nj: Null\n",
-    "a: 1\na: 2\n", "1: x\n1.0: y\n", "true: x\n1: y\n", "? [1, 2]\n: x\n", "? {a: 1}\n: x\n",
-    "a: &x {b: 1}\nc: *x\n", "a: &s text\nb: *s\n", "base: &b {x: 1}\nc:\n  <<: *b\n  y: 2\n",
-    "c:\n  <<: {x: 1}\n  y: 2\n", "=: x\n", "x: =\n",
-    "x: !!binary aGVsbG8=\n", "x: !!set {a, b}\n", "x: !!omap [{a: 1}]\n", "x: !!pairs [{a: 1}]\n",
-    "x: !!python/object:os.system ls\n", "x: !custom 1\n", "!!map {a: 1}\n", "!!seq [1]\n", "!!str {a: 1}\n",
-    "x: !!map [1]\n", "x: !!seq {a: 1}\n", "x: !!int {a: 1}\n",
-    "- a\n- b\n", "just text\n", "42\n", "x: 'Phu\u031bo\u031b\u0300ng'\n", "Ph\u01b0\u1eddng: 'x'\n",
-    "a: [" * 39 + "]" * 39 + "\n", "a: [" * 41 + "]" * 41 + "\n", "a:\n" + "".join("  " * i + "- \n" for i in range(1, 45)),
-    "a: {b: 1, b: 2}\n", "[1, 1]\n", "{a: 1, [b]: 2}\n", "x: 1\n---\ny: 2\n", "x: [1, 2\n", "x:\t1\n",
-]
-
-
-def _generated_cases() -> list[str]:
-    rng = random.Random(6)
-    atoms = ["1", "1.5", "-2", "0x10", "yes", "no", "true", "~", "null", "2023-01-01", "'q'", '"\\u00e9"',
-             "1e400", ".inf", "text here", "!!str 1", "!!int 2", "[]", "{}", "&a 1", "*a", "1:2:3", "0o7"]
-    keys = ["a", "b", "c", "1", "true", "on", "<<", "=", "k k", "ph\u01b0\u1eddng"]
-    out = []
-    for _ in range(300):
-        lines = []
-        for _ in range(rng.randint(1, 6)):
-            k = rng.choice(keys)
-            v = rng.choice(atoms)
-            if rng.random() < 0.3:
-                v = "{" + ", ".join(f"{rng.choice(keys)}: {rng.choice(atoms)}" for _ in range(rng.randint(0, 3))) + "}"
-            elif rng.random() < 0.2:
-                v = "[" + ", ".join(rng.choice(atoms) for _ in range(rng.randint(0, 3))) + "]"
-            lines.append(f"{k}: {v}")
-        out.append("\n".join(lines) + "\n")
-    return out
-
-
-def _typed(value):
-    """The value with every type spelled out (1 == True == Decimal(1) must not pass for equal)."""
-    if isinstance(value, dict):
-        return ("dict", [(_typed(k), _typed(v)) for k, v in value.items()])
-    if isinstance(value, list):
-        return ("list", [_typed(v) for v in value])
-    return (type(value).__name__, repr(value))
-
-
-def _load(tmp_path, text: str, checked: bool, monkeypatch):
-    p = tmp_path / "case.yaml"
-    p.write_text(text, encoding="utf-8")
-    if checked:
-        monkeypatch.setattr(yamlio, "_fast_document", lambda loader, node: (_ for _ in ()).throw(yamlio._Slow()))
-    try:
-        data, lines, _ = yamlio.load_document_hashed(p, "tệp")
-        return ("ok", _typed(data), sorted(lines.items(), key=repr))
-    except yamlio.LoadFailure as exc:
-        return ("refused", exc.problem.render())
-    except Exception as exc:  # the same crash on both paths is still the same behaviour
-        return ("crash", type(exc).__name__, str(exc))
-    finally:
-        monkeypatch.undo()
-
-
-@pytest.mark.parametrize("text", YAML_CASES + _generated_cases())
-def test_yaml_fast_construction_equals_the_checked_path(tmp_path, monkeypatch, text):
-    assert _load(tmp_path, text, False, monkeypatch) == _load(tmp_path, text, True, monkeypatch)
-
-
-def test_yaml_samples_load_the_same_on_both_paths(tmp_path, monkeypatch):
-    for p in sorted(SAMPLES.glob("*.yaml")) + sorted((SAMPLES / "reviews").glob("*.yaml")):
-        text = p.read_text(encoding="utf-8")
-        assert _load(tmp_path, text, False, monkeypatch) == _load(tmp_path, text, True, monkeypatch), p.name
-
-
-def test_the_resolver_memory_stays_bounded(tmp_path):
-    text = "".join(f"k{i}: v{i}\n" for i in range(3 * yamlio._RESOLVED_MAX))
-    p = tmp_path / "many.yaml"
-    p.write_text(text, encoding="utf-8")
-    data, _, _ = yamlio.load_document_hashed(p, "tệp")
-    assert len(data) == 3 * yamlio._RESOLVED_MAX and len(yamlio._RESOLVED) <= yamlio._RESOLVED_MAX
 
 
 # -- the batch table: own wrapping vs tabulate's maxcolwidths ---------------------------------------

@@ -6,12 +6,11 @@ xếp loại", e.g. a required document missing entirely). They are data like ev
 condition here is executed, and every reference is checked against the pack when it is loaded.
 Kept free of `scoring.pack` imports because `pack.py` imports this module.
 """
-from __future__ import annotations
 
 from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
 from typing import Literal, Optional
 
-from ..shape import ConfigDict, Field, Model
+from pydantic import BaseModel, ConfigDict, Field
 
 from ..errors import Problem, did_you_mean
 from ..vietnamese import fmt_number
@@ -19,10 +18,10 @@ from ..vietnamese import fmt_number
 DEFAULT_INELIGIBLE_LABEL = "Không đủ điều kiện xếp loại"
 
 
-class Quota(Model):
+class Quota(BaseModel):
     """At most `percent`% (rounded by `rounding`) of the units graded at least `of_at_least` may keep `grade`."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
     grade: str
     percent: Decimal = Field(ge=0, le=100)
     of_at_least: str
@@ -42,20 +41,20 @@ class Quota(Model):
         return f"tối đa {fmt_number(self.percent)}% số đơn vị xếp loại từ '{self.of_at_least}' trở lên ({how})"
 
 
-class Ineligible(Model):
+class Ineligible(BaseModel):
     """A unit lacking any of `requires` (documents or facts, absent entirely) is not graded at all."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
     id: str = Field(min_length=1)
     requires: list[str] = Field(min_length=1)
     reason: str = Field(min_length=1)
     source: str = Field(min_length=1)
 
 
-class BatchRules(Model):
-    model_config = ConfigDict(extra="forbid")
+class BatchRules(BaseModel):
+    model_config = ConfigDict(extra="forbid", defer_build=True)
     quota: Optional[Quota] = None
-    ineligible: list[Ineligible] = Field(default_factory=list)
+    ineligible: list[Ineligible] = []
     ineligible_label: str = DEFAULT_INELIGIBLE_LABEL
 
     def check(self, pack) -> list[Problem]:

@@ -19,7 +19,7 @@ from typing import Literal, Optional
 
 from ..errors import PackError, Problem
 from ..evidence import translate
-from ..shape import ConfigDict, Field, Model, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from ..yamlio import LoadFailure, line_of, load_document
 from .documents import DocRule
 from .patterns import Cue, expand
@@ -30,8 +30,8 @@ Reads = Literal["count", "count_period", "frac_num", "frac_den", "frac", "pair",
                 "none", "at_least_one", "two", "groups"]
 
 
-class CueRow(Model):
-    model_config = ConfigDict(extra="forbid")
+class CueRow(BaseModel):
+    model_config = ConfigDict(extra="forbid", defer_build=True)
     fact: str
     pattern: str = Field(min_length=1)
     reads: Reads
@@ -42,8 +42,8 @@ class CueRow(Model):
     note: Optional[str] = None
 
 
-class DocRuleRow(Model):
-    model_config = ConfigDict(extra="forbid")
+class DocRuleRow(BaseModel):
+    model_config = ConfigDict(extra="forbid", defer_build=True)
     id: str
     kinds: list[str] = Field(min_length=1)
     all: list[str] = Field(min_length=1)
@@ -52,21 +52,21 @@ class DocRuleRow(Model):
     use_context: bool = False
 
 
-class Uncited(Model):
-    model_config = ConfigDict(extra="forbid")
+class Uncited(BaseModel):
+    model_config = ConfigDict(extra="forbid", defer_build=True)
     id: str
     pattern: str = Field(min_length=1)
 
 
-class DocumentCues(Model):
-    model_config = ConfigDict(extra="forbid")
+class DocumentCues(BaseModel):
+    model_config = ConfigDict(extra="forbid", defer_build=True)
     plan: Optional[str] = None
     rules: list[DocRuleRow] = Field(default_factory=list)
     uncited: list[Uncited] = Field(default_factory=list)
 
 
-class CueFile(Model):
-    model_config = ConfigDict(extra="forbid")
+class CueFile(BaseModel):
+    model_config = ConfigDict(extra="forbid", defer_build=True)
     format: Literal["dvcq-extract/1"]
     pack: str
     flow: list[str] = Field(default_factory=list)

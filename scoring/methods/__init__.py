@@ -15,7 +15,6 @@ To add a method: write `methods/<name>.py` with a `Method` subclass whose `name`
 `method:` value, add it to `REGISTRY` below, and word its branch kinds and reasons in
 render/sentences.py. Document it in docs/rule-format.md and docs/result-contract.md.
 """
-from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
@@ -23,7 +22,7 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any, ClassVar, NamedTuple, Optional
 
-from ..shape import Model, ValidationError
+from pydantic import BaseModel, ValidationError
 
 from ..errors import PackError, Problem, did_you_mean
 from ..evidence import Evidence, FactValue
@@ -135,12 +134,12 @@ class Method(ABC):
     """What leaf and composite methods share: construction from an item and its checked keys."""
 
     name: ClassVar[str] = ""
-    Config: ClassVar[type[Model]]
+    Config: ClassVar[type[BaseModel]]
     # Whether the item's `not_applicable:` key means anything to this method; where it does not,
     # writing it is refused at load rather than silently ignored.
     uses_not_applicable: ClassVar[bool] = False
 
-    def __init__(self, item: Item, cfg: Model, pack: Pack, uid: str):
+    def __init__(self, item: Item, cfg: BaseModel, pack: Pack, uid: str):
         self.item, self.cfg, self.pack, self.uid = item, cfg, pack, uid
         self.setup()
 

@@ -1,10 +1,9 @@
 """Building blocks several methods share: how an input is measured, and points written as words."""
-from __future__ import annotations
 
 from decimal import Decimal
 from typing import Literal, Optional, Union
 
-from ..shape import ConfigDict, Model
+from pydantic import BaseModel, ConfigDict
 
 from ..evidence import Evidence
 from ..pack import fmt_number
@@ -22,10 +21,10 @@ def points_of(word: PointsWord, max_points: Decimal) -> Decimal:
     return Decimal(word)
 
 
-class Pair(Model):
+class Pair(BaseModel):
     """A rate made of two count facts, e.g. cultural groups / all residential groups."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
     num: str
     den: str
 

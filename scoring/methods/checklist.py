@@ -4,21 +4,20 @@
 arise never costs points. `per_item`: points_each for every item done (and, if the rule says so,
 for every item that did not arise), capped at max.
 """
-from __future__ import annotations
 
 from decimal import Decimal
 from fractions import Fraction
 from typing import Literal, Optional
 
-from ..shape import ConfigDict, Model
+from pydantic import BaseModel, ConfigDict
 
 from ..pack import Rounding
 from . import NA, VALUE, ZERO, Award, Branch, Derived, LeafMethod, rate_measure
 from ._shared import PointsWord, points_of
 
 
-class Config(Model):
-    model_config = ConfigDict(extra="forbid")
+class Config(BaseModel):
+    model_config = ConfigDict(extra="forbid", defer_build=True)
     fact: str
     mode: Literal["share", "per_item"] = "share"
     points_each: Optional[Decimal] = None

@@ -1,18 +1,17 @@
 """Items made of parts: `sum` (6-month report 1 + annual report 1) and `best_of` (a written
 decision 3, else an assignment without a document 1). Each part is a full item with its own id,
 max and method; the trail shows every part."""
-from __future__ import annotations
 
 from decimal import Decimal
 
-from ..shape import ConfigDict, Field, Model
+from pydantic import BaseModel, ConfigDict, Field
 
 from ..pack import Item, fmt_number
 from . import Award, CompositeMethod
 
 
-class Config(Model):
-    model_config = ConfigDict(extra="forbid")
+class Config(BaseModel):
+    model_config = ConfigDict(extra="forbid", defer_build=True)
     parts: list[Item] = Field(min_length=2)
 
 

@@ -3,26 +3,25 @@
 Dates are compared as integer codes relative to the scored year (pack.date_code), so one compiled
 rule set serves every year and "on the deadline" counts as on time.
 """
-from __future__ import annotations
 
 from decimal import Decimal
 from typing import Literal, Optional
 
 from ..errors import did_you_mean
-from ..shape import ConfigDict, Model
+from pydantic import BaseModel, ConfigDict
 
 from ..pack import date_code, fmt_number
 from . import MISSING, NODATE, OUT, VALUE, Award, Branch, Derived, InputUse, LeafMethod
 
 
-class Deadline(Model):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+class Deadline(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
     by: str
     points: Decimal
 
 
-class Config(Model):
-    model_config = ConfigDict(extra="forbid")
+class Config(BaseModel):
+    model_config = ConfigDict(extra="forbid", defer_build=True)
     document: str
     date: Literal["issued_on", "sent_on"] = "issued_on"
     tiers: list[Deadline] = []

@@ -4,11 +4,10 @@ A self-assessment cannot award them: the item shows as *pending* with its range.
 review (`dvcq verify`) supplies the points and a reason; the engine asserts them as a measure in
 hundredths, so the rule that fires says which step was given.
 """
-from __future__ import annotations
 
 from decimal import Decimal
 
-from ..shape import ConfigDict, Field, Model
+from pydantic import BaseModel, ConfigDict, Field
 
 from ..pack import fmt_number
 from . import PENDING, VALUE, Award, Branch, Derived, InputUse, LeafMethod, describe_fact
@@ -16,8 +15,8 @@ from . import PENDING, VALUE, Award, Branch, Derived, InputUse, LeafMethod, desc
 MANUAL_SCALE = 100
 
 
-class Config(Model):
-    model_config = ConfigDict(extra="forbid")
+class Config(BaseModel):
+    model_config = ConfigDict(extra="forbid", defer_build=True)
     step: Decimal = Field(default=Decimal("0.5"), gt=0)
     evidence: list[str] = []
 

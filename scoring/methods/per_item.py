@@ -1,17 +1,16 @@
 """Points per occurrence with a cap: a bonus (+1 per commended model, at most +3) or, in the
 deductions section, a penalty (−2 per disciplined person, at most −6). Several facts may be
 summed (hot spots + mass complaints)."""
-from __future__ import annotations
 
 from decimal import Decimal
 
-from ..shape import ConfigDict, Field, Model
+from pydantic import BaseModel, ConfigDict, Field
 
 from . import MISSING, VALUE, Award, Branch, Derived, LeafMethod, describe_fact
 
 
-class Config(Model):
-    model_config = ConfigDict(extra="forbid")
+class Config(BaseModel):
+    model_config = ConfigDict(extra="forbid", defer_build=True)
     facts: list[str] = Field(min_length=1)
     points_each: Decimal = Field(gt=0)
 

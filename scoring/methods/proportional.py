@@ -1,18 +1,17 @@
 """Proportional points: max × achieved / target, rounded to a stated step (default: the pack's)."""
-from __future__ import annotations
 
 from fractions import Fraction
 from typing import Optional, Union
 
-from ..shape import ConfigDict, Model
+from pydantic import BaseModel, ConfigDict
 
 from ..pack import Rounding
 from . import VALUE, ZERO, Award, Branch, Derived, LeafMethod
 from ._shared import Measure, Pair, PointsWord, points_of
 
 
-class Config(Model):
-    model_config = ConfigDict(extra="forbid")
+class Config(BaseModel):
+    model_config = ConfigDict(extra="forbid", defer_build=True)
     on: Union[str, Pair]
     rounding: Optional[Rounding] = None
     zero_denominator: PointsWord = "zero"

@@ -1,18 +1,17 @@
 """Tiers on a count or a rate: "≥ 95% → 6; ≥ 90% → 5; … else 0", or "0 cases → 3"."""
-from __future__ import annotations
 
 from decimal import Decimal
 from typing import Optional, Union
 
-from ..shape import ConfigDict, Model, model_validator
+from pydantic import BaseModel, ConfigDict, model_validator
 
 from ..pack import fmt_number
 from . import VALUE, ZERO, Branch, Derived, LeafMethod
 from ._shared import Measure, Pair, PointsWord, points_of
 
 
-class Tier(Model):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+class Tier(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
     min: Optional[Decimal] = None
     max: Optional[Decimal] = None
     points: Decimal
@@ -26,8 +25,8 @@ class Tier(Model):
         return self
 
 
-class Config(Model):
-    model_config = ConfigDict(extra="forbid")
+class Config(BaseModel):
+    model_config = ConfigDict(extra="forbid", defer_build=True)
     on: Union[str, Pair]
     tiers: list[Tier]
     otherwise: Decimal = Decimal(0)

@@ -1,16 +1,15 @@
 """A duty done or not: yes → points, no → `no` (default 0)."""
-from __future__ import annotations
 
 from decimal import Decimal
 
-from ..shape import ConfigDict, Model
+from pydantic import BaseModel, ConfigDict
 
 from ..pack import fmt_number
 from . import VALUE, Branch, Derived, LeafMethod
 
 
-class Config(Model):
-    model_config = ConfigDict(extra="forbid")
+class Config(BaseModel):
+    model_config = ConfigDict(extra="forbid", defer_build=True)
     fact: str
     points: Decimal
     no: Decimal = Decimal(0)

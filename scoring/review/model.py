@@ -5,7 +5,6 @@ here for shape only; whether each finding fits the record and the pack is `apply
 Findings are parsed by hand rather than as a pydantic union so that a mistake names the finding
 by its number and identifier, which is how a reviewer finds it in a long file.
 """
-from __future__ import annotations
 
 import re
 from dataclasses import dataclass
@@ -14,7 +13,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, Optional
 
-from ..shape import ConfigDict, Field, Model, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from ..errors import DvcqError, Problem, did_you_mean
 from ..evidence import FactValue, Period, parse_date, translate
@@ -34,8 +33,8 @@ class ReviewError(DvcqError):
     """A review file that is unreadable, malformed, or does not fit its record (exit 2)."""
 
 
-class ReviewOf(Model):
-    model_config = ConfigDict(extra="forbid")
+class ReviewOf(BaseModel):
+    model_config = ConfigDict(extra="forbid", defer_build=True)
     ward: str = Field(min_length=1)
     period: Period
     evidence_sha256: str
@@ -48,20 +47,20 @@ class ReviewOf(Model):
         return v.strip().lower()
 
 
-class Reviewer(Model):
-    model_config = ConfigDict(extra="forbid")
+class Reviewer(BaseModel):
+    model_config = ConfigDict(extra="forbid", defer_build=True)
     unit: str = Field(min_length=1)
     name: Optional[str] = None
     title: Optional[str] = None
 
 
-class ReviewHead(Model):
-    model_config = ConfigDict(extra="forbid")
+class ReviewHead(BaseModel):
+    model_config = ConfigDict(extra="forbid", defer_build=True)
     schema_: Optional[str] = Field(default=None, alias="schema")
     review_of: ReviewOf
     reviewer: Reviewer
     reviewed_on: date
-    findings: list[Any] = Field(default_factory=list)
+    findings: list[Any] = []
     note: Optional[str] = None
 
     _date = field_validator("reviewed_on", mode="before")(classmethod(lambda cls, v: parse_date(v)))

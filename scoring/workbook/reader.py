@@ -21,7 +21,7 @@ from openpyxl import load_workbook
 
 from ..files import read_bytes
 from openpyxl.utils import get_column_letter
-from ..shape import ValidationError
+from pydantic import ValidationError
 
 from ..errors import EvidenceError, Problem, did_you_mean
 from ..evidence import FACT_ID, Document, Evidence, FactValue, LoadedEvidence, address_of, translate
