@@ -172,3 +172,71 @@ def audit(result: PathLike, *, evidence: Optional[PathLike] = None, pack: Option
 
     return _audit(str(result), str(evidence) if evidence else None, str(pack) if pack else None,
                   str(review) if review else None)
+
+
+# ---- small doors for front ends that show a pack as a form and hand files back (the portal) ----
+
+def pack_outline(pack: Union[PathLike, "Pack"]) -> dict:
+    """What a form needs from a pack, as plain data: its vocabulary (facts, documents with their
+    kinds and labels), which identifiers accept "không phát sinh", and its criteria → items with the
+    identifiers each item reads, in pack order. Read from the pack's own file, so it is the frozen
+    text the round scores with."""
+    import yaml
+
+    from .extract.vocab import _inputs, _walk_items, vocabulary_from_pack
+
+    chosen = load_pack(pack)
+    data = yaml.safe_load(Path(chosen.path).read_text(encoding="utf-8"))
+    vocab = vocabulary_from_pack(data)
+    criteria = []
+    for crit in data.get("criteria") or []:
+        items = []
+        for item in crit.get("items") or []:
+            ids: list[str] = []
+            for node in _walk_items(item):
+                for i in _inputs(node):
+                    if i not in ids:
+                        ids.append(i)
+            items.append({"id": item.get("id"), "title": item.get("title"), "max": item.get("max"), "inputs": ids})
+        criteria.append({"id": crit.get("id"), "title": crit.get("title"), "max": crit.get("max"), "items": items})
+    return {"id": vocab.pack_id, "province": vocab.province, "facts": vocab.facts, "documents": vocab.documents,
+            "na_allowed": sorted(vocab.na_allowed), "criteria": criteria}
+
+
+def record_data(record: RecordSource) -> dict:
+    """A record in its written form (what a YAML file of it would hold), e.g. after reading a workbook."""
+    from .workbook.yamlout import record_data as _data
+
+    return _data(load_record(record).record)
+
+
+def workbook(pack: Union[PathLike, "Pack"], record: Optional[RecordSource] = None) -> bytes:
+    """The Excel template of a pack, pre-filled from a record when one is given."""
+    from .workbook.writer import build
+
+    return build(load_pack(pack), load_record(record).record if record is not None else None)
+
+
+def read_workbook(path: PathLike) -> "LoadedEvidence":
+    """A record from a filled workbook; problems name the sheet and cell."""
+    from .workbook.reader import read_workbook as _read
+
+    return _read(path)
+
+
+def render_result(result: "Result", fmt: str) -> Union[str, bytes]:
+    """A result's printable table: "html" (str) or "xlsx" (bytes)."""
+    if fmt == "html":
+        from .render.html import render
+    elif fmt == "xlsx":
+        from .render.xlsx import render
+    else:
+        raise UsageError.one(f"không có định dạng '{fmt}' (html, xlsx)")
+    return render(result)
+
+
+def render_batch(result: "BatchResult", fmt: str) -> Union[str, bytes]:
+    """A ranking as `dvcq batch --format` writes it (table, csv, json, markdown, html, xlsx)."""
+    from .batch.render import render
+
+    return render(result, fmt)
