@@ -164,6 +164,9 @@ def parse(pack_file: str, sha: str, post, base: dict) -> tuple[dict, dict]:
             continue
         if src:
             val["source"] = src
+        old = (base.get("facts") or {}).get(fid)
+        if isinstance(old, dict) and old.get("note"):
+            val["note"] = old["note"]  # written outside the form (sample, workbook): kept, never dropped
         if fid == "ward.residential_groups":
             ward["residential_groups"] = val.get("value")
             continue
@@ -179,6 +182,9 @@ def parse(pack_file: str, sha: str, post, base: dict) -> tuple[dict, dict]:
             if v:
                 doc[k] = v
         if len(doc) > 1:
+            old = next((x for x in base.get("documents") or [] if isinstance(x, dict) and x.get("id") == did), {})
+            if old.get("note"):
+                doc["note"] = old["note"]
             documents.append(doc)
     rec["ward"] = ward
     rec["documents"] = documents
