@@ -50,7 +50,6 @@ def _account(username: str, role: str, unit, password: str):
     if made:
         user.set_password(password)
         user.is_staff = role == "admin"
-        user.is_superuser = role == "admin"
         user.save()
         Profile.objects.create(user=user, role=role, unit=unit)
     return user, made

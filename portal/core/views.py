@@ -75,8 +75,8 @@ def dossiers(request):
     return render(request, "portal/dossiers.html", {"dossiers": qs, "rounds": Round.objects.all(), "state": state})
 
 
-def _panel_context(d: Dossier, evidence=None):
-    result, problems = S.live_score(d, evidence)
+def _panel_context(d: Dossier, evidence=None, scored=None):
+    result, problems = scored or S.live_score(d, evidence)
     o = EF.outline(d.round.pack_file, d.round.pack_sha256)
     grouped = []
     if result:
@@ -102,8 +102,9 @@ def _form_context(request, d: Dossier, evidence=None, problems=()):
     for s in secs:
         for e in s.entries:
             e.attachments = atts.get(e.ident, [])
-    ctx = _panel_context(d, ev)
-    _, probs = S.live_score(d, ev)
+    scored = S.live_score(d, ev)
+    ctx = _panel_context(d, ev, scored)
+    probs = scored[1]
     loose = EF.attach_problems(secs, probs, S.with_ward(d, ev))
     ctx.update(d=d, sections=secs, loose=loose, explanations=d.explanations,
                can_edit=request.user.has_perm("portal.edit_dossier", d),
