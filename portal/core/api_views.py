@@ -41,6 +41,8 @@ def score(request):
         data = json.loads(request.body.decode("utf-8"), parse_float=Decimal)
     except (UnicodeDecodeError, ValueError) as exc:
         return _msg(f"nội dung gửi lên không phải JSON hợp lệ (UTF-8): {exc}")
+    except RecursionError:
+        return _msg("hồ sơ lồng nhau quá sâu")
     if not isinstance(data, dict):
         return _msg("hồ sơ phải là một đối tượng JSON (bảng khóa: giá trị)")
     try:
