@@ -122,11 +122,14 @@ def load_demo(n_generated: int = 12, seed: int = 2023) -> dict:
                                opens_at=now - timedelta(days=10), submission_deadline=now + timedelta(days=20),
                                verification_deadline=now + timedelta(days=40))
     units = {}
+    official = {w.name: w for w, _ in official_wards(vp.code.value)}
     for fname, stem in SAMPLES.items():
         data = yaml.safe_load((REPO / "samples" / "quang-ngai" / fname).read_text(encoding="utf-8"))
         w = data["ward"]
-        unit = Unit.objects.create(province=province, name=w["name"], code=f"mau-{stem}", kind=w["kind"],
-                                   district=w.get("district", ""), source=f"samples/quang-ngai/{fname}")
+        same = official.get(w["name"])  # still on the official list after the 2025 merger: its code
+        unit = Unit.objects.create(province=province, name=w["name"], code=str(same.code.value) if same else f"mau-{stem}",
+                                   kind=w["kind"], district=w.get("district", ""),
+                                   source=f"samples/quang-ngai/{fname}" + (" + vietnam-provinces" if same else ""))
         units[stem] = unit
         import json
 
