@@ -249,7 +249,7 @@ def receipt(request, pk):
     if not d.version:
         raise Http404
     result = json.loads(d.result_json)
-    return render(request, "portal/receipt.html", {"d": d, "result": result})
+    return render(request, "portal/receipt.html", {"d": d, "result": result, "pack_name": Path(d.round.pack_file).name})
 
 
 def _side_by_side(d: Dossier):
