@@ -396,6 +396,23 @@ def _admin(request):
 @login_required
 def rounds(request):
     _admin(request)
+    if request.method == "POST" and "token_name" in request.POST:
+        name = request.POST.get("token_name", "").strip()[:100]
+        if not name:
+            messages.error(request, "Hãy ghi tên hệ thống được cấp mã truy cập.")
+            return redirect("rounds")
+        import secrets
+
+        from django.db import transaction
+
+        from .models import ApiToken
+
+        key = secrets.token_urlsafe(32)
+        with transaction.atomic():
+            ApiToken.objects.create(name=name, key_sha256=hashlib.sha256(key.encode()).hexdigest())
+            S.log(request.user, "token.create", detail=f"mã truy cập API cho: {name}")
+        messages.success(request, f"Mã truy cập API cho '{name}' (chỉ hiện một lần): {key}")
+        return redirect("rounds")
     if request.method == "POST":
         from .forms import RoundForm
 

@@ -99,7 +99,13 @@ def test_every_url_pattern_is_in_the_matrix():
 
 
 @pytest.mark.parametrize("account", ACCOUNTS)
-def test_get_matrix(world, login, account):
+def test_matrix(world, login, account):
+    """GET every page, then POST every action (one world per account: the setup is the slow part)."""
+    _get_matrix(world, login, account)
+    _post_matrix(world, login, account)
+
+
+def _get_matrix(world, login, account):
     c = _client(login, account)
     wrong = []
     for name, exp in PAGES.items():
@@ -110,8 +116,7 @@ def test_get_matrix(world, login, account):
     assert not wrong, f"{account}: " + "; ".join(wrong)
 
 
-@pytest.mark.parametrize("account", ACCOUNTS)
-def test_post_matrix(world, login, account):
+def _post_matrix(world, login, account):
     """Every POST action: anonymous → login; another unit → 404; otherwise refused unless allowed."""
     c = _client(login, account)
     wrong = []
