@@ -30,7 +30,9 @@ def serve(demo, host, port):
     try:
         from django.conf import settings
 
-        settings.require_production_key()
+        from portal.settings import require_production_key
+
+        require_production_key()
         settings.DATA_DIR.mkdir(parents=True, exist_ok=True)
         django.setup()
     except ImproperlyConfigured as exc:

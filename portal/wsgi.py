@@ -6,6 +6,6 @@ from django.core.wsgi import get_wsgi_application
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
 application = get_wsgi_application()
 
-from django.conf import settings  # noqa: E402
+from portal.settings import require_production_key  # noqa: E402
 
-settings.require_production_key()
+require_production_key()

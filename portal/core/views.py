@@ -298,6 +298,7 @@ def review(request, pk):
     o = EF.outline(d.round.pack_file, d.round.pack_sha256)
     return render(request, "portal/review.html", {
         "d": d, "self_r": self_r, "ver": ver, "rows": rows, "findings": d.findings.all(),
+        "attachments": d.attachments.all(), "explanations": d.explanations,
         "can_review": request.user.has_perm("portal.review_dossier", d), "evidence": json.dumps(
             d.evidence, ensure_ascii=False, indent=2, default=str),
         "idents": sorted(list(o["facts"]) + list(o["documents"])),
@@ -322,6 +323,8 @@ def _verified_value(text: str):
 def return_view(request, pk):
     d = _dossier(request, pk, "portal.review_dossier")
     reasons = {k.split("|", 1)[1]: v for k, v in request.POST.items() if k.startswith("reason|")}
+    if request.POST.get("item") and request.POST.get("item_reason"):
+        reasons[request.POST["item"][:40]] = request.POST["item_reason"][:2000]
     try:
         S.return_dossier(d, request.user, reasons, request.POST.get("general", ""))
         messages.success(request, "Đã trả lại hồ sơ cho xã.")

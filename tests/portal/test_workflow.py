@@ -95,10 +95,14 @@ def test_full_round(demo, login, tmp_path):
     assert "phải ghi lý do" in r.content.decode()
     verifier.post(f"/ho-so/{d.pk}/tham-dinh/", {"kind": "fact", "ident": "petitions.settled", "verified": "14/16",
                                                "reason": "Đơn tố cáo chưa có kết luận."})
-    verifier.post(f"/ho-so/{d.pk}/tra-lai/", {"general": "Bổ sung báo cáo 6 tháng."})
+    page = verifier.get(f"/ho-so/{d.pk}/tham-dinh/").content.decode()
+    assert "trùng lịch bầu cử" in page  # the commune's explanation beside the scores
+    verifier.post(f"/ho-so/{d.pk}/tra-lai/", {"general": "Bổ sung báo cáo 6 tháng.", "item": "TC1.5",
+                                             "item_reason": "Chưa có số, ngày gửi báo cáo 6 tháng."})
     d.refresh_from_db()
     assert d.state == "returned"
-    assert "Bổ sung báo cáo 6 tháng." in clerk.get(f"/ho-so/{d.pk}/").content.decode()
+    page = clerk.get(f"/ho-so/{d.pk}/").content.decode()
+    assert "Bổ sung báo cáo 6 tháng." in page and "Chưa có số, ngày gửi báo cáo 6 tháng." in page
     data = _form(clerk, d)
     data["document|report.dvcq_6month|number"] = "120/BC-UBND"
     data["document|report.dvcq_6month|sent_on"] = "25/05/2023"
