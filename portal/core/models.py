@@ -187,6 +187,14 @@ class Event(models.Model):
         verbose_name = "sự kiện"
         ordering = ["-at", "-id"]
 
+    @property
+    def action_label(self) -> str:
+        return ACTION_LABEL.get(self.action, self.action)
+
+    @property
+    def role_label(self) -> str:
+        return ROLE_LABEL.get(self.role, self.role)
+
     def save(self, *args, **kwargs):
         if self.pk is not None:
             raise AppendOnly("nhật ký chỉ được ghi thêm, không được sửa")
@@ -195,6 +203,14 @@ class Event(models.Model):
 
     def delete(self, *args, **kwargs):
         raise AppendOnly("nhật ký chỉ được ghi thêm, không được xóa")
+
+
+ACTION_LABEL = {"evidence.save": "lưu hồ sơ", "file.attach": "đính kèm tệp", "submit": "nộp", "resubmit": "nộp lại",
+                "finding.add": "ghi kết luận", "return": "trả lại", "verify": "xác nhận thẩm định",
+                "publish": "công bố", "round.create": "tạo đợt", "round.extend": "đổi thời hạn",
+                "account.create": "tạo tài khoản", "login.failed": "đăng nhập sai", "download": "tải gói niêm phong",
+                "token.create": "cấp mã API"}
+ROLE_LABEL = dict(ROLES)
 
 
 class ApiToken(models.Model):
