@@ -193,6 +193,17 @@ def _check_review(d: Dossier, review: dict):
         shutil.rmtree(folder, ignore_errors=True)
 
 
+def preview(d: Dossier, user) -> Optional[dict]:
+    """The verified result the findings so far would give (shown before the verifier confirms)."""
+    findings = list(d.findings.all())
+    if not findings or not d.version or d.verified_json:
+        return None
+    try:
+        return _check_review(d, build_review(d, user, findings)).to_json_dict()
+    except WorkflowError:
+        return None
+
+
 def return_dossier(d: Dossier, user, reasons: dict, general: str) -> Dossier:
     reasons = {k: v.strip() for k, v in reasons.items() if v and v.strip()}
     general = (general or "").strip()

@@ -252,16 +252,15 @@ def receipt(request, pk):
     return render(request, "portal/receipt.html", {"d": d, "result": result, "pack_name": Path(d.round.pack_file).name})
 
 
-def _side_by_side(d: Dossier):
+def _side_by_side(d: Dossier, user):
     self_r = json.loads(d.result_json) if d.result_json else None
-    ver = None
-    if d.verified_json:
-        ver = json.loads(d.verified_json)
+    ver = json.loads(d.verified_json) if d.verified_json else S.preview(d, user)
     rows = []
     if self_r:
         vitems = {it["id"]: it for it in (ver or {}).get("items", [])}
         for it in self_r["items"]:
-            rows.append({"it": it, "verified": vitems.get(it["id"])})
+            v = vitems.get(it["id"])
+            rows.append({"it": it, "verified": v, "moved": v is not None and str(v["points"]) != str(it["points"])})
     return self_r, ver, rows
 
 
@@ -294,7 +293,7 @@ def review(request, pk):
         except S.WorkflowError as exc:
             messages.error(request, str(exc))
         return redirect("review", pk=d.pk)
-    self_r, ver, rows = _side_by_side(d)
+    self_r, ver, rows = _side_by_side(d, request.user)
     o = EF.outline(d.round.pack_file, d.round.pack_sha256)
     return render(request, "portal/review.html", {
         "d": d, "self_r": self_r, "ver": ver, "rows": rows, "findings": d.findings.all(),

@@ -96,7 +96,8 @@ def test_full_round(demo, login, tmp_path):
     verifier.post(f"/ho-so/{d.pk}/tham-dinh/", {"kind": "fact", "ident": "petitions.settled", "verified": "14/16",
                                                "reason": "Đơn tố cáo chưa có kết luận."})
     page = verifier.get(f"/ho-so/{d.pk}/tham-dinh/").content.decode()
-    assert "trùng lịch bầu cử" in page  # the commune's explanation beside the scores
+    assert "trùng lịch bầu cử" in page
+    assert "dự kiến theo các kết luận" in page and 'class="moved"' in page  # 15/16 → 14/16 moves TC5  # the commune's explanation beside the scores
     verifier.post(f"/ho-so/{d.pk}/tra-lai/", {"general": "Bổ sung báo cáo 6 tháng.", "item": "TC1.5",
                                              "item_reason": "Chưa có số, ngày gửi báo cáo 6 tháng."})
     d.refresh_from_db()
