@@ -23,6 +23,7 @@ urlpatterns = [
     path("ho-so/<int:pk>/niem-phong.zip", views.download_zip, name="zip"),
     path("ho-so/<int:pk>/bang-diem.<str:fmt>", views.table, name="table"),
     path("nhat-ky/", views.events, name="events"),
+    path("nhat-ky.json", views.events_export, name="events_export"),
     path("quan-tri/dot/", views.rounds, name="rounds"),
     path("quan-tri/dot/<int:rid>/", views.round_edit, name="round_edit"),
     path("quan-tri/don-vi/", views.units, name="units"),

@@ -209,7 +209,7 @@ ACTION_LABEL = {"evidence.save": "lưu hồ sơ", "file.attach": "đính kèm t�
                 "finding.add": "ghi kết luận", "return": "trả lại", "verify": "xác nhận thẩm định",
                 "publish": "công bố", "round.create": "tạo đợt", "round.extend": "đổi thời hạn",
                 "account.create": "tạo tài khoản", "login.failed": "đăng nhập sai", "download": "tải gói niêm phong",
-                "token.create": "cấp mã API"}
+                "token.create": "cấp mã API", "log.export": "xuất nhật ký"}
 ROLE_LABEL = dict(ROLES)
 
 

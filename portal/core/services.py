@@ -7,11 +7,9 @@ from __future__ import annotations
 
 import hashlib
 import io
-import json
 import shutil
 import tempfile
 import zipfile
-from datetime import date
 from pathlib import Path
 from typing import Optional
 
@@ -20,7 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from scoring import api
-from scoring.errors import DvcqError, Problem
+from scoring.errors import DvcqError
 from scoring.render.json import dumps, sealed
 
 from .models import Dossier, Event, Finding, Round

@@ -16,7 +16,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from scoring import api
@@ -80,7 +80,6 @@ def _panel_context(d: Dossier, evidence=None, scored=None):
     o = EF.outline(d.round.pack_file, d.round.pack_sha256)
     grouped = []
     if result:
-        items = {it["id"]: it for it in result["items"]}
         for crit in result["criteria"]:
             grouped.append({"crit": crit, "items": [it for it in result["items"] if it.get("criterion") == crit["id"]]})
         others = [it for it in result["items"] if not it.get("criterion")]
@@ -388,6 +387,23 @@ def events(request):
     if prof.role in ("clerk", "leader"):
         qs = qs.filter(unit_id=prof.unit_id)
     return render(request, "portal/events.html", {"events": qs[:500]})
+
+
+@login_required
+@require_GET
+def events_export(request):
+    """The log as sealed JSON (same seal as results: sha256 of the canonical body), for the province roles."""
+    if not request.user.has_perm("portal.list_all"):
+        raise PermissionDenied
+    rows = [{"id": e.pk, "at": e.at.isoformat(), "account": e.username, "role": e.role,
+             "unit": e.unit.name if e.unit else None, "dossier": e.dossier_id, "round": e.round_id,
+             "action": e.action, "hash_before": e.hash_before, "hash_after": e.hash_after, "detail": e.detail}
+            for e in Event.objects.select_related("unit").order_by("id")]
+    body = S.sealed({"schema": "dvcq-events/1", "exported_at": timezone.now().isoformat(), "events": rows})
+    S.log(request.user, "log.export", after=body["seal"]["value"], detail=f"{len(rows)} sự kiện")
+    resp = HttpResponse(S.dumps(body) + "\n", content_type="application/json; charset=utf-8")
+    resp["Content-Disposition"] = 'attachment; filename="nhat-ky.json"'
+    return resp
 
 
 def _admin(request):

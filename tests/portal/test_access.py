@@ -25,6 +25,8 @@ PAGES = {
     "table": {None: LOGIN, "canbo.nguyennghiem": HIDDEN, "*": OK},
     "attachment": {None: LOGIN, "canbo.nguyennghiem": HIDDEN, "*": OK},
     "events": {None: LOGIN, "*": OK},
+    "events_export": {None: LOGIN, "canbo.phovan": DENIED, "lanhdao.phovan": DENIED, "canbo.nguyennghiem": DENIED,
+                      "*": OK},
     "rounds": {None: LOGIN, "quantri": OK, "*": DENIED},
     "round_edit": {None: LOGIN, "quantri": OK, "*": DENIED},
     "units": {None: LOGIN, "quantri": OK, "*": DENIED},

@@ -3,7 +3,6 @@ the whole round, one account after another, ending with the auditor's download p
 Screenshots go to tests/artifacts/portal/; axe checks the main pages for serious accessibility faults."""
 from __future__ import annotations
 
-import io
 import os
 import zipfile
 from pathlib import Path
@@ -42,11 +41,13 @@ def site(live_server, settings, tmp_path):
             "d": Dossier.objects.get(unit__name="Phường Phổ Văn")}
 
 
-def _login(browser, site, username, width=1280):
+def _login(browser, site, username, width=1280, axe=False):
     ctx = browser.new_context(viewport={"width": width, "height": 900}, accept_downloads=True, locale="vi-VN")
     page = ctx.new_page()
     page.set_default_timeout(10000)
     page.goto(site["url"] + "/dang-nhap/")
+    if axe:
+        _axe(page, "dang-nhap")
     page.fill("#id_username", username)
     page.fill("#id_password", "dvcq-demo")
     page.click("button[type=submit]")
@@ -77,8 +78,11 @@ def test_whole_round_in_the_browser(browser, site, tmp_path):
     d = site["d"]
     url = site["url"]
     # 1. clerk: live score as values change (htmx autosave), a file, the xlsx out and back in
-    page = _login(browser, site, "canbo.phovan")
+    page = _login(browser, site, "canbo.phovan", axe=True)
     assert f"/ho-so/{d.pk}/" in page.url
+    page.goto(url + "/ho-so/")
+    _axe(page, "danh-sach")
+    page.goto(f"{url}/ho-so/{d.pk}/")
     total = page.locator("#diem .total strong")
     before = total.inner_text()
     page.fill("[name='fact|reception.dialogues|value']", "2")

@@ -135,6 +135,17 @@ def test_full_round(demo, login, tmp_path):
         assert a in actions
 
 
+def test_log_export_is_sealed(demo, login):
+    from scoring.render.json import seal_of
+
+    r = login("kiemtoan").get("/nhat-ky.json")
+    body = json.loads(r.content)
+    assert body["schema"] == "dvcq-events/1" and body["events"]
+    assert body["seal"]["value"] == seal_of(body)
+    body["events"][0]["detail"] = "sửa"
+    assert body["seal"]["value"] != seal_of(body)
+
+
 def test_events_are_append_only(demo):
     from portal.core.models import AppendOnly, Event
 
