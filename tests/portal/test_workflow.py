@@ -197,3 +197,29 @@ def test_xlsx_round_trip(demo, login):
     junk = SimpleUploadedFile("rac.xlsx", b"PK\x03\x04 junk")
     r = clerk.post(f"/ho-so/{d.pk}/excel/tai-len/", {"tep": junk}, follow=True)
     assert r.status_code == 200 and "rac.xlsx" in r.content.decode()
+
+
+def test_item_and_document_findings_match_dvcq_verify(demo, login, tmp_path):
+    """Findings of every kind become the review `dvcq verify` reads: the sealed verified result equals
+    api.verify on the downloaded evidence and review."""
+    d = demo["phovan"]
+    login("lanhdao.phovan").post(f"/ho-so/{d.pk}/nop/")
+    close_submissions(demo["round"])
+    v = login("thamdinh")
+    v.post(f"/ho-so/{d.pk}/tham-dinh/", {"kind": "item", "ident": "TC6.2", "points": "1,5",
+                                        "reason": "Mô hình có lan tỏa nhưng chưa được công nhận."})
+    v.post(f"/ho-so/{d.pk}/tham-dinh/", {"kind": "document", "ident": "plan.dvcq_annual", "accepted": "false",
+                                        "reason": "Kế hoạch không kèm bản ký."})
+    r = v.post(f"/ho-so/{d.pk}/tham-dinh/", {"kind": "item", "ident": "TC9.9", "points": "1", "reason": "x"},
+               follow=True)
+    assert "TC9.9" in r.content.decode()  # the core's message: no such item
+    assert d.findings.count() == 2
+    v.post(f"/ho-so/{d.pk}/xac-nhan/")
+    d.refresh_from_db()
+    body = json.loads(d.verified_json)
+    out = tmp_path / "z"
+    zipfile.ZipFile(io.BytesIO(login("kiemtoan").get(f"/ho-so/{d.pk}/niem-phong.zip").content)).extractall(out)
+    again = api.verify(out / "evidence.json", out / "review.json", out / "qd-1211-2022.yaml").to_json_dict()
+    assert again["total"] == body["total"]
+    items = {it["id"]: it for it in body["items"]}
+    assert items["TC6.2"]["points"] == 1.5 and items["TC1.1"]["points"] == 0
