@@ -86,9 +86,29 @@ def _fact_fields(fid: str, meta: dict, cur: dict, na_allowed: bool) -> list[Fiel
     return out
 
 
+def _shown_date(v: Any) -> str:
+    """ISO dates are shown the way Vietnamese documents write them (dd/mm/yyyy)."""
+    m = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", str(v or ""))
+    return f"{m.group(3)}/{m.group(2)}/{m.group(1)}" if m else str(v or "")
+
+
+def _stored_date(v: str) -> str:
+    """dd/mm/yyyy → ISO when it is a real date; anything else goes to the core as typed (its message)."""
+    m = re.fullmatch(r"\s*(\d{1,2})/(\d{1,2})/(\d{4})\s*", v)
+    if m:
+        from datetime import date
+
+        try:
+            return date(int(m.group(3)), int(m.group(2)), int(m.group(1))).isoformat()
+        except ValueError:
+            return v
+    return v
+
+
 def _doc_fields(did: str, cur: dict) -> list[Field]:
     p = f"document|{did}|"
-    out = [Field(p + k, label, kind, cur.get(k, "") or "") for k, label, kind in DOC_FIELDS]
+    out = [Field(p + k, label, kind, _shown_date(cur.get(k)) if kind == "date" else cur.get(k, "") or "")
+           for k, label, kind in DOC_FIELDS]
     out.append(Field(p + "source", "Nguồn (nơi lưu, trang)", "text", cur.get("source", "") or ""))
     return out
 
@@ -177,10 +197,10 @@ def parse(pack_file: str, sha: str, post, base: dict) -> tuple[dict, dict]:
     for did in o["documents"]:
         p = f"document|{did}|"
         doc = {"id": did}
-        for k, _, _ in DOC_FIELDS + [("source", "", "")]:
+        for k, _, kind in DOC_FIELDS + [("source", "", "text")]:
             v = (post.get(p + k) or "").strip()
             if v:
-                doc[k] = v
+                doc[k] = _stored_date(v) if kind == "date" else v
         if len(doc) > 1:
             old = next((x for x in base.get("documents") or [] if isinstance(x, dict) and x.get("id") == did), {})
             if old.get("note"):
