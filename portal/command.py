@@ -44,12 +44,13 @@ def serve(demo, host, port):
     call_command("migrate", interactive=False, verbosity=0)
     if settings.DEMO:
         from portal.core.demo import ACCOUNTS, DEMO_PASSWORD, load_demo
+        from portal.core.models import ROLE_LABEL
 
         out = load_demo()
         click.echo("Dữ liệu demo: " + ("vừa tạo" if out["fresh"] else "đã có") + f" trong {settings.DATA_DIR}")
         click.echo(f"Tài khoản demo (mật khẩu {DEMO_PASSWORD}):")
         for username, role, _ in ACCOUNTS:
-            click.echo(f"  {username:<20} {role}")
+            click.echo(f"  {username:<20} {ROLE_LABEL[role]}")
     click.echo(f"Cổng chấm điểm: http://{host}:{port}/")
     if settings.DEBUG:
         call_command("runserver", f"{host}:{port}", use_reloader=False)
