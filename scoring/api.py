@@ -216,3 +216,68 @@ def reset() -> None:
 
     STORE.reset()
     SCORER.reset()
+
+
+# ---- small doors for front ends that show a pack as a form and hand files back (the portal) ----
+
+def pack_outline(pack: Union[PathLike, "Pack"]) -> dict:
+    """What a form needs from a pack, as plain data: its vocabulary (facts, documents with their
+    kinds and labels), which identifiers accept "không phát sinh", and its criteria → items with the
+    identifiers each item reads, in pack order (maxima as exact Decimals)."""
+    from .extract.vocab import vocabulary_from_pack
+
+    chosen = load_pack(pack)
+    vocab = vocabulary_from_pack(chosen)
+    bound = {item.id: b for _, item, b in chosen.items}
+    criteria = []
+    for crit in chosen.data.criteria:
+        items = []
+        for item in crit.items:
+            ids: list[str] = []
+            for leaf in bound[item.id].leaves():
+                for i in leaf.method.inputs():
+                    if i not in ids:
+                        ids.append(i)
+            items.append({"id": item.id, "title": item.title, "max": item.max, "inputs": ids})
+        criteria.append({"id": crit.id, "title": crit.title, "max": crit.max, "items": items})
+    return {"id": vocab.pack_id, "province": vocab.province, "facts": vocab.facts, "documents": vocab.documents,
+            "na_allowed": sorted(vocab.na_allowed), "criteria": criteria}
+
+
+def record_data(record: RecordSource) -> dict:
+    """A record in its written form (what a YAML file of it would hold), e.g. after reading a workbook."""
+    from .workbook.yamlout import record_data as _data
+
+    return _data(load_record(record).record)
+
+
+def workbook(pack: Union[PathLike, "Pack"], record: Optional[RecordSource] = None) -> bytes:
+    """The Excel template of a pack, pre-filled from a record when one is given."""
+    from .workbook.writer import build
+
+    return build(load_pack(pack), load_record(record).record if record is not None else None)
+
+
+def read_workbook(path: PathLike) -> "LoadedEvidence":
+    """A record from a filled workbook; problems name the sheet and cell."""
+    from .workbook.reader import read_workbook as _read
+
+    return _read(path)
+
+
+def render_result(result: "Result", fmt: str) -> Union[str, bytes]:
+    """A result's printable table: "html" (str) or "xlsx" (bytes)."""
+    if fmt == "html":
+        from .render.html import render
+    elif fmt == "xlsx":
+        from .render.xlsx import render
+    else:
+        raise UsageError.one(f"không có định dạng '{fmt}' (html, xlsx)")
+    return render(result)
+
+
+def render_batch(result: "BatchResult", fmt: str) -> Union[str, bytes]:
+    """A ranking as `dvcq batch --format` writes it (table, csv, json, markdown, html, xlsx)."""
+    from .batch.render import render
+
+    return render(result, fmt)

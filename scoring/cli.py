@@ -30,6 +30,7 @@ LAZY_COMMANDS = {
     "audit": "scoring.audit.command:audit",
     "template": "scoring.workbook.command:template",
     "convert": "scoring.workbook.command:convert",
+    "serve": "portal.command:serve",
 }
 
 

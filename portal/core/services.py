@@ -1,0 +1,299 @@
+"""The workflow: every change to a dossier or a round goes through one function here, which checks
+the state, writes the change and its Event in one transaction, and seals with the core's own seal.
+
+Sealed inputs are written as files under DVCQ_DATA_DIR (evidence.json holds exactly the bytes whose
+sha256 the result records), so a download of them passes `dvcq audit` outside the portal."""
+from __future__ import annotations
+
+import hashlib
+import io
+import shutil
+import tempfile
+import zipfile
+from pathlib import Path
+from typing import Optional
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from scoring import api
+from scoring.errors import DvcqError
+from scoring.render.json import dumps, sealed
+
+from .models import Dossier, Event, Finding, Round
+
+KIND_OF_UNIT = {"xã": "xa", "phường": "phuong", "thị trấn": "thi_tran", "đặc khu": "dac_khu"}
+
+
+class WorkflowError(Exception):
+    """A refused action, with a Vietnamese message for the user (never a 500)."""
+
+
+def canonical_hash(data) -> str:
+    return hashlib.sha256(dumps(data).encode("utf-8")).hexdigest() if data else ""
+
+
+def data_dir() -> Path:
+    return Path(settings.DATA_DIR)
+
+
+def dossier_dir(d: Dossier, version: Optional[int] = None) -> Path:
+    return data_dir() / "dossiers" / str(d.pk) / f"v{version if version is not None else d.version}"
+
+
+def freeze_pack(pack_path: str | Path) -> tuple[str, str, str]:
+    """Copy a pack into the data folder under its sha256: (frozen path, sha256, pack id)."""
+    src = Path(pack_path)
+    raw = src.read_bytes()
+    sha = hashlib.sha256(raw).hexdigest()
+    dest = data_dir() / "packs" / sha / src.name
+    if not dest.exists():
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        dest.write_bytes(raw)
+    return str(dest), sha, api.load_pack(dest).id
+
+
+def log(user, action: str, *, dossier: Optional[Dossier] = None, round: Optional[Round] = None,
+        before: str = "", after: str = "", detail: str = "") -> Event:
+    prof = getattr(user, "profile", None) if user is not None and user.is_authenticated else None
+    return Event.objects.create(
+        username=user.get_username() if user is not None and user.is_authenticated else "",
+        role=prof.role if prof else "", unit=dossier.unit if dossier else (prof.unit if prof else None),
+        dossier=dossier, round=round or (dossier.round if dossier else None), action=action,
+        hash_before=before, hash_after=after, detail=detail[:2000])
+
+
+def with_ward(d: Dossier, evidence: dict) -> dict:
+    """The record with its ward and period taken from the unit and round (never from the form)."""
+    rec = dict(evidence)
+    ward = dict(rec.get("ward") or {})
+    ward.update(name=d.unit.name, province=d.unit.province.name, kind=d.unit.kind)
+    if d.unit.district:
+        ward["district"] = d.unit.district
+    rec["ward"] = ward
+    rec["period"] = {"year": d.round.period_year}
+    rec.setdefault("status", "final")
+    order = ["schema", "ward", "period", "status", "documents", "facts", "notes"]
+    return {k: rec[k] for k in order if k in rec} | {k: v for k, v in rec.items() if k not in order}
+
+
+def live_score(d: Dossier, evidence: Optional[dict] = None):
+    """(result dict, problems): the self score of the current form, or why it cannot be scored."""
+    rec = with_ward(d, evidence if evidence is not None else d.evidence)
+    try:
+        return api.score(rec, d.round.pack_file).to_dict(), []
+    except DvcqError as exc:
+        return None, list(exc.problems)
+
+
+def save_evidence(d: Dossier, user, evidence: dict, explanations: dict) -> Dossier:
+    with transaction.atomic():
+        d = Dossier.objects.select_for_update().select_related("round", "unit__province").get(pk=d.pk)
+        if not d.editable:
+            raise WorkflowError("hồ sơ đã khóa (đã nộp hoặc ngoài thời gian nhận), không sửa được")
+        before = canonical_hash(d.evidence)
+        d.evidence = with_ward(d, evidence)
+        d.explanations = {k: v for k, v in explanations.items() if v}
+        d.save()
+        log(user, "evidence.save", dossier=d, before=before, after=canonical_hash(d.evidence))
+    return d
+
+
+def _write(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+
+
+def submit(d: Dossier, user) -> Dossier:
+    """Lock and seal: the record is written as evidence.json and scored from that file."""
+    with transaction.atomic():
+        d = Dossier.objects.select_for_update().select_related("round", "unit__province").get(pk=d.pk)
+        if d.state not in ("draft", "returned") or not d.editable:
+            raise WorkflowError("hồ sơ không ở trạng thái được nộp")
+        if d.state == "draft" and d.round.after_deadline():
+            raise WorkflowError("đã quá hạn nộp của đợt đánh giá; bộ tiêu chí không cho nộp muộn")
+        before = canonical_hash(d.evidence)
+        d.version += 1
+        folder = dossier_dir(d)
+        rec = with_ward(d, d.evidence)
+        ev_path = folder / "evidence.json"
+        _write(ev_path, dumps(rec))
+        try:
+            result = api.score(str(ev_path), d.round.pack_file)
+        except DvcqError as exc:
+            shutil.rmtree(folder, ignore_errors=True)
+            raise WorkflowError("hồ sơ chưa hợp lệ, chưa nộp được: " + "; ".join(p.render() for p in exc.problems))
+        body = sealed(result.to_dict())
+        _write(folder / "result.json", dumps(body) + "\n")
+        _write(folder / "explanations.json", dumps(d.explanations) + "\n")
+        d.result_json = dumps(body)
+        d.seal = body["seal"]["value"]
+        d.evidence_sha256 = body["evidence"]["sha256"]
+        d.state = "submitted" if d.state == "draft" else "resubmitted"
+        d.submitted_at = timezone.now()
+        d.save()
+        log(user, "submit" if d.state == "submitted" else "resubmit", dossier=d, before=before,
+            after=d.evidence_sha256, detail=f"lần nộp {d.version}, niêm phong {d.seal}")
+    return d
+
+
+def _reviewable(d: Dossier) -> None:
+    if d.state not in ("submitted", "resubmitted"):
+        raise WorkflowError("hồ sơ không ở trạng thái chờ thẩm định")
+    if not d.round.after_deadline():
+        raise WorkflowError("chưa hết hạn nộp: chỉ thẩm định sau hạn nộp")
+
+
+def add_finding(d: Dossier, user, kind: str, ident: str, reason: str, *, verified=None, accepted=None,
+                points=None) -> Finding:
+    reason = (reason or "").strip()
+    if not reason:
+        raise WorkflowError("phải ghi lý do cho mỗi kết luận")
+    if kind not in ("fact", "document", "item"):
+        raise WorkflowError("loại kết luận phải là số liệu, văn bản hoặc nội dung")
+    with transaction.atomic():
+        d = Dossier.objects.select_for_update().select_related("round", "unit__province").get(pk=d.pk)
+        _reviewable(d)
+        f = Finding(dossier=d, kind=kind, ident=ident, reason=reason, verified=verified, accepted=accepted,
+                    points=points, author=user)
+        review = build_review(d, user, list(d.findings.all()) + [f])
+        _check_review(d, review)
+        f.save()
+        log(user, "finding.add", dossier=d, after=d.evidence_sha256, detail=f"{f.get_kind_display()} {ident}: {reason}")
+    return f
+
+
+def build_review(d: Dossier, user, findings) -> dict:
+    """The review structure `dvcq verify` reads, from the portal's findings."""
+    prof = getattr(user, "profile", None)
+    name = user.get_full_name() or user.get_username()
+    return {
+        "review_of": {"ward": d.unit.name, "period": {"year": d.round.period_year},
+                      "evidence_sha256": d.evidence_sha256},
+        "reviewer": {"unit": f"Sở Nội vụ tỉnh {d.unit.province.name}", "name": name,
+                     **({"title": prof.get_role_display()} if prof else {})},
+        "reviewed_on": timezone.localdate().isoformat(),
+        "findings": [f.to_review() for f in findings],
+    }
+
+
+def _check_review(d: Dossier, review: dict):
+    """Run the review through the core (a finding that does not fit the record is refused here)."""
+    folder = Path(tempfile.mkdtemp(prefix="dvcq-review-"))
+    try:
+        path = folder / "hoso.review.json"
+        path.write_text(dumps(review), encoding="utf-8")
+        return api.verify(str(dossier_dir(d) / "evidence.json"), str(path), d.round.pack_file)
+    except DvcqError as exc:
+        raise WorkflowError("; ".join(p.message + (f" ({p.field})" if p.field else "") for p in exc.problems))
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def preview(d: Dossier, user) -> Optional[dict]:
+    """The verified result the findings so far would give (shown before the verifier confirms)."""
+    findings = list(d.findings.all())
+    if not findings or not d.version or d.verified_json:
+        return None
+    try:
+        return _check_review(d, build_review(d, user, findings)).to_json_dict()
+    except WorkflowError:
+        return None
+
+
+def return_dossier(d: Dossier, user, reasons: dict, general: str) -> Dossier:
+    reasons = {k: v.strip() for k, v in reasons.items() if v and v.strip()}
+    general = (general or "").strip()
+    if not general and not reasons:
+        raise WorkflowError("phải ghi lý do trả lại")
+    with transaction.atomic():
+        d = Dossier.objects.select_for_update().select_related("round", "unit__province").get(pk=d.pk)
+        _reviewable(d)
+        d.return_reasons = {"general": general, "items": reasons, "version": d.version}
+        d.state = "returned"
+        d.save()
+        log(user, "return", dossier=d, before=d.evidence_sha256, after=d.evidence_sha256,
+            detail=general + ("; " if general and reasons else "") + "; ".join(f"{k}: {v}" for k, v in reasons.items()))
+    return d
+
+
+def verify(d: Dossier, user) -> Dossier:
+    """Freeze the findings as review.json and seal the verified result (`dvcq verify`)."""
+    with transaction.atomic():
+        d = Dossier.objects.select_for_update().select_related("round", "unit__province").get(pk=d.pk)
+        _reviewable(d)
+        review = build_review(d, user, list(d.findings.all()))
+        folder = dossier_dir(d)
+        rpath = folder / "review.json"
+        _write(rpath, dumps(review))
+        try:
+            ver = api.verify(str(folder / "evidence.json"), str(rpath), d.round.pack_file)
+        except DvcqError as exc:
+            rpath.unlink(missing_ok=True)
+            raise WorkflowError("; ".join(p.message for p in exc.problems))
+        body = sealed(ver.to_json_dict())
+        _write(folder / "verified.json", dumps(body) + "\n")
+        d.verified_json = dumps(body)
+        d.state = "verified"
+        d.save()
+        log(user, "verify", dossier=d, before=d.evidence_sha256, after=d.evidence_sha256,
+            detail=f"tổng điểm thẩm định {body['total']}, niêm phong {body['seal']['value']}")
+    return d
+
+
+def publish(rnd: Round, user) -> Round:
+    """Rank the round's verified dossiers with the pack's batch rules (quota, ineligibility)."""
+    with transaction.atomic():
+        rnd = Round.objects.select_for_update().get(pk=rnd.pk)
+        if rnd.published_at:
+            raise WorkflowError("đợt đánh giá đã công bố")
+        dossiers = list(rnd.dossiers.select_related("unit").filter(state="verified"))
+        if not dossiers:
+            raise WorkflowError("chưa có hồ sơ nào đã thẩm định để công bố")
+        out = data_dir() / "rounds" / str(rnd.pk)
+        recs, revs = out / "ho-so", out / "tham-dinh"
+        for folder in (recs, revs):
+            shutil.rmtree(folder, ignore_errors=True)
+            folder.mkdir(parents=True)
+        for d in dossiers:
+            src = dossier_dir(d)
+            shutil.copyfile(src / "evidence.json", recs / f"{d.unit.code}.json")
+            shutil.copyfile(src / "review.json", revs / f"{d.unit.code}.review.json")
+        b = api.batch(recs, reviews=revs, pack=rnd.pack_file, jobs=1)
+        (out / "xep-hang.json").write_text(api.render_batch(b, "json"), encoding="utf-8")
+        (out / "xep-hang.html").write_text(api.render_batch(b, "html"), encoding="utf-8")
+        (out / "xep-hang.xlsx").write_bytes(api.render_batch(b, "xlsx"))
+        rnd.ranking_json = (out / "xep-hang.json").read_text(encoding="utf-8")
+        rnd.published_at = timezone.now()
+        rnd.save()
+        Dossier.objects.filter(pk__in=[d.pk for d in dossiers]).update(state="published")
+        waiting = rnd.dossiers.exclude(state="published").count()
+        log(user, "publish", round=rnd, after=hashlib.sha256(rnd.ranking_json.encode()).hexdigest(),
+            detail=f"{len(dossiers)} hồ sơ được xếp hạng; {waiting} hồ sơ chưa thẩm định không xếp hạng")
+    return rnd
+
+
+def sealed_zip(d: Dossier) -> bytes:
+    """Result(s), evidence, review and pack of the last sealed version, laid out for `dvcq audit`."""
+    if not d.version:
+        raise WorkflowError("hồ sơ chưa nộp nên chưa có kết quả niêm phong")
+    folder = dossier_dir(d)
+    pack = Path(d.round.pack_file)
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        for name in ("evidence.json", "result.json", "review.json", "verified.json", "explanations.json"):
+            if (folder / name).is_file():
+                z.write(folder / name, name)
+        z.write(pack, pack.name)
+        lines = ["Kiểm tra niêm phong ngoài cổng (cần dvcq):",
+                 f"  dvcq audit result.json --rules {pack.name}"]
+        if (folder / "verified.json").is_file():
+            lines.append(f"  dvcq audit verified.json --rules {pack.name}")
+        lines.append("")
+        lines.append("Tệp đính kèm (sha256  tên):")
+        for a in d.attachments.all():
+            z.write(data_dir() / "files" / a.stored, f"dinh-kem/{a.pk}-{a.filename}")
+            lines.append(f"  {a.sha256}  dinh-kem/{a.pk}-{a.filename}")
+        z.writestr("HUONG-DAN.txt", "\n".join(lines) + "\n")
+    return buf.getvalue()
