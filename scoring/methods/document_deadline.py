@@ -2,6 +2,10 @@
 
 Dates are compared as integer codes relative to the scored year (pack.date_code), so one compiled
 rule set serves every year and "on the deadline" counts as on time.
+
+A document without its date earns what the worst date would (`nodate`, 0 with any pack: a date far
+from the period always scores 0): otherwise deleting a date that falls outside the period, or after
+the deadline, would raise the score. `dvcq validate` warns about such a document (W002).
 """
 from __future__ import annotations
 
@@ -73,8 +77,11 @@ class DocumentDeadline(LeafMethod):
             out.append(Branch("after", VALUE, hi_win, None, Decimal(0),
                               f"sau {self.window[1].human()}: không thuộc kỳ đánh giá → 0 điểm"))
         out.append(Branch("out", OUT, points=Decimal(0), label="ngày văn bản cách xa kỳ đánh giá → 0 điểm"))
-        out.append(Branch("nodate", NODATE, points=late,
-                          label=f"không rõ ngày ({'gửi' if self.cfg.date == 'sent_on' else 'ban hành'}) → tính như sau hạn: {fmt_number(late)} điểm"))
+        worst = min(b.points for b in out)  # every dated outcome: an undated document never earns more
+        verb = "gửi" if self.cfg.date == "sent_on" else "ban hành"
+        out.append(Branch("nodate", NODATE, points=worst,
+                          label=f"không ghi ngày {verb} nên không xác định được văn bản thuộc kỳ đánh giá và đúng hạn "
+                                f"→ {fmt_number(worst)} điểm (ghi ngày {verb} vào hồ sơ để được chấm)"))
         out.append(self.missing_branch())
         return out
 
@@ -95,7 +102,7 @@ class DocumentDeadline(LeafMethod):
 
         use = InputUse(self.cfg.document, "document", "present", shown, written, doc.source)
         if when is None:
-            return Derived(NODATE, inputs=[use], text=f"văn bản {doc.number or ''} không rõ ngày {verb}".replace("  ", " "))
+            return Derived(NODATE, inputs=[use], text=f"văn bản {doc.number}" if doc.number else "có văn bản")
         code = date_code(when, ev.period.year)
         if code is None:
             return Derived(OUT, inputs=[use], text=lambda: f"{verb} ngày {when.strftime('%d/%m/%Y')}")
