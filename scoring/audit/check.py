@@ -4,13 +4,15 @@ A result's seal is the sha256 of its canonical body, and the body records the co
 the pack, the evidence and the review and the engine version. So an audit can tell apart four
 causes that a bare "does not match" would hide: the result file was edited (the seal no longer
 fits its body), an input file changed (its hash differs from the recorded one), or the engine
-changed (another version). Finally the result is recomputed from the files and compared in
+changed (another version). Inputs are bound by their contents: a renamed copy of the same bytes
+passes (the recorded file name is only a label for finding it). Differences name items by id. Finally the result is recomputed from the files and compared in
 full: a forged seal, or an engine that changed without a new version, shows there.
 """
 from __future__ import annotations
 
 import hashlib
 import json
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -55,6 +57,68 @@ def _sha(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+# A result is untrusted input. Its numbers are points, counts (≤ 10⁹), percents and dates: nothing needs
+# more digits or a larger exponent than this, and a number beyond it (1e999999999) would take minutes
+# to write out as digits; its nesting is a few levels (JSON nested 100,000 deep overflowed the stack).
+MAX_DIGITS = 60
+MAX_EXPONENT = 40
+MAX_DEPTH = 32
+
+
+def _number(text: str) -> Decimal:
+    """A JSON number as an exact Decimal (checked by `_bounded`; parsing even 1e999999999 is instant)."""
+    return Decimal(text)
+
+
+def _integer(text: str):
+    return int(text) if len(text.lstrip("-")) <= MAX_DIGITS else Decimal(text)
+
+
+def _bounded(data: Any, file: str) -> None:
+    """Refuse NaN, infinities, numbers beyond MAX_DIGITS/MAX_EXPONENT and nesting beyond MAX_DEPTH,
+    naming the field (iteratively: the walk itself must not recurse on a hostile depth)."""
+    stack = [(data, "", 0)]
+    while stack:
+        value, where, depth = stack.pop()
+        if isinstance(value, (dict, list)):
+            if depth >= MAX_DEPTH:
+                raise UsageError.one(f"dữ liệu lồng nhau quá {MAX_DEPTH} cấp: không phải kết quả của dvcq",
+                                     file=file, field=where or "(gốc)")
+            pairs = value.items() if isinstance(value, dict) else enumerate(value)
+            for k, v in pairs:
+                sub = (f"{where}.{k}" if where else str(k)) if isinstance(value, dict) else f"{where}[{k}]"
+                stack.append((v, sub, depth + 1))
+        elif isinstance(value, Decimal):
+            if not value.is_finite():
+                raise UsageError.one(f"giá trị {value} không phải số hữu hạn", file=file, field=where)
+            digits = len(value.as_tuple().digits)
+            if digits > MAX_DIGITS or abs(value.adjusted()) > MAX_EXPONENT:
+                shown = str(value) if len(str(value)) <= 40 else str(value)[:37] + "…"
+                raise UsageError.one(f"số {shown} quá lớn hoặc quá nhiều chữ số (tối đa {MAX_DIGITS} chữ số, "
+                                     f"số mũ trong ±{MAX_EXPONENT})", file=file, field=where)
+
+
+_TOKENS = re.compile(r'"(?:[^"\\]|\\.)*"|[\[{]|[\]}]|\n')
+
+
+def _deep_line(text: str) -> Optional[int]:
+    """The line where nesting first goes beyond MAX_DEPTH (strings skipped; no recursion)."""
+    depth, line = 0, 1
+    for m in _TOKENS.finditer(text):
+        t = m.group()
+        if t == "\n":
+            line += 1
+        elif t in "[{":
+            depth += 1
+            if depth > MAX_DEPTH:
+                return line
+        elif t in "]}":
+            depth -= 1
+        else:
+            line += t.count("\n")
+    return None
+
+
 def read_result(path: Path) -> dict:
     def pairs(items):
         out = {}
@@ -71,11 +135,16 @@ def read_result(path: Path) -> dict:
     except (OSError, UnicodeDecodeError) as exc:
         raise UsageError.one(f"không đọc được tệp kết quả: {exc}", file=str(path))
     try:
-        data = json.loads(text, parse_float=Decimal, object_pairs_hook=pairs)
+        data = json.loads(text, parse_float=_number, parse_int=_integer, parse_constant=_number,
+                          object_pairs_hook=pairs)
     except json.JSONDecodeError as exc:
         raise UsageError.one(f"không phải JSON hợp lệ: {exc.msg}", file=str(path), line=exc.lineno)
     except ValueError as exc:
         raise UsageError.one(str(exc), file=str(path))
+    except RecursionError:
+        raise UsageError.one(f"dữ liệu lồng nhau quá sâu (hơn {MAX_DEPTH} cấp): không phải kết quả của dvcq",
+                             file=str(path), line=_deep_line(text), field="(cấu trúc JSON)")
+    _bounded(data, str(path))
     if not isinstance(data, dict) or data.get("schema") != "dvcq-result/1":
         kind = data.get("schema") if isinstance(data, dict) else None
         hint = ("kết quả xếp hạng (dvcq batch) không tính lại được như một hồ sơ: kiểm tra từng kết quả "
@@ -142,6 +211,17 @@ def _diff(a: Any, b: Any, path: str, out: list[str], limit: int = 20) -> None:
             else:
                 _diff(a[k], b[k], sub, out, limit)
     elif isinstance(a, list) and isinstance(b, list):
+        ids_a, ids_b = _ids(a), _ids(b)
+        if ids_a is not None and ids_b is not None:  # items, criteria, parts, vetoes: named by their id
+            for k in ids_a + [k for k in ids_b if k not in ids_a]:
+                sub = k if path == "items" else f"{path}[{k}]"
+                if k not in ids_b:
+                    out.append(f"{sub}: {_short(a[ids_a.index(k)])} → (không có)")
+                elif k not in ids_a:
+                    out.append(f"{sub}: (không có) → {_short(b[ids_b.index(k)])}")
+                else:
+                    _diff(a[ids_a.index(k)], b[ids_b.index(k)], sub, out, limit)
+            return
         for i in range(max(len(a), len(b))):
             sub = f"{path}[{i}]"
             if i >= len(a):
@@ -152,6 +232,14 @@ def _diff(a: Any, b: Any, path: str, out: list[str], limit: int = 20) -> None:
                 _diff(a[i], b[i], sub, out, limit)
     elif _canon(a) != _canon(b):
         out.append(f"{path}: {_short(a)} → {_short(b)}")
+
+
+def _ids(xs: list) -> Optional[list[str]]:
+    """The ids of a list of objects that each carry a distinct string `id`, else None."""
+    ids = [x.get("id") if isinstance(x, dict) else None for x in xs]
+    if all(isinstance(i, str) for i in ids) and len(set(ids)) == len(ids):
+        return ids
+    return None
 
 
 def _canon(v: Any) -> str:
@@ -211,16 +299,18 @@ def audit(result_path: str, evidence: Optional[str] = None, rules: Optional[str]
     elif review:
         raise UsageError.one("kết quả này là kết quả tự chấm, không có thẩm định: bỏ --review", file=str(rp))
 
-    def hashed(what: str, path: Path, recorded: Any, label: str):
-        now = _sha(path)
-        ok = now == recorded
-        report.checks.append(Check(what, ok, f"{label} {path}: sha256 khớp ({now[:12]}…)" if ok else
-                                   f"{label} {path}: sha256 đã ghi {str(recorded)[:12]}…, hiện tại {now[:12]}…"))
+    def hashed(what: str, path: Path, recorded: dict, label: str):
+        now, want = _sha(path), recorded.get("sha256")
+        ok = now == want
+        named = recorded.get("file")
+        shown = f"{path}" + (f" (kết quả ghi tên {named})" if isinstance(named, str) and named != path.name else "")
+        report.checks.append(Check(what, ok, f"{label} {shown}: sha256 khớp ({now[:12]}…)" if ok else
+                                   f"{label} {shown}: sha256 đã ghi {str(want)[:12]}…, hiện tại {now[:12]}…"))
 
-    hashed("evidence", ev_path, data["evidence"].get("sha256"), "hồ sơ")
-    hashed("pack", pack_path, data["pack"].get("sha256"), "bộ tiêu chí")
+    hashed("evidence", ev_path, data["evidence"], "hồ sơ")
+    hashed("pack", pack_path, data["pack"], "bộ tiêu chí")
     if rv_path is not None:
-        hashed("review", rv_path, data["review"].get("sha256"), "thẩm định")
+        hashed("review", rv_path, data["review"] if isinstance(data["review"], dict) else {}, "thẩm định")
 
     try:
         fresh = _recompute(pack_path, ev_path, rv_path)
@@ -228,6 +318,9 @@ def audit(result_path: str, evidence: Optional[str] = None, rules: Optional[str]
         report.checks.append(Check("recomputed", False, "không tính lại được: " + "; ".join(
             p.render() for p in exc.problems)))
         return report
+    for key in ("evidence", "pack", "review"):  # a file's name is a label: the seal binds its contents
+        if isinstance(data.get(key), dict) and isinstance(fresh.get(key), dict) and "file" in fresh[key]:
+            fresh[key]["file"] = data[key].get("file")
     _diff(data, fresh, "", report.differences)
     same = not report.differences
     inputs_ok = all(c.ok for c in report.checks)
