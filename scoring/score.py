@@ -10,6 +10,7 @@ from decimal import Decimal
 from typing import Optional
 
 from . import engine
+from .canonical import record_sha256
 from .errors import EngineError
 from .evidence import LoadedEvidence
 from .methods import Award, Bound, CompositeMethod, InputUse, describe_fact
@@ -123,6 +124,7 @@ def evidence_summary(ev: LoadedEvidence) -> dict:
     return {
         "file": os.path.basename(ev.path),
         "sha256": ev.sha256,
+        "record_sha256": record_sha256(ev),  # the content a review binds to (scoring/canonical.py)
         "ward": r.ward.name,
         "district": r.ward.district,
         "province": r.ward.province,

@@ -112,6 +112,20 @@ def sha256_file(path: Path) -> str:
     return h.hexdigest()
 
 
+def _content_sha256(path: Path) -> Optional[str]:
+    """The record's content hash (what a review binds to), or None when it does not load: the
+    record's own task reports why."""
+    from ..canonical import record_sha256
+    from ..evidence import load_evidence
+
+    try:
+        return record_sha256(load_evidence(path))
+    except DvcqError:
+        return None
+    except ImportError:  # an .xlsx without the optional workbook reader: its task says so
+        return None
+
+
 def score_task(task: Task):
     """Score one record (and its review); every failure becomes a `Failed`, never an exception."""
     try:
@@ -265,7 +279,7 @@ def run_batch(folder: Path, reviews: Optional[Path] = None, rules: Optional[str]
         raise UsageError.one("thư mục không có hồ sơ nào (.yaml, .yml, .json, .xlsx)", file=str(folder),
                              hint="tệp *.review.* là tệp thẩm định, không phải hồ sơ")
     failed: list[Failed] = []
-    by_sha: dict[str, list] = {}
+    by_sha: dict[tuple[str, str], list] = {}   # ("record", content hash) | ("evidence", file hash) → reviews
     if reviews is not None:
         for rp in review_files(reviews):
             try:
@@ -273,19 +287,28 @@ def run_batch(folder: Path, reviews: Optional[Path] = None, rules: Optional[str]
             except DvcqError as exc:
                 failed.append(Failed(f"{rp.name} (tệp thẩm định)", [p.render() for p in exc.problems]))
                 continue
-            by_sha.setdefault(rv.head.review_of.evidence_sha256, []).append(rv)
+            by_sha.setdefault(rv.head.review_of.binding, []).append(rv)
+    kinds = {kind for kind, _ in by_sha}
     tasks: list[Task] = []
-    used: set[str] = set()
+    used: set[tuple[str, str]] = set()
+    content: dict[str, str] = {}   # record file name → its content hash (for the stale-review message)
     for f in files:
-        sha = sha256_file(f) if by_sha else None  # the hash only matches a record to its review
-        rvs = by_sha.get(sha, []) if by_sha else []
+        keys = []  # the hashes only match a record to its review: computed only when some review needs them
+        if "record" in kinds:
+            h = _content_sha256(f)
+            if h is not None:
+                content[f.name] = h
+                keys.append(("record", h))
+        if "evidence" in kinds:
+            keys.append(("evidence", sha256_file(f)))
+        rvs = [rv for k in keys for rv in by_sha.get(k, [])]
         if len(rvs) > 1:
             failed.append(Failed(f.name, [f"{f.name}: có {len(rvs)} tệp thẩm định cho cùng hồ sơ này: "
                                           + ", ".join(Path(r.path).name for r in rvs) + " — chỉ giữ một"]))
-            used.add(sha)
+            used.update(keys)
             continue
         if rvs:
-            used.add(sha)
+            used.update(keys)
         tasks.append(Task(str(f), f.name, rvs[0].path if rvs else None, rules, rules_dir, allow_other_province,
                           results))
     outcomes = run_tasks(tasks, jobs if jobs is not None else default_jobs(), progress)
@@ -305,25 +328,29 @@ def run_batch(folder: Path, reviews: Optional[Path] = None, rules: Optional[str]
                                               " — chỉ để lại một"]))
     scored = [s for s in scored if id(s) not in dup]
 
-    # A review whose record is not in the folder byte-for-byte: stale (the record changed) or stray.
+    # A review whose record is not in the folder (by content, or byte for byte for an older review):
+    # stale (the record changed) or stray.
     unmatched = []
     stale: set[int] = set()
-    for sha, rvs in sorted(by_sha.items()):
-        if sha in used:
+    for key, rvs in sorted(by_sha.items()):
+        if key in used:
             continue
+        kind, sha = key
+        label = "mã nội dung" if kind == "record" else "sha256"
         for rv in rvs:
             of = rv.head.review_of
             hits = [s for s in scored if s.review is None and norm(s.ward) == norm(of.ward)
                     and s.period == (of.period.year, of.period.quarter)]
             for s in hits:
                 stale.add(id(s))
+                now = content.get(s.file, "?") if kind == "record" else s.evidence_sha256
                 failed.append(Failed(s.file, [
                     f"{Path(rv.path).name}: tệp thẩm định lập cho một phiên bản khác của hồ sơ {s.file} "
-                    f"(sha256 {sha[:12]}…, hồ sơ hiện tại {s.evidence_sha256[:12]}…): hồ sơ đã thay đổi sau khi "
+                    f"({label} {sha[:12]}…, hồ sơ hiện tại {now[:12]}…): hồ sơ đã thay đổi sau khi "
                     "thẩm định — thẩm định lại hoặc dùng đúng tệp đã thẩm định"]))
             if not hits:
                 unmatched.append({"file": Path(rv.path).name, "ward": of.ward,
                                   "period": {"year": of.period.year, "quarter": of.period.quarter},
-                                  "evidence_sha256": sha})
+                                  f"{kind}_sha256": sha})
     scored = [s for s in scored if id(s) not in stale]
     return build(scored, failed, unmatched)

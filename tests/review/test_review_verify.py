@@ -48,12 +48,15 @@ def test_sample_review_nguyen_nghiem(runner):
     assert tc54["difference"] == 0 and "21/22" in tc54["reasons"][0]
 
 
-def test_sample_reviews_bind_to_the_sample_bytes():
+def test_sample_reviews_bind_to_the_sample_content():
     import yaml
+
+    from scoring import api
+    from scoring.canonical import record_sha256
 
     for record, review in ((PHO_VAN, PHO_VAN_REVIEW), (NGUYEN_NGHIEM, NGUYEN_NGHIEM_REVIEW)):
         data = yaml.safe_load(review.read_text(encoding="utf-8"))
-        assert data["review_of"]["evidence_sha256"] == sha(record), review.name
+        assert data["review_of"]["record_sha256"] == record_sha256(api.load_record(str(record))), review.name
 
 
 def test_verify_json_is_a_superset_of_score_json(runner):
