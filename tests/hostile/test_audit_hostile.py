@@ -22,12 +22,10 @@ HANG_GUARD_S = 60  # not a speed target: a case that needs this long is hanging 
 
 
 @pytest.fixture
-def result(tmp_path):
-    from click.testing import CliRunner
-
+def result(tmp_path, runner):
     shutil.copy(SAMPLE, tmp_path)
     out = tmp_path / "ketqua.json"
-    r = CliRunner().invoke(main, ["score", str(tmp_path / SAMPLE.name), "--format", "json", "-o", str(out)])
+    r = runner.invoke(main, ["score", str(tmp_path / SAMPLE.name), "--format", "json", "-o", str(out)])
     assert r.exit_code == 0, r.stderr
     return out
 
@@ -67,13 +65,6 @@ def test_deep_nesting_exits_2(tmp_path, runner, shape):
     r = runner.invoke(main, ["audit", str(path)])
     assert r.exit_code == 2, (r.exit_code, r.stderr, r.exception)
     assert path.name in r.stderr and "lồng nhau" in r.stderr and "trường" in r.stderr
-
-
-@pytest.fixture
-def runner():
-    from click.testing import CliRunner
-
-    return CliRunner()
 
 
 def test_the_former_hang_in_a_real_process(result):
