@@ -124,7 +124,6 @@ def evidence_summary(ev: LoadedEvidence) -> dict:
     return {
         "file": os.path.basename(ev.path),
         "sha256": ev.sha256,
-        "record_sha256": record_sha256(ev),  # the content a review binds to (scoring/canonical.py)
         "ward": r.ward.name,
         "district": r.ward.district,
         "province": r.ward.province,
@@ -218,7 +217,8 @@ def evaluate(pack: Pack, ev: LoadedEvidence, manual: Optional[dict] = None, mode
     missing_points = sum((i.lost for i in items if i.section == "criteria" and i.missing and not i.pending), Decimal(0))
     summary = {**pl.summary, "jurisdiction": dict(pl.summary["jurisdiction"])}  # the caller's own copy
     return Result(summary, evidence_summary(ev), items, criteria, subtotal, bonus, deductions, raw_total,
-                  total, max_total, grade, missing_evidence, pending, warnings, mode, missing_points)
+                  total, max_total, grade, missing_evidence, pending, warnings, mode, missing_points,
+                  _record_sha256=lambda: record_sha256(ev))
 
 
 def _build(node: Node, section: str, criterion: Optional[str], fired: dict, derived: dict) -> ItemResult:
