@@ -57,6 +57,8 @@ class Scored:
     ineligible: list[dict] = field(default_factory=list)   # [{id, reason, missing, source}]
     moved_points: list[tuple[str, Decimal, Decimal]] = field(default_factory=list)  # (id, self, verified)
     result: Optional[object] = None
+    review_keys: list = field(default_factory=list)  # the review bindings this record matched
+    content_sha256: Optional[str] = None             # its content hash, when some review binds by content
 
 
 @dataclass
@@ -64,6 +66,7 @@ class Failed:
     file: str
     problems: list[str]
     internal: bool = False
+    review_keys: list = field(default_factory=list)  # reviews it matched (two of them: why it failed)
 
 
 @dataclass(frozen=True)
@@ -112,18 +115,31 @@ def sha256_file(path: Path) -> str:
     return h.hexdigest()
 
 
-def _content_sha256(path: Path) -> Optional[str]:
-    """The record's content hash (what a review binds to), or None when it does not load: the
-    record's own task reports why."""
-    from ..canonical import record_sha256
-    from ..evidence import load_evidence
+# The reviews of the running batch: binding ("record", content hash) | ("evidence", file hash) → review
+# paths. Set in the parent for a serial run and in each worker by its initializer: a record is matched
+# to its review where it is loaded anyway, so the content hash costs no second parse.
+_REVIEWS: dict = {}
 
-    try:
-        return record_sha256(load_evidence(path))
-    except DvcqError:
-        return None
-    except ImportError:  # an .xlsx without the optional workbook reader: its task says so
-        return None
+
+def _match_review(ev, display: str):
+    """(review path or None, the bindings it matched, the record's content hash or None); a Failed
+    when two reviews match one record."""
+    kinds = {kind for kind, _ in _REVIEWS}
+    keys, content = [], None
+    if "record" in kinds:
+        from ..canonical import record_sha256
+
+        content = record_sha256(ev)
+        keys.append(("record", content))
+    if "evidence" in kinds:
+        keys.append(("evidence", ev.sha256))
+    hits = [(k, p) for k in keys for p in _REVIEWS.get(k, [])]
+    matched = sorted({k for k, _ in hits})
+    if len(hits) > 1:
+        return Failed(display, [f"{display}: có {len(hits)} tệp thẩm định cho cùng hồ sơ này: "
+                                + ", ".join(Path(p).name for _, p in hits) + " — chỉ giữ một"],
+                      review_keys=matched), matched, content
+    return (hits[0][1] if hits else None), matched, content
 
 
 def score_task(task: Task):
@@ -144,11 +160,30 @@ _summaries: dict = {}     # (sha256, file) → the one pack summary dict this pr
 
 
 def _score(task: Task):
-    from .. import registry, vocabulary
+    """Load the record, find its review (`_REVIEWS`), score it. A failure after a review matched
+    names the review's binding, so the review is not also listed as unmatched."""
     from ..evidence import load_evidence
+
+    try:
+        ev = load_evidence(task.path)
+    except DvcqError as exc:
+        keys = [k for k in [("evidence", sha256_file(Path(task.path)))] if k in _REVIEWS]
+        return Failed(task.display, [p.render() for p in exc.problems] or [str(exc)], review_keys=keys)
+    review, matched, content = task.review, [], None
+    if review is None and _REVIEWS:
+        review, matched, content = _match_review(ev, task.display)
+        if isinstance(review, Failed):
+            return review
+    try:
+        return _score_loaded(task, ev, review, matched, content)
+    except DvcqError as exc:
+        return Failed(task.display, [p.render() for p in exc.problems] or [str(exc)], review_keys=matched)
+
+
+def _score_loaded(task: Task, ev, review: Optional[str], matched: list, content: Optional[str]):
+    from .. import registry, vocabulary
     from ..score import evaluate
 
-    ev = load_evidence(task.path)
     if task.rules:
         pack = registry.load_cached(Path(task.rules))
     else:
@@ -162,16 +197,17 @@ def _score(task: Task):
     out = Scored(task.display, rec.ward.name, rec.ward.district, rec.ward.province,
                  (rec.period.year, rec.period.quarter), rec.status, pack.path, summary, ev.sha256,
                  own.total, (own.grade.id, own.grade.label), own.total, (own.grade.id, own.grade.label),
-                 missing_evidence=list(own.missing_evidence), pending=[p["id"] for p in own.pending])
+                 missing_evidence=list(own.missing_evidence), pending=[p["id"] for p in own.pending],
+                 review_keys=matched, content_sha256=content)
     final_record, final_result = rec, own
-    if task.review:
+    if review:
         from ..review.model import load_review
         from ..review.verification import verify
 
-        rv = load_review(task.review)
+        rv = load_review(review)
         v = verify(pack, ev, rv, self_result=own)
         r = v.verified
-        out.review = {"file": Path(task.review).name, "sha256": rv.sha256, "reviewer": rv.head.reviewer.unit,
+        out.review = {"file": Path(review).name, "sha256": rv.sha256, "reviewer": rv.head.reviewer.unit,
                       "reviewed_on": rv.head.reviewed_on.isoformat()}
         out.verified_total, out.verified_grade = r.total, (r.grade.id, r.grade.label)
         out.total, out.grade = r.total, (r.grade.id, r.grade.label)
@@ -191,25 +227,33 @@ def _score(task: Task):
     return out
 
 
-def run_tasks(tasks: list[Task], jobs: int, progress: Optional[Callable[[int], None]] = None) -> list:
-    """Outcomes in task order. `jobs` > 1 and a large folder: worker processes.
+def run_tasks(tasks: list[Task], jobs: int, progress: Optional[Callable[[int], None]] = None,
+              reviews: Optional[dict] = None) -> list:
+    """Outcomes in task order. `jobs` > 1 and a large folder: worker processes. `reviews`: the
+    bindings → review paths each record is matched against where it is loaded (see `_REVIEWS`).
 
     Forked on Linux: a worker starts in milliseconds with the modules already imported, and the
     parent holds no thread or engine session at that moment (the engine never starts threads, and
     each evaluation deletes its session). Elsewhere spawned, which re-imports the main module."""
     shared: dict = {}
+    reviews = reviews or {}
     if jobs <= 1 or len(tasks) < PARALLEL_FROM:
         out = []
-        for t in tasks:
-            out.append(_compact(score_task(t), shared))
-            if progress:
-                progress(1)
+        _REVIEWS.clear()
+        _REVIEWS.update(reviews)
+        try:
+            for t in tasks:
+                out.append(_compact(score_task(t), shared))
+                if progress:
+                    progress(1)
+        finally:
+            _REVIEWS.clear()
         return out
     method = "fork" if sys.platform.startswith("linux") else "spawn"
     ctx = multiprocessing.get_context(method)
     chunk = max(1, min(CHUNK, len(tasks) // (jobs * 8)))
     out = []
-    with ctx.Pool(processes=jobs, initializer=_worker_start) as pool:
+    with ctx.Pool(processes=jobs, initializer=_worker_start, initargs=(reviews,)) as pool:
         for res in pool.imap(score_task, tasks, chunksize=chunk):
             out.append(_compact(res, shared))
             if progress:
@@ -217,11 +261,13 @@ def run_tasks(tasks: list[Task], jobs: int, progress: Optional[Callable[[int], N
     return out
 
 
-def _worker_start() -> None:
+def _worker_start(reviews: Optional[dict] = None) -> None:
     """A worker's garbage collector: what it inherited (the modules, and the pack when forked) is
     frozen out of every collection, and young collections run less often. Scoring a record makes
     thousands of short-lived containers and few cycles; the default thresholds spent a tenth of a
-    worker's time collecting."""
+    worker's time collecting. Also the reviews of the run, to match each record to its own."""
+    _REVIEWS.clear()
+    _REVIEWS.update(reviews or {})
     gc.freeze()
     gc.set_threshold(GC_THRESHOLD, 20, 20)
 
@@ -288,32 +334,13 @@ def run_batch(folder: Path, reviews: Optional[Path] = None, rules: Optional[str]
                 failed.append(Failed(f"{rp.name} (tệp thẩm định)", [p.render() for p in exc.problems]))
                 continue
             by_sha.setdefault(rv.head.review_of.binding, []).append(rv)
-    kinds = {kind for kind, _ in by_sha}
-    tasks: list[Task] = []
-    used: set[tuple[str, str]] = set()
-    content: dict[str, str] = {}   # record file name → its content hash (for the stale-review message)
-    for f in files:
-        keys = []  # the hashes only match a record to its review: computed only when some review needs them
-        if "record" in kinds:
-            h = _content_sha256(f)
-            if h is not None:
-                content[f.name] = h
-                keys.append(("record", h))
-        if "evidence" in kinds:
-            keys.append(("evidence", sha256_file(f)))
-        rvs = [rv for k in keys for rv in by_sha.get(k, [])]
-        if len(rvs) > 1:
-            failed.append(Failed(f.name, [f"{f.name}: có {len(rvs)} tệp thẩm định cho cùng hồ sơ này: "
-                                          + ", ".join(Path(r.path).name for r in rvs) + " — chỉ giữ một"]))
-            used.update(keys)
-            continue
-        if rvs:
-            used.update(keys)
-        tasks.append(Task(str(f), f.name, rvs[0].path if rvs else None, rules, rules_dir, allow_other_province,
-                          results))
-    outcomes = run_tasks(tasks, jobs if jobs is not None else default_jobs(), progress)
+    tasks = [Task(str(f), f.name, None, rules, rules_dir, allow_other_province, results) for f in files]
+    outcomes = run_tasks(tasks, jobs if jobs is not None else default_jobs(), progress,
+                         {k: [rv.path for rv in rvs] for k, rvs in by_sha.items()})
     scored = [o for o in outcomes if isinstance(o, Scored)]
     failed += [o for o in outcomes if isinstance(o, Failed)]
+    used = {k for o in outcomes for k in o.review_keys}
+    content = {s.file: s.content_sha256 for s in scored if s.content_sha256}  # for the stale-review message
 
     # One unit, one record: two files for the same ward and period would be ranked twice.
     units: dict[tuple, list[Scored]] = {}
