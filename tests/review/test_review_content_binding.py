@@ -10,9 +10,10 @@ import shutil
 from decimal import Decimal
 
 import openpyxl
+import pytest
 import yaml
 
-from fixtures.records3 import PHO_VAN, PHO_VAN_REVIEW, review_data, sha
+from fixtures.records3 import BATCH_PACK, PHO_VAN, PHO_VAN_REVIEW, review_data, sha, tn_record, write
 from scoring import api
 from scoring.canonical import record_sha256
 from scoring.cli import main
@@ -116,3 +117,44 @@ def test_batch_matches_reviews_by_content(runner, tmp_path):
     (folder / PHO_VAN.name).write_bytes(PHO_VAN.read_bytes().replace(b"value: 4", b"value: 3", 1))
     r = runner.invoke(main, ["batch", str(folder), "--reviews", str(reviews), "--format", "json"])
     assert r.exit_code == 2 and "mã nội dung" in r.stdout + r.stderr
+
+
+@pytest.mark.parametrize("jobs", [1, 2], ids=["serial", "workers"])
+def test_batch_matching_by_content_in_workers(tmp_path, monkeypatch, jobs):
+    """Each record is matched where it is loaded (in a worker when parallel): a content-bound review
+    follows a re-commented record, a stale one fails its record, two reviews of one record (one by
+    content, one by bytes) fail it, and a review of no record is listed as unmatched."""
+    from scoring.batch import run as batch_run
+
+    monkeypatch.setattr(batch_run, "PARALLEL_FROM", 1)  # workers even for a few records (forked: inherited)
+    recs, revs = tmp_path / "hoso", tmp_path / "thamdinh"
+    a = write(recs, "a", tn_record("Phường A", 50, 20), "yaml")
+    b = write(recs, "b", tn_record("Phường B", 40, 20), "yaml")
+    c = write(recs, "c", tn_record("Phường C", 30, 20), "yaml")
+    write(recs, "d", tn_record("Phường D", 20, 20), "yaml")
+
+    def review(name, record, points, **binding):
+        data = review_data(record, [{"item": "TC3.1", "points": points, "reason": "thẩm định thử"}])
+        if not binding:
+            data["review_of"].pop("evidence_sha256")
+            data["review_of"]["record_sha256"] = record_sha256(api.load_record(str(record)))
+        else:
+            data["review_of"].update(binding)
+        (revs / name).parent.mkdir(exist_ok=True)
+        (revs / name).write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+
+    review("a.yaml", a, 4)
+    a.write_text("# nộp lại, thêm chú thích\n" + a.read_text(encoding="utf-8"), encoding="utf-8")
+    review("b.yaml", b, 1)
+    b.write_text(b.read_text(encoding="utf-8").replace("t.b: 20", "t.b: 25"), encoding="utf-8")
+    review("c1.yaml", c, 1)
+    review("c2.yaml", c, 2, evidence_sha256=sha(c))
+    review("z.yaml", a, 0, ward="Phường Không Có", record_sha256="e" * 64)
+    res = api.batch(recs, reviews=revs, pack=BATCH_PACK, jobs=jobs)
+    rows = [(r.s.ward, r.s.total, (r.s.review or {}).get("file")) for r in res.groups[0].rows]
+    assert rows == [("Phường A", 79, "a.yaml"), ("Phường D", 45, None)]
+    failed = {f.file: " ".join(f.problems) for f in res.failed}
+    assert "phiên bản khác của hồ sơ b.yaml" in failed["b.yaml"] and "mã nội dung" in failed["b.yaml"]
+    assert "có 2 tệp thẩm định cho cùng hồ sơ này" in failed["c.yaml"]
+    assert [u["file"] for u in res.unmatched_reviews] == ["z.yaml"]
+    assert set(failed) == {"b.yaml", "c.yaml"}
