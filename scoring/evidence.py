@@ -327,6 +327,9 @@ class LoadedEvidence(BaseModel):
     # A workbook's cells by record field ("facts.x.y" → "phieu.xlsx, trang 'Số liệu', ô E12"): a clerk
     # who typed into a sheet is told the cell, also for faults found later against the pack.
     addresses: Optional[dict] = None
+    # The content hash of the record as submitted, when this one is derived from it (the verified copy
+    # a review produces): results name the submitted record. None: computed from `record`.
+    content_sha256: Optional[str] = None
 
     def line(self, *loc) -> Optional[int]:
         return line_of(self.lines, loc)

@@ -69,6 +69,7 @@ _TABLE = [
     Code("V008", E, "ngày gửi trước ngày ban hành", "vocabulary.check"),
     Code("V009", E, "tử số lớn hơn mẫu số ở tỷ lệ dựng từ hai số đếm", "vocabulary.check"),
     Code("W001", W, "thiếu minh chứng bộ tiêu chí cần (sẽ mất điểm)", "vocabulary.check"),
+    Code("W002", W, "văn bản chấm theo ngày nhưng không ghi ngày (được 0 điểm như ngày xấu nhất)", "vocabulary.check"),
 ]
 
 CODES: dict[str, Code] = {c.code: c for c in _TABLE}

@@ -113,6 +113,15 @@ class Result:
     warnings: list = field(default_factory=list)  # [{code, ...data}], worded by render.sentences
     mode: str = "self"  # self | verified
     missing_points: Decimal = Decimal(0)  # criteria points lost only because evidence is absent
+    # The record's content hash (scoring/canonical.py), what a review binds to: a str, or a function
+    # computing it when first read (0.2 ms a record that a batch ranking never needs).
+    _record_sha256: Any = field(default=None, repr=False)
+
+    @property
+    def record_sha256(self) -> Optional[str]:
+        if callable(self._record_sha256):
+            self._record_sha256 = self._record_sha256()
+        return self._record_sha256
 
     def materialize(self) -> "Result":
         """Build every deferred trail text now: before pickling (to another process) or caching."""
@@ -128,6 +137,7 @@ class Result:
         for v in self.grade.vetoes:
             for u in v.inputs:
                 u.display, u.value
+        self.record_sha256
         return self
 
     def item(self, item_id: str) -> ItemResult:
@@ -139,6 +149,17 @@ class Result:
     def to_dict(self) -> dict[str, Any]:
         """The JSON contract (exact Decimals; `render.json` writes them as numbers)."""
         return self.to_json_dict()
+
+    def _evidence_json(self) -> dict:
+        """The evidence summary with the record's content hash after the file's (when known)."""
+        if self.record_sha256 is None or "record_sha256" in self.evidence:
+            return self.evidence
+        out = {}
+        for k, v in self.evidence.items():
+            out[k] = v
+            if k == "sha256":
+                out["record_sha256"] = self.record_sha256
+        return out
 
     def to_json_dict(self) -> dict[str, Any]:
         from .render.contract import result_dict

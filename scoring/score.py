@@ -12,6 +12,7 @@ from typing import Optional
 
 from . import engine
 from .conditions import identifiers
+from .canonical import record_sha256
 from .errors import EngineError
 from .evidence import LoadedEvidence
 from .methods import (MISSING, NA, NODATE, OUT, PENDING, VALUE, ZERO, Award, Bound, CompositeMethod, InputUse,
@@ -61,6 +62,12 @@ class Plan:
                     self.used_inputs.append(i)
         self.pairs = [(leaf.uid, leaf.method.cfg.on) for leaf in self.leaves  # rates built from two counts
                       if isinstance(getattr(leaf.method.cfg, "on", None), Pair)]
+        self.dated_documents: dict[str, list[str]] = {}  # document id → the date fields its deadlines read
+        for leaf in self.leaves:
+            if leaf.method.name == "document_deadline":
+                keys = self.dated_documents.setdefault(leaf.method.cfg.document, [])
+                if leaf.method.cfg.date not in keys:
+                    keys.append(leaf.method.cfg.date)
 
     def node(self, bound: Bound) -> "Node":
         leaf = bound.uid not in self.composite
@@ -263,7 +270,8 @@ def evaluate(pack: Pack, ev: LoadedEvidence, manual: Optional[dict] = None, mode
     missing_points = sum((i.lost for i in items if i.section == "criteria" and i.missing and not i.pending), Decimal(0))
     summary = {**pl.summary, "jurisdiction": dict(pl.summary["jurisdiction"])}  # the caller's own copy
     return Result(summary, evidence_summary(ev), items, criteria, subtotal, bonus, deductions, raw_total,
-                  total, max_total, grade, missing_evidence, pending, warnings, mode, missing_points)
+                  total, max_total, grade, missing_evidence, pending, warnings, mode, missing_points,
+                  _record_sha256=lambda: record_sha256(ev))
 
 
 def _build(node: Node, section: str, criterion: Optional[str], fired: dict, derived: dict) -> ItemResult:

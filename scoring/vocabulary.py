@@ -3,7 +3,7 @@
 Errors (exit 2): an identifier the pack does not know (with did-you-mean), a value of the wrong
 type, a bounded rate above 100%, a checklist whose total differs from the pack's, a report sent
 before it was issued, a pair of counts whose part exceeds its whole. Warnings: the evidence the
-pack reads but the record lacks (it will cost points).
+pack reads but the record lacks, and a document without the date its deadline reads (both cost points).
 """
 from __future__ import annotations
 
@@ -111,5 +111,14 @@ def check(pack: Pack, ev: LoadedEvidence) -> Checked:
             out.missing.append(ident)
             out.warnings.append(Problem(f"thiếu minh chứng '{ident}' ({pack.fact_label(ident)})", file=file,
                                         field=ident, code="W001"))
+    dated = SCORER.plan(pack).dated_documents
+    for i, d in enumerate(rec.documents):
+        for key in dated.get(d.id, ()):
+            if getattr(d, key) is None:
+                verb = "gửi" if key == "sent_on" else "ban hành"
+                out.warnings.append(Problem(
+                    f"văn bản '{d.id}'{' (' + d.number + ')' if d.number else ''} không ghi ngày {verb}: bộ tiêu chí "
+                    f"chấm theo ngày nên văn bản này được 0 điểm", file=file, line=ev.line("documents", i),
+                    field=f"documents[{i}].{key}", hint=f"thêm {key}: NGÀY (ví dụ {key}: 2023-03-17)", code="W002"))
     ev.place(out.warnings)
     return out

@@ -5,14 +5,14 @@ the pack, the evidence and the review and the engine version. So an audit can te
 causes that a bare "does not match" would hide: the result file was edited (the seal no longer
 fits its body), an input file changed (its hash differs from the recorded one), or the engine
 changed (another version). Finally the result is recomputed from the files and compared in
-full: a forged seal, or an engine that changed without a new version, shows there.
+full: a forged seal, or an engine that changed without a new version, shows there. Inputs are
+bound by their contents: a renamed copy of the same bytes passes (a recorded file name is only a
+label for finding the file). Differences name objects by their id (`TC5.4.points`).
 """
 from __future__ import annotations
 
 import hashlib
-import json
 from dataclasses import dataclass, field
-from decimal import Decimal
 from pathlib import Path
 from typing import Any, Optional
 
@@ -20,8 +20,8 @@ from .. import result as result_module
 from ..errors import DvcqError, UsageError
 from ..files import MAX_INPUT, read_bytes
 from ..render.json import seal_of, sealed
+from .reading import read_result
 
-MAX_RESULT = 200 * 1024 * 1024   # a sealed batch of 10,000 wards is ~60 MB; a result is far smaller
 
 CAUSE = {
     "result": "kết quả đã bị sửa",
@@ -56,42 +56,6 @@ class AuditReport:
 
 def _sha(path: Path, what: str = "tệp đầu vào") -> str:
     return hashlib.sha256(read_bytes(path, what, MAX_INPUT, UsageError)).hexdigest()
-
-
-def read_result(path: Path) -> dict:
-    def pairs(items):
-        out = {}
-        for k, v in items:
-            if k in out:
-                raise ValueError(f"khóa '{k}' bị lặp")
-            out[k] = v
-        return out
-
-    raw = read_bytes(path, "tệp kết quả", MAX_RESULT, UsageError)
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise UsageError.one(f"tệp kết quả không phải UTF-8 hợp lệ (byte 0x{raw[exc.start]:02x})", file=str(path),
-                             line=raw[:exc.start].count(b"\n") + 1)
-    try:
-        data = json.loads(text, parse_float=Decimal, object_pairs_hook=pairs)
-    except json.JSONDecodeError as exc:
-        raise UsageError.one(f"không phải JSON hợp lệ: {exc.msg}", file=str(path), line=exc.lineno)
-    except ValueError as exc:
-        raise UsageError.one(str(exc), file=str(path))
-    if not isinstance(data, dict) or data.get("schema") != "dvcq-result/1":
-        kind = data.get("schema") if isinstance(data, dict) else None
-        hint = ("kết quả xếp hạng (dvcq batch) không tính lại được như một hồ sơ: kiểm tra từng kết quả "
-                "dvcq score/verify --format json") if kind == "dvcq-batch/1" else None
-        raise UsageError.one("không phải kết quả chấm điểm của dvcq (schema dvcq-result/1)", file=str(path), hint=hint)
-    seal = data.get("seal")
-    if not isinstance(seal, dict) or not isinstance(seal.get("value"), str):
-        raise UsageError.one("kết quả không có niêm phong (seal)", file=str(path), field="seal",
-                             hint="tạo lại kết quả bằng dvcq score/verify --format json")
-    for key in ("pack", "evidence", "engine"):
-        if not isinstance(data.get(key), dict):
-            raise UsageError.one(f"kết quả thiếu mục '{key}'", file=str(path), field=key)
-    return data
 
 
 def _locate(name: Any, given: Optional[str], near: list[Path], what: str, option: str) -> Path:
@@ -136,6 +100,17 @@ def _diff(a: Any, b: Any, path: str, out: list[str], limit: int = 20) -> None:
             else:
                 _diff(a[k], b[k], sub, out, limit)
     elif isinstance(a, list) and isinstance(b, list):
+        ids_a, ids_b = _ids(a), _ids(b)
+        if ids_a is not None and ids_b is not None:  # items, criteria, parts, vetoes: named by their id
+            for k in ids_a + [k for k in ids_b if k not in ids_a]:
+                sub = k if path == "items" else f"{path}[{k}]"
+                if k not in ids_b:
+                    out.append(f"{sub}: {_short(a[ids_a.index(k)])} → (không có)")
+                elif k not in ids_a:
+                    out.append(f"{sub}: (không có) → {_short(b[ids_b.index(k)])}")
+                else:
+                    _diff(a[ids_a.index(k)], b[ids_b.index(k)], sub, out, limit)
+            return
         for i in range(max(len(a), len(b))):
             sub = f"{path}[{i}]"
             if i >= len(a):
@@ -146,6 +121,14 @@ def _diff(a: Any, b: Any, path: str, out: list[str], limit: int = 20) -> None:
                 _diff(a[i], b[i], sub, out, limit)
     elif _canon(a) != _canon(b):
         out.append(f"{path}: {_short(a)} → {_short(b)}")
+
+
+def _ids(xs: list) -> Optional[list[str]]:
+    """The ids of a list of objects that each carry a distinct string `id`, else None."""
+    ids = [x.get("id") if isinstance(x, dict) else None for x in xs]
+    if all(isinstance(i, str) for i in ids) and len(set(ids)) == len(ids):
+        return ids
+    return None
 
 
 def _canon(v: Any) -> str:
@@ -199,16 +182,18 @@ def audit(result_path: str, evidence: Optional[str] = None, rules: Optional[str]
     elif review:
         raise UsageError.one("kết quả này là kết quả tự chấm, không có thẩm định: bỏ --review", file=str(rp))
 
-    def hashed(what: str, path: Path, recorded: Any, label: str):
-        now = _sha(path, f"tệp {label}")
-        ok = now == recorded
-        report.checks.append(Check(what, ok, f"{label} {path}: sha256 khớp ({now[:12]}…)" if ok else
-                                   f"{label} {path}: sha256 đã ghi {str(recorded)[:12]}…, hiện tại {now[:12]}…"))
+    def hashed(what: str, path: Path, recorded: dict, label: str):
+        now, want = _sha(path, f"tệp {label}"), recorded.get("sha256")
+        ok = now == want
+        named = recorded.get("file")
+        shown = f"{path}" + (f" (kết quả ghi tên {named})" if isinstance(named, str) and named != path.name else "")
+        report.checks.append(Check(what, ok, f"{label} {shown}: sha256 khớp ({now[:12]}…)" if ok else
+                                   f"{label} {shown}: sha256 đã ghi {str(want)[:12]}…, hiện tại {now[:12]}…"))
 
-    hashed("evidence", ev_path, data["evidence"].get("sha256"), "hồ sơ")
-    hashed("pack", pack_path, data["pack"].get("sha256"), "bộ tiêu chí")
+    hashed("evidence", ev_path, data["evidence"], "hồ sơ")
+    hashed("pack", pack_path, data["pack"], "bộ tiêu chí")
     if rv_path is not None:
-        hashed("review", rv_path, data["review"].get("sha256"), "thẩm định")
+        hashed("review", rv_path, data["review"] if isinstance(data["review"], dict) else {}, "thẩm định")
 
     try:
         fresh = _recompute(pack_path, ev_path, rv_path)
@@ -216,6 +201,9 @@ def audit(result_path: str, evidence: Optional[str] = None, rules: Optional[str]
         report.checks.append(Check("recomputed", False, "không tính lại được: " + "; ".join(
             p.render() for p in exc.problems)))
         return report
+    for key in ("evidence", "pack", "review"):  # a file's name is a label: the seal binds its contents
+        if isinstance(data.get(key), dict) and isinstance(fresh.get(key), dict) and "file" in fresh[key]:
+            fresh[key]["file"] = data[key].get("file")
     _diff(data, fresh, "", report.differences)
     same = not report.differences
     inputs_ok = all(c.ok for c in report.checks)

@@ -21,7 +21,7 @@ from .run import MAX_JOBS
 @click.command()
 @click.argument("folder", metavar="THƯ_MỤC")
 @click.option("--reviews", "reviews", metavar="THƯ_MỤC",
-              help="Thư mục tệp thẩm định; mỗi tệp được ghép với hồ sơ theo review_of.evidence_sha256 "
+              help="Thư mục tệp thẩm định; mỗi tệp được ghép với hồ sơ theo mã nội dung review_of.record_sha256 "
                    "(và tên đơn vị, kỳ). Hồ sơ có thẩm định được xếp hạng theo điểm thẩm định.")
 @click.option("--rules", "rules", metavar="PACK.yaml",
               help="Dùng một bộ tiêu chí cho mọi hồ sơ. Mặc định: mỗi hồ sơ dùng bộ có hiệu lực cho tỉnh và kỳ của nó.")

@@ -89,7 +89,8 @@ def tail_lines(b: BatchResult) -> list[str]:
 
 
 def unmatched_text(u: dict) -> str:
-    return f"{u['ward']}, {period_label((u['period']['year'], u['period']['quarter']))}, sha256 {u['evidence_sha256'][:12]}…"
+    kind, sha = ("mã nội dung", u["record_sha256"]) if u.get("record_sha256") else ("sha256", u["evidence_sha256"])
+    return f"{u['ward']}, {period_label((u['period']['year'], u['period']['quarter']))}, {kind} {sha[:12]}…"
 
 
 def total_line(b: BatchResult) -> str:

@@ -59,6 +59,8 @@ class Scored:
     ineligible: list[dict] = field(default_factory=list)   # [{id, reason, missing, source}]
     moved_points: list[tuple[str, Decimal, Decimal]] = field(default_factory=list)  # (id, self, verified)
     result: Optional[object] = None
+    review_keys: list = field(default_factory=list)  # the review bindings this record matched
+    content_sha256: Optional[str] = None             # its content hash, when some review binds by content
 
 
 @dataclass
@@ -66,6 +68,7 @@ class Failed:
     file: str
     problems: list[str]
     internal: bool = False
+    review_keys: list = field(default_factory=list)  # reviews it matched (two of them: why it failed)
 
 
 @dataclass(frozen=True)
@@ -144,6 +147,33 @@ def sha256_file(path: Path) -> Optional[str]:
         return None
 
 
+# The reviews of the running batch: binding ("record", content hash) | ("evidence", file hash) → review
+# paths. Set in the parent for a serial run and in each worker by its initializer: a record is matched
+# to its review where it is loaded anyway, so the content hash costs no second parse.
+_REVIEWS: dict = {}
+
+
+def _match_review(ev, display: str):
+    """(review path or None, the bindings it matched, the record's content hash or None); a Failed
+    when two reviews match one record."""
+    kinds = {kind for kind, _ in _REVIEWS}
+    keys, content = [], None
+    if "record" in kinds:
+        from ..canonical import record_sha256
+
+        content = record_sha256(ev)
+        keys.append(("record", content))
+    if "evidence" in kinds:
+        keys.append(("evidence", ev.sha256))
+    hits = [(k, p) for k in keys for p in _REVIEWS.get(k, [])]
+    matched = sorted({k for k, _ in hits})
+    if len(hits) > 1:
+        return Failed(display, [f"{display}: có {len(hits)} tệp thẩm định cho cùng hồ sơ này: "
+                                + ", ".join(Path(p).name for _, p in hits) + " — chỉ giữ một"],
+                      review_keys=matched), matched, content
+    return (hits[0][1] if hits else None), matched, content
+
+
 def score_task(task: Task):
     """Score one record (and its review); every failure becomes a `Failed`, never an exception."""
     try:
@@ -162,10 +192,31 @@ _summaries: dict = {}     # (sha256, file) → the one pack summary dict this pr
 
 
 def _score(task: Task):
+    """Load the record, find its review (`_REVIEWS`), score it. A failure after a review matched
+    names the review's binding, so the review is not also listed as unmatched."""
     from .. import api
 
-    prep = api.check(task.path, task.rules, allow_other_province=task.allow_other_province, rules_dir=task.rules_dir)
-    pack, ev = prep.pack, prep.record
+    try:
+        ev = api.load_record(task.path)
+    except DvcqError as exc:
+        keys = [k for k in [("evidence", sha256_file(Path(task.path)))] if k in _REVIEWS]
+        return Failed(task.display, [p.render() for p in exc.problems] or [str(exc)], review_keys=keys)
+    review, matched, content = task.review, [], None
+    if review is None and _REVIEWS:
+        review, matched, content = _match_review(ev, task.display)
+        if isinstance(review, Failed):
+            return review
+    try:
+        return _score_loaded(task, ev, review, matched, content)
+    except DvcqError as exc:
+        return Failed(task.display, [p.render() for p in exc.problems] or [str(exc)], review_keys=matched)
+
+
+def _score_loaded(task: Task, ev, review: Optional[str], matched: list, content: Optional[str]):
+    from .. import api
+
+    prep = api.check(ev, task.rules, allow_other_province=task.allow_other_province, rules_dir=task.rules_dir)
+    pack = prep.pack
     own = api.score(prep)
     rec = ev.record
     # One summary object for every record of a pack: pickled once per message, not once per record.
@@ -173,15 +224,16 @@ def _score(task: Task):
     out = Scored(task.display, rec.ward.name, rec.ward.district, rec.ward.province,
                  (rec.period.year, rec.period.quarter), rec.status, pack.path, summary, ev.sha256,
                  own.total, (own.grade.id, own.grade.label), own.total, (own.grade.id, own.grade.label),
-                 missing_evidence=list(own.missing_evidence), pending=[p["id"] for p in own.pending])
+                 missing_evidence=list(own.missing_evidence), pending=[p["id"] for p in own.pending],
+                 review_keys=matched, content_sha256=content)
     final_record, final_result = rec, own
-    if task.review:
+    if review:
         from ..review.model import load_review
 
-        rv = load_review(task.review)
+        rv = load_review(review)
         v = api.verify(prep, rv, self_result=own)
         r = v.verified
-        out.review = {"file": Path(task.review).name, "sha256": rv.sha256, "reviewer": rv.head.reviewer.unit,
+        out.review = {"file": Path(review).name, "sha256": rv.sha256, "reviewer": rv.head.reviewer.unit,
                       "reviewed_on": rv.head.reviewed_on.isoformat()}
         out.verified_total, out.verified_grade = r.total, (r.grade.id, r.grade.label)
         out.total, out.grade = r.total, (r.grade.id, r.grade.label)
@@ -201,26 +253,34 @@ def _score(task: Task):
     return out
 
 
-def run_tasks(tasks: list[Task], jobs: int, progress: Optional[Callable[[int], None]] = None) -> list:
-    """Outcomes in task order. `jobs` > 1 and a large folder: worker processes.
+def run_tasks(tasks: list[Task], jobs: int, progress: Optional[Callable[[int], None]] = None,
+              reviews: Optional[dict] = None) -> list:
+    """Outcomes in task order. `jobs` > 1 and a large folder: worker processes. `reviews`: the
+    bindings → review paths each record is matched against where it is loaded (see `_REVIEWS`).
 
     Forked on Linux: a worker starts in milliseconds with the modules already imported, and the
     parent holds no thread or engine session at that moment (the engine never starts threads, and
     each evaluation deletes its session). Elsewhere spawned, which re-imports the main module."""
     shared: dict = {}
     jobs = max(1, min(jobs, default_jobs(), len(tasks)))  # more workers than CPUs or records only cost
+    reviews = reviews or {}
     if jobs <= 1 or len(tasks) < PARALLEL_FROM:
         out = []
-        for t in tasks:
-            out.append(_compact(score_task(t), shared))
-            if progress:
-                progress(1)
+        _REVIEWS.clear()
+        _REVIEWS.update(reviews)
+        try:
+            for t in tasks:
+                out.append(_compact(score_task(t), shared))
+                if progress:
+                    progress(1)
+        finally:
+            _REVIEWS.clear()
         return out
     method = "fork" if sys.platform.startswith("linux") else "spawn"
     ctx = multiprocessing.get_context(method)
     chunk = max(1, min(CHUNK, len(tasks) // (jobs * 8)))
     out = []
-    with ctx.Pool(processes=jobs, initializer=_worker_start) as pool:
+    with ctx.Pool(processes=jobs, initializer=_worker_start, initargs=(reviews,)) as pool:
         for res in pool.imap(score_task, tasks, chunksize=chunk):
             out.append(_compact(res, shared))
             if progress:
@@ -228,11 +288,13 @@ def run_tasks(tasks: list[Task], jobs: int, progress: Optional[Callable[[int], N
     return out
 
 
-def _worker_start() -> None:
+def _worker_start(reviews: Optional[dict] = None) -> None:
     """A worker's garbage collector: what it inherited (the modules, and the pack when forked) is
     frozen out of every collection, and young collections run less often. Scoring a record makes
     thousands of short-lived containers and few cycles; the default thresholds spent a tenth of a
-    worker's time collecting."""
+    worker's time collecting. Also the reviews of the run, to match each record to its own."""
+    _REVIEWS.clear()
+    _REVIEWS.update(reviews or {})
     gc.freeze()
     gc.set_threshold(GC_THRESHOLD, 20, 20)
 
@@ -290,7 +352,7 @@ def run_batch(folder: Path, reviews: Optional[Path] = None, rules: Optional[str]
         raise UsageError.one("thư mục không có hồ sơ nào (.yaml, .yml, .json, .xlsx)", file=str(folder),
                              hint="tệp *.review.* là tệp thẩm định, không phải hồ sơ")
     failed: list[Failed] = []
-    by_sha: dict[str, list] = {}
+    by_sha: dict[tuple[str, str], list] = {}   # ("record", content hash) | ("evidence", file hash) → reviews
     if reviews is not None:
         for rp in review_files(reviews):
             try:
@@ -298,24 +360,14 @@ def run_batch(folder: Path, reviews: Optional[Path] = None, rules: Optional[str]
             except DvcqError as exc:
                 failed.append(Failed(f"{rp.name} (tệp thẩm định)", [p.render() for p in exc.problems]))
                 continue
-            by_sha.setdefault(rv.head.review_of.evidence_sha256, []).append(rv)
-    tasks: list[Task] = []
-    used: set[str] = set()
-    for f in files:
-        sha = sha256_file(f) if by_sha else None  # the hash only matches a record to its review
-        rvs = by_sha.get(sha, []) if by_sha else []
-        if len(rvs) > 1:
-            failed.append(Failed(f.name, [f"{f.name}: có {len(rvs)} tệp thẩm định cho cùng hồ sơ này: "
-                                          + ", ".join(Path(r.path).name for r in rvs) + " — chỉ giữ một"]))
-            used.add(sha)
-            continue
-        if rvs:
-            used.add(sha)
-        tasks.append(Task(str(f), f.name, rvs[0].path if rvs else None, rules, rules_dir, allow_other_province,
-                          results))
-    outcomes = run_tasks(tasks, jobs if jobs is not None else default_jobs(), progress)
+            by_sha.setdefault(rv.head.review_of.binding, []).append(rv)
+    tasks = [Task(str(f), f.name, None, rules, rules_dir, allow_other_province, results) for f in files]
+    outcomes = run_tasks(tasks, jobs if jobs is not None else default_jobs(), progress,
+                         {k: [rv.path for rv in rvs] for k, rvs in by_sha.items()})
     scored = [o for o in outcomes if isinstance(o, Scored)]
     failed += [o for o in outcomes if isinstance(o, Failed)]
+    used = {k for o in outcomes for k in o.review_keys}
+    content = {s.file: s.content_sha256 for s in scored if s.content_sha256}  # for the stale-review message
 
     # One unit, one record: two files for the same ward and period would be ranked twice.
     units: dict[tuple, list[Scored]] = {}
@@ -330,25 +382,29 @@ def run_batch(folder: Path, reviews: Optional[Path] = None, rules: Optional[str]
                                               " — chỉ để lại một"]))
     scored = [s for s in scored if id(s) not in dup]
 
-    # A review whose record is not in the folder byte-for-byte: stale (the record changed) or stray.
+    # A review whose record is not in the folder (by content, or byte for byte for an older review):
+    # stale (the record changed) or stray.
     unmatched = []
     stale: set[int] = set()
-    for sha, rvs in sorted(by_sha.items()):
-        if sha in used:
+    for key, rvs in sorted(by_sha.items()):
+        if key in used:
             continue
+        kind, sha = key
+        label = "mã nội dung" if kind == "record" else "sha256"
         for rv in rvs:
             of = rv.head.review_of
             hits = [s for s in scored if s.review is None and norm(s.ward) == norm(of.ward)
                     and s.period == (of.period.year, of.period.quarter)]
             for s in hits:
                 stale.add(id(s))
+                now = content.get(s.file, "?") if kind == "record" else s.evidence_sha256
                 failed.append(Failed(s.file, [
                     f"{Path(rv.path).name}: tệp thẩm định lập cho một phiên bản khác của hồ sơ {s.file} "
-                    f"(sha256 {sha[:12]}…, hồ sơ hiện tại {s.evidence_sha256[:12]}…): hồ sơ đã thay đổi sau khi "
+                    f"({label} {sha[:12]}…, hồ sơ hiện tại {now[:12]}…): hồ sơ đã thay đổi sau khi "
                     "thẩm định — thẩm định lại hoặc dùng đúng tệp đã thẩm định"]))
             if not hits:
                 unmatched.append({"file": Path(rv.path).name, "ward": of.ward,
                                   "period": {"year": of.period.year, "quarter": of.period.quarter},
-                                  "evidence_sha256": sha})
+                                  f"{kind}_sha256": sha})
     scored = [s for s in scored if id(s) not in stale]
     return build(scored, failed, unmatched)

@@ -2,6 +2,10 @@
 
 Dates are compared as integer codes relative to the scored year (pack.date_code), so one compiled
 rule set serves every year and "on the deadline" counts as on time.
+
+A document without its date earns what the worst date would (`nodate`, 0 with any pack: a date far
+from the period always scores 0): otherwise deleting a date that falls outside the period, or after
+the deadline, would raise the score. `dvcq validate` warns about such a document (W002).
 """
 
 from decimal import Decimal
@@ -68,7 +72,8 @@ class DocumentDeadline(LeafMethod):
         if hi_win is not None:
             out.append(Branch("after", VALUE, hi_win, None, Decimal(0), "after", {"after": self.window[1]}))
         out.append(Branch("out", OUT, points=Decimal(0), kind="out"))
-        out.append(Branch("nodate", NODATE, points=late, kind="nodate", info={"date_field": self.cfg.date}))
+        worst = min(b.points for b in out)  # every dated outcome: an undated document never earns more
+        out.append(Branch("nodate", NODATE, points=worst, kind="nodate", info={"date_field": self.cfg.date}))
         out.append(self.missing_branch())
         return out
 

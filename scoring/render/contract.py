@@ -133,7 +133,7 @@ def result_dict(r) -> dict[str, Any]:
         "engine": {"name": "dvcq", "version": ENGINE_VERSION},
         "mode": r.mode,
         "pack": r.pack,
-        "evidence": r.evidence,
+        "evidence": r._evidence_json(),
         "items": [item_dict(it) for it in r.items],
         "criteria": [{"id": c.id, "title": c.title, "max": c.max, "points": c.points} for c in r.criteria],
         "subtotal": r.subtotal,

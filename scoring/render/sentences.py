@@ -125,7 +125,9 @@ def branch_label(b, year: Optional[int] = None) -> str:
     if kind == "out":
         return "ngày văn bản cách xa kỳ đánh giá → 0 điểm"
     if kind == "nodate":
-        return f"không rõ ngày ({VERB[info['date_field']]}) → tính như sau hạn: {pts} điểm"
+        verb = VERB[info["date_field"]]
+        return (f"không ghi ngày {verb} nên không xác định được văn bản thuộc kỳ đánh giá và đúng hạn → {pts} điểm "
+                f"(ghi ngày {verb} vào hồ sơ để được chấm)")
     if kind == "pending":
         return (f"điểm do cấp thẩm định cho (0–{fmt_number(info['max'])}, bước {fmt_number(info['step'])}): "
                 "chờ thẩm định")
@@ -143,7 +145,7 @@ def measure(method: str, m: Optional[dict]) -> str:
         verb, when = VERB[m["date_field"]], m.get("date")
         number = m.get("number")
         if when is None:
-            return f"văn bản {number or ''} không rõ ngày {verb}".replace("  ", " ")
+            return f"văn bản {number}" if number else "có văn bản"  # the branch says the date is missing
         if m.get("out"):
             return f"{verb} ngày {when.strftime('%d/%m/%Y')}"
         return f"{number + ' ' if number else ''}{verb} ngày {when.strftime('%d/%m/%Y')}"

@@ -15,6 +15,7 @@ from decimal import Decimal
 from typing import Optional
 
 from .. import vocabulary
+from ..canonical import record_sha256
 from ..errors import EvidenceError, Problem, did_you_mean
 from ..evidence import FactValue, LoadedEvidence
 from ..methods import Bound, describe_fact
@@ -42,16 +43,27 @@ class Applied:
 
 
 def check_binding(review: LoadedReview, ev: LoadedEvidence) -> list[Problem]:
-    """A review belongs to exactly one version of one record: same bytes, same ward, same period."""
+    """A review belongs to exactly one version of one record: same content (or, for an older review,
+    same bytes), same ward, same period."""
     of = review.head.review_of
     rec = ev.record
     out = []
-    if of.evidence_sha256 != ev.sha256:
+    kind, want = of.binding
+    if kind == "record":
+        now = record_sha256(ev)
+        if want != now:
+            out.append(Problem(
+                f"thẩm định này lập cho hồ sơ có mã nội dung {want[:12]}…, còn hồ sơ {ev.path} có mã nội dung "
+                f"{now[:12]}…: nội dung hồ sơ đã thay đổi sau khi thẩm định, hoặc đây là thẩm định của một hồ sơ khác",
+                file=review.path, line=review.line("review_of", "record_sha256"), field="review_of.record_sha256",
+                hint="thẩm định lại hồ sơ đã nộp (mã nội dung: evidence.record_sha256 trong dvcq score --format json)"))
+    elif want != ev.sha256:
         out.append(Problem(
-            f"thẩm định này lập cho hồ sơ có sha256 {of.evidence_sha256[:12]}…, còn tệp {ev.path} có sha256 "
+            f"thẩm định này lập cho hồ sơ có sha256 {want[:12]}…, còn tệp {ev.path} có sha256 "
             f"{ev.sha256[:12]}…: hồ sơ đã thay đổi sau khi thẩm định, hoặc đây là thẩm định của một hồ sơ khác",
             file=review.path, line=review.line("review_of", "evidence_sha256"), field="review_of.evidence_sha256",
-            hint="thẩm định lại đúng tệp hồ sơ đã nộp (sha256sum TỆP_HỒ_SƠ)"))
+            hint="thẩm định lại đúng hồ sơ đã nộp và ghi review_of.record_sha256 (mã nội dung: "
+                 "evidence.record_sha256 trong dvcq score --format json), không đổi khi chỉ thêm chú thích"))
     if norm(of.ward) != norm(rec.ward.name):
         out.append(Problem(f"thẩm định của '{of.ward}', còn hồ sơ {ev.path} là của '{rec.ward.name}'",
                            file=review.path, line=review.line("review_of", "ward"), field="review_of.ward"))
@@ -207,7 +219,8 @@ def apply_review(pack: Pack, ev: LoadedEvidence, review: LoadedReview) -> Applie
                             for p in exc.problems)
     if problems:
         raise ReviewError(problems)
-    verified = LoadedEvidence(path=ev.path, sha256=ev.sha256, record=record, lines=ev.lines)
+    verified = LoadedEvidence(path=ev.path, sha256=ev.sha256, record=record, lines=ev.lines,
+                              content_sha256=record_sha256(ev))
     return Applied(verified, manual, effects)
 
 

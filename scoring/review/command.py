@@ -15,7 +15,7 @@ FORMATS = formats(VERIFICATION)
 @click.command()
 @click.argument("evidence", metavar="HỒ_SƠ")
 @click.option("--review", "review", metavar="THẨM_ĐỊNH.yaml", required=True,
-              help="Tệp kết luận thẩm định của cấp huyện cho đúng hồ sơ này (review_of.evidence_sha256).")
+              help="Tệp kết luận thẩm định của cấp huyện cho đúng hồ sơ này (review_of.record_sha256: mã nội dung hồ sơ).")
 @click.option("--rules", "rules", metavar="PACK.yaml",
               help="Tệp bộ tiêu chí. Mặc định: bộ có hiệu lực cho tỉnh và kỳ của hồ sơ, tìm trong "
                    "thư mục rules/ (hoặc $DVCQ_RULES).")
@@ -29,7 +29,7 @@ def verify(evidence, review, rules, fmt, allow_other_province, output, force):
     """Thẩm định: áp dụng kết luận của cấp huyện vào hồ sơ; so sánh điểm tự chấm và điểm thẩm định.
 
     Mỗi kết luận (số liệu, văn bản, hoặc điểm dành cho cấp thẩm định) phải có lý do. Thẩm định lập
-    cho hồ sơ khác (sha256, tên đơn vị hoặc kỳ không khớp) bị từ chối.
+    cho hồ sơ khác (mã nội dung, tên đơn vị hoặc kỳ không khớp) bị từ chối.
 
     \b
     Ví dụ:

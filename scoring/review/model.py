@@ -13,7 +13,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, Optional
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from ..errors import DvcqError, Problem, did_you_mean
 from ..evidence import FactValue, Period, parse_date, translate
@@ -34,10 +34,23 @@ class ReviewError(DvcqError):
 
 
 class ReviewOf(BaseModel):
+    """Which record the review is of. `record_sha256` binds it to the record's content
+    (scoring/canonical.py: a comment or a re-saved workbook keeps it); `evidence_sha256`, the older
+    form, to the file's exact bytes. When both are given the content hash decides."""
+
     model_config = ConfigDict(extra="forbid", defer_build=True)
     ward: str = Field(min_length=1)
     period: Period
-    evidence_sha256: str
+    record_sha256: Optional[str] = None
+    evidence_sha256: Optional[str] = None
+
+    @field_validator("record_sha256", mode="before")
+    @classmethod
+    def _record(cls, v):
+        if not isinstance(v, str) or not SHA256.match(v.strip().lower()):
+            raise ValueError("phải là mã nội dung hồ sơ (64 ký tự hex: evidence.record_sha256 trong kết quả "
+                             "dvcq score --format json)")
+        return v.strip().lower()
 
     @field_validator("evidence_sha256", mode="before")
     @classmethod
@@ -45,6 +58,18 @@ class ReviewOf(BaseModel):
         if not isinstance(v, str) or not SHA256.match(v.strip().lower()):
             raise ValueError("phải là mã sha256 của tệp hồ sơ (64 ký tự hex, lấy bằng sha256sum)")
         return v.strip().lower()
+
+    @model_validator(mode="after")
+    def _bound(self):
+        if self.record_sha256 is None and self.evidence_sha256 is None:
+            raise ValueError("thiếu record_sha256 (mã nội dung hồ sơ: evidence.record_sha256 trong kết quả "
+                             "dvcq score --format json)")
+        return self
+
+    @property
+    def binding(self) -> tuple[str, str]:
+        """("record", content hash) or, for an older review, ("evidence", file hash)."""
+        return ("record", self.record_sha256) if self.record_sha256 else ("evidence", self.evidence_sha256)
 
 
 class Reviewer(BaseModel):
@@ -121,7 +146,8 @@ class LoadedReview:
             "sha256": self.sha256,
             "review_of": {"ward": h.review_of.ward,
                           "period": {"year": h.review_of.period.year, "quarter": h.review_of.period.quarter},
-                          "evidence_sha256": h.review_of.evidence_sha256},
+                          **({"record_sha256": h.review_of.record_sha256} if h.review_of.record_sha256 else {}),
+                          **({"evidence_sha256": h.review_of.evidence_sha256} if h.review_of.evidence_sha256 else {})},
             "reviewer": {"unit": h.reviewer.unit, "name": h.reviewer.name, "title": h.reviewer.title},
             "reviewed_on": h.reviewed_on.isoformat(),
         }

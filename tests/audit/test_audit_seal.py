@@ -52,7 +52,7 @@ def test_unchanged_inputs_match(runner, case):
     (0, b"value: 4", b"value: 3", "hồ sơ minh chứng đã thay đổi"),         # mobile reception in 3 groups, not 4
     (1, b"points: 0", b"points: 1", "tệp thẩm định đã thay đổi"),          # TC6.2 given 1 point
     (2, b"{min: 95, points: 6}", b"{min: 96, points: 6}", "bộ tiêu chí đã thay đổi"),  # a threshold
-    (3, b'"total": 27.5', b'"total": 27.4', "kết quả đã bị sửa"),         # the result itself
+    (3, b'"total": 27,', b'"total": 28,', "kết quả đã bị sửa"),         # the result itself
 ], ids=["evidence", "review", "pack", "result"])
 def test_a_one_byte_change_in_each_input_is_named(runner, case, target, old, new, cause):
     make(runner, *case)
@@ -84,7 +84,7 @@ def test_an_edit_resealed_by_hand_still_fails_the_recomputation(runner, case):
     out.write_text(dumps(data) + "\n", encoding="utf-8")
     r = audit(runner, *case)
     assert r.exit_code == 4
-    assert "Niêm phong: khớp" in r.stdout and "total: 99 → 27.5" in r.stdout
+    assert "Niêm phong: khớp" in r.stdout and "total: 99 → 27\n" in r.stdout
     assert "kết quả đã bị sửa rồi niêm phong lại" in r.stderr
 
 

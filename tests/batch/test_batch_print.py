@@ -82,7 +82,7 @@ def test_html_of_the_samples_has_ranking_charts_and_one_report_per_ward(runner):
     assert heads == SAMPLE_ORDER  # the reports follow the ranking's order
     # Reviewed wards print their verified result, with the total the ranking used.
     assert ["Kết quả thẩm định" in w for w in wards] == [True, True, False, False]
-    assert "<dd>31/100</dd>" in wards[0] and "<dd>27,5/100</dd>" in wards[1]
+    assert "<dd>31/100</dd>" in wards[0] and "<dd>27/100</dd>" in wards[1]
     assert "Hồ sơ đang hoàn thiện" in wards[2] and "<table class=\"scores\">" in wards[3]
     assert '<section class="closing">' in text and "Tổng: 4 hồ sơ; 4 xếp hạng" in text
 
@@ -99,9 +99,9 @@ def test_xlsx_of_the_samples_opens_with_ranking_and_counts(runner, tmp_path):
     ws, wv = wb["Xếp hạng 2023"], cached["Xếp hạng 2023"]
     assert [ws.cell(r, 2).value for r in range(5, 9)] == SAMPLE_ORDER
     assert [ws.cell(r, 1).value for r in range(5, 9)] == [1, 2, 3, 4]
-    assert [ws.cell(r, 4).value for r in range(5, 9)] == [37, 33.5, 24.5, 0]
-    assert [ws.cell(r, 5).value for r in range(5, 9)] == [31, 27.5, None, None]
-    assert [wv.cell(r, 7).value for r in range(5, 9)] == [31, 27.5, 24.5, 0]  # the totals ranked on
+    assert [ws.cell(r, 4).value for r in range(5, 9)] == [37, 28, 23.5, 0]
+    assert [ws.cell(r, 5).value for r in range(5, 9)] == [31, 27, None, None]
+    assert [wv.cell(r, 7).value for r in range(5, 9)] == [31, 27, 23.5, 0]  # the totals ranked on
     assert ws["F5"].value == "=E5-D5" and wv["F5"].value == -6
     assert ws["J7"].value == "hồ sơ đang hoàn thiện: điểm tạm tính"
     assert "BỘ TIÊU CHÍ DỰ THẢO" in ws["A3"].value

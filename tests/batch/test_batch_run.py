@@ -26,8 +26,8 @@ def ranking(d, group=0):
 def test_samples_with_their_reviews(runner):
     d, r = batch_json(runner, QN, "--reviews", QN / "reviews")
     assert r.stderr == ""  # no progress bar when stderr is not a terminal
-    assert ranking(d) == [("Phường Nguyễn Nghiêm", 1, 31), ("Phường Phổ Văn", 2, Decimal("27.5")),
-                          ("Phường Phổ Hòa", 3, Decimal("24.5")), ("Phường Trương Quang Trọng", 4, 0)]
+    assert ranking(d) == [("Phường Nguyễn Nghiêm", 1, 31), ("Phường Phổ Văn", 2, 27),
+                          ("Phường Phổ Hòa", 3, Decimal("23.5")), ("Phường Trương Quang Trọng", 4, 0)]
     rows = d["groups"][0]["ranking"]
     assert rows[0]["self"]["total"] == 37 and rows[0]["verified"]["total"] == 31
     assert [m["id"] for m in rows[0]["moved"]] == ["TC4.1", "TC1.4", "TC6.2"]
@@ -44,7 +44,7 @@ def test_table_csv_markdown(runner):
     c = runner.invoke(main, ["batch", str(QN), "--reviews", str(QN / "reviews"), "--format", "csv"])
     rows = list(csv.DictReader(io.StringIO(c.stdout)))
     assert [(x["hang"], x["don_vi"], x["tu_cham"], x["tham_dinh"]) for x in rows[:2]] == [
-        ("1", "Phường Nguyễn Nghiêm", "37", "31"), ("2", "Phường Phổ Văn", "33.5", "27.5")]
+        ("1", "Phường Nguyễn Nghiêm", "37", "31"), ("2", "Phường Phổ Văn", "28", "27")]
     m = runner.invoke(main, ["batch", str(QN), "--format", "markdown"])
     assert m.stdout.startswith("# Xếp hạng") and "| Phường Phổ Văn" in m.stdout
 
@@ -59,7 +59,7 @@ def test_failed_records_are_listed_and_do_not_stop_the_others(runner, tmp_path):
     (folder / "sai-ma.yaml").write_text(bad.replace("Phường Phổ Văn", "Phường Sai Mã"), encoding="utf-8")
     (folder / "ghi-chu.txt").write_text("không phải hồ sơ", encoding="utf-8")
     d, r = batch_json(runner, folder, code=2)
-    assert ranking(d) == [("Phường Phổ Văn", 1, Decimal("33.5"))]
+    assert ranking(d) == [("Phường Phổ Văn", 1, 28)]
     failed = {f["file"]: " ".join(f["problems"]) for f in d["failed"]}
     assert set(failed) == {"hong.yaml", "phuong-hue-2023.yaml", "sai-ma.yaml"}
     assert "lỗi cú pháp YAML" in failed["hong.yaml"]

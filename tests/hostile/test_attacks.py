@@ -409,7 +409,7 @@ def test_workers_are_capped_at_cpus_and_records(monkeypatch):
     seen = []
 
     class FakePool:
-        def __init__(self, processes, initializer=None):
+        def __init__(self, processes, initializer=None, initargs=()):
             seen.append(processes)
 
         def __enter__(self):

@@ -5,7 +5,8 @@ the smallest record that breaks the law):
    a `sum` item = Σ parts, a `best_of` item = the best part;
 2. raising a rewarded value never lowers its item (items whose method is monotone);
 3. removing a document never raises the total nor the grade;
-4. not applicable never scores below missing, item by item and in total.
+4. not applicable never scores below missing, item by item and in total;
+5. removing a document's date (issued_on or sent_on) never raises any item, the total or the grade.
 """
 from __future__ import annotations
 
@@ -210,5 +211,28 @@ def test_not_applicable_never_scores_below_missing(subject):
         lower = {k: (pa[k], pm[k]) for k in pa if pa[k] < pm[k]}
         assert not lower, f"not applicable scored below missing for {fid}: {lower}"
         assert a.total >= m.total
+
+    law()
+
+
+# -- 5 ------------------------------------------------------------------------------------------
+
+def test_removing_a_date_never_raises_the_score(subject):
+    """An undated document earns what its worst date would: otherwise a ward whose document is dated
+    outside the period (or after the deadline) gains by deleting the date."""
+    @LAW
+    @given(subject.plan.records(), st.integers(0, 20), st.sampled_from(("issued_on", "sent_on")))
+    def law(case, which, key):
+        data, manual = case
+        dated = [i for i, d in enumerate(data["documents"]) if key in d]
+        assume(dated)
+        undated = copy.deepcopy(data)
+        del undated["documents"][dated[which % len(dated)]][key]
+        before, after = subject.score(data, manual), subject.score(undated, manual)
+        pb, pa = points_by_uid(before), points_by_uid(after)
+        higher = {k: (pb[k], pa[k]) for k in pb if pa[k] > pb[k]}
+        assert not higher, f"removing {key} raised (dated, undated): {higher}"
+        assert after.total <= before.total
+        assert subject.grade_rank[after.grade.id] <= subject.grade_rank[before.grade.id]
 
     law()

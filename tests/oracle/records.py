@@ -4,12 +4,16 @@ The pack (read by the oracle's loader) says where the edges are: every tier thre
 deadline and window date, every per-item cap, every number in a veto. The generator puts values on
 each edge and one step either side, plus not-applicable and missing inputs, zero denominators,
 dates outside the window and ±9/10 years away, and whole-record profiles (all maximal, all zero,
-all missing, all not applicable). Records are plain dicts in the written forms of
-docs/rule-format.md §4, so the engine reads them through `evidence_from_data` like any file.
+all missing, all not applicable, and "best": the record the oracle scores highest, with a few values
+and the facts the grade vetoes read taken from a mixed record, so every grade band is reached both
+with its vetoes clear and with one holding; "all maximal" sets counts to 10⁹, so every veto holds).
+Records are plain dicts in the written forms of docs/rule-format.md §4, so the engine reads them
+through `evidence_from_data` like any file.
 """
 from __future__ import annotations
 
 import ast
+import copy
 import math
 import random
 from dataclasses import dataclass, field
@@ -24,7 +28,8 @@ from .reference import Reference
 
 MAX_COUNT = 10**9          # the largest count a record may hold (scoring/evidence.py refuses more)
 MAX_PERCENT = 10**6        # the largest percent an unbounded rate may hold
-PROFILES = ("mixed",) * 6 + ("max", "zero", "missing", "na")
+PROFILES = ("mixed",) * 6 + ("max", "zero", "missing", "na") + ("best",) * 3
+PERTURB = (0, 0, 1, 2, 4, 8, 16)   # how many values of a "best" record come from a mixed one
 YEARS = (2023, 2024, 2022, 2020, 2021, 1950, 2099)
 DENOMINATORS = (0, 1, 2, 3, 4, 5, 6, 7, 9, 10, 16, 20, 21, 100, 2000, 10**6 + 3, MAX_COUNT)
 
@@ -61,6 +66,8 @@ class Plan:
     pairs: list = field(default_factory=list)        # (num fact, den fact, percent thresholds)
     documents: dict = field(default_factory=dict)    # document → set of date references
     manual: dict = field(default_factory=dict)       # item id → (max, step)
+    vetoed: set = field(default_factory=set)         # facts a grade veto reads
+    _best: dict = field(default_factory=dict)        # the best record's facts (see best_facts)
 
     @classmethod
     def of(cls, ref: Reference) -> "Plan":
@@ -83,7 +90,28 @@ class Plan:
                 for node in ast.walk(ast.parse(veto["when"].strip(), mode="eval")):
                     if isinstance(node, ast.Compare):
                         plan._note_compare(node)
+                    elif isinstance(node, ast.Attribute) and ast.unparse(node) in ref.facts:
+                        plan.vetoed.add(ast.unparse(node))  # a bare flag: `not k.flag_b`
         return plan
+
+    def best_facts(self) -> dict:
+        """The facts the oracle scores highest (grade first, then total), found once per plan by
+        coordinate ascent over each fact's edge values from the all-maximal record (whose counts of
+        10⁹ make every veto hold and every "fewer is better" item score 0). Facts are scored the same
+        whatever the year or the ward's kind, so one search serves every record."""
+        if not self._best:
+            key = repr(self.ref.pack)  # one search per pack and process, whichever test asks first
+            if key not in _BEST:
+                base, manual = build(Chooser(rng=random.Random(0)), self, ("max",), year=YEARS[0])
+                groups = base["ward"].pop("residential_groups", None)
+                if groups is not None:
+                    base["facts"]["ward.residential_groups"] = groups
+                _BEST[key] = _ascend(self, base, manual)
+            self._best.update(_BEST[key])
+        return self._best
+
+    def rank(self, grade: str) -> Decimal:
+        return next(number(g["min"]) for g in self.ref.pack["grades"] if g["id"] == grade)
 
     def _note(self, it: dict) -> None:
         method = it["method"]
@@ -116,6 +144,7 @@ class Plan:
             names = [n for n in ast.walk(side) if isinstance(n, ast.Attribute)]
             if names:
                 ident = ast.unparse(side)
+                self.vetoed.add(ident)
                 if ident in self.counts:
                     lits = [n.value for n in ast.walk(node) if isinstance(n, ast.Constant)]
                     for v in lits:
@@ -196,11 +225,118 @@ def _shrinkable(draw, plan: Plan, profiles):
     return build(Chooser(draw=draw), plan, profiles)
 
 
-def build(ch: Chooser, plan: Plan, profiles=PROFILES):
+def _candidates(plan: Plan, fid: str, fd: dict, facts: dict) -> list:
+    """The written values worth trying for one fact when looking for the best record."""
+    out: list = ["not_applicable"]
+    typ = fd["type"]
+    pair = next(((num, den, marks) for num, den, marks in plan.pairs if fid in (num, den)), None)
+    if pair is not None and pair[0] == fid:  # a numerator: bounded by its denominator
+        den = facts.get(pair[1])
+        if isinstance(den, int):
+            return out + _numerators(den, pair[2], True)
+        return out
+    if typ == "count":
+        out += sorted(plan.counts.get(fid, set()) | ({0, 1, 10, MAX_COUNT} if pair else set()))
+    elif typ == "yesno":
+        out += [True, False]
+    elif typ == "checklist":
+        t = fd["total"]
+        out += [{"done": t, "total": t, "not_applicable": 0}, {"done": 0, "total": t, "not_applicable": t},
+                {"done": 0, "total": t, "not_applicable": 0}]
+    elif typ == "rate":
+        top = Decimal(100) if fd.get("bounded", True) else Decimal(MAX_PERCENT)
+        out += [{"percent": p} for p in sorted(set(_percent_edges(sorted(plan.rates.get(fid, ())))) | {top}) if p <= top]
+        out += [{"num": 0, "den": 0}]
+    return out
+
+
+def _ascend(plan: Plan, facts_record: dict, manual: dict) -> dict:
+    """Coordinate ascent on (grade, total) under the oracle: two passes over the facts."""
+    ref = plan.ref
+    data = copy.deepcopy(facts_record)
+    data["documents"] = list(data["documents"])
+
+    def value(d) -> tuple:
+        out = ref.score(d, manual)
+        return (plan.rank(out.grade) if out.grade else Decimal(-1), out.total)
+
+    best = value(data)
+    for _ in range(2):
+        for fid, fd in ref.facts.items():
+            keep = data["facts"].get(fid, _ABSENT)
+            for cand in _candidates(plan, fid, fd, data["facts"]):
+                data["facts"][fid] = cand
+                pair = next(((num, den) for num, den, _ in plan.pairs if fid == den), None)
+                old_num = data["facts"].get(pair[0], _ABSENT) if pair else _ABSENT
+                if pair and isinstance(cand, int):
+                    data["facts"][pair[0]] = cand  # the numerator follows: a full rate
+                elif pair:
+                    data["facts"].pop(pair[0], None)
+                got = value(data)
+                if got > best:
+                    best, keep = got, cand
+                    if pair:
+                        old_num = data["facts"].get(pair[0], _ABSENT)
+                if pair:
+                    if old_num is _ABSENT:
+                        data["facts"].pop(pair[0], None)
+                    else:
+                        data["facts"][pair[0]] = old_num
+            if keep is _ABSENT:
+                data["facts"].pop(fid, None)
+            else:
+                data["facts"][fid] = keep
+    return data["facts"]
+
+
+_ABSENT = object()
+_BEST: dict = {}   # pack (its repr) → best facts
+
+
+def _best(ch: Chooser, plan: Plan, year: int):
+    """A "best" record: the oracle's best facts, with the facts a veto reads (each 1 in 3) and a few
+    others (PERTURB) taken from a mixed record of the same year, pairs of counts moved together."""
+    mixed, manual = build(ch, plan, ("mixed",), year=year)
+    facts = dict(plan.best_facts())
+    groups = mixed["ward"].pop("residential_groups", None)
+    if groups is not None:
+        mixed["facts"]["ward.residential_groups"] = groups
+    partner = {}
+    for num, den, _ in plan.pairs:
+        partner[num], partner[den] = den, num
+    ids = list(plan.ref.facts)
+    chosen = {f for f in plan.vetoed if ch.integer(0, 2) == 0}
+    chosen.update(ch.shuffled(ids)[:ch.choice(PERTURB)])
+    for fid in sorted(chosen | {partner[f] for f in chosen if f in partner}):
+        if fid in mixed["facts"]:
+            facts[fid] = mixed["facts"][fid]
+        else:
+            facts.pop(fid, None)
+    for num, den, _ in plan.pairs:  # keep every part within its whole (a mixed value may meet a best one)
+        n, d = facts.get(num), facts.get(den)
+        n = n.get("value") if isinstance(n, dict) else n
+        d = d.get("value") if isinstance(d, dict) else d
+        if isinstance(n, int) and not isinstance(n, bool) and isinstance(d, int) and not isinstance(d, bool) and n > d:
+            facts[num] = d
+    firsts = {did: min((plan.ref.resolve(r, year) for r in plan.documents.get(did, ())), default=date(year, 1, 1))
+              for did in plan.ref.pack["vocabulary"].get("documents") or {}}
+    documents = [d for d in mixed["documents"] if ch.integer(0, 3) == 0]  # a few mixed documents …
+    kept = {d["id"] for d in documents}
+    for did, when in firsts.items():  # … the others on their first deadline
+        if did not in kept:
+            documents.append({"id": did, "number": f"{len(documents) + 1}/KH-UBND",
+                              "issued_on": _written_date(ch, when), "sent_on": _written_date(ch, when)})
+    data = {"ward": mixed["ward"], "period": {"year": year}, "documents": ch.shuffled(documents), "facts": facts}
+    return data, manual
+
+
+def build(ch: Chooser, plan: Plan, profiles=PROFILES, year: int | None = None):
     """One (record data, manual points) pair."""
     ref = plan.ref
     profile = ch.choice(profiles)
-    year = ch.choice(YEARS)
+    year = ch.choice(YEARS) if year is None else year
+    if profile == "best":
+        return _best(ch, plan, year)
     kinds = ref.meta.get("applies_to") or ["phuong"]
     ward = {"name": "Phường Thử", "province": ref.meta["jurisdiction"]["province"], "kind": ch.choice(kinds)}
     facts: dict = {}

@@ -223,7 +223,7 @@ class Reference:
         when = read_date(doc.get(item.get("date", "issued_on")))
         present = number(item.get("present", 0))
         if when is None:
-            return present
+            return Decimal(0)  # no date proves the period or the deadline: as the worst date (out: 0)
         if abs(when.year - rec.year) > 9:
             return Decimal(0)
         if item.get("not_before") and when < self.resolve(item["not_before"], rec.year):

@@ -30,9 +30,10 @@ def change(d, item_id):
 
 def test_sample_review_pho_van(runner):
     d = run_json(runner, PHO_VAN, PHO_VAN_REVIEW)
-    assert (d["self"]["total"], d["verified"]["total"], d["total"]) == (Decimal("33.5"), Decimal("27.5"), Decimal("27.5"))
-    assert {c["id"]: c["difference"] for c in d["changes"] if c["difference"]} == {
-        "TC1.3": -2, "TC5.4": -1, "TC7.1": -3}
+    # the ward's undated decision (TC1.3) and programme (TC7.1) already earn 0 in its own score (an undated
+    # document never earns more than a dated one), so rejecting them moves no points
+    assert (d["self"]["total"], d["verified"]["total"], d["total"]) == (28, 27, 27)
+    assert {c["id"]: c["difference"] for c in d["changes"] if c["difference"]} == {"TC5.4": -1}
     assert d["review"]["sha256"] == sha(PHO_VAN_REVIEW)
     assert d["mode"] == "verified"
 
@@ -47,12 +48,15 @@ def test_sample_review_nguyen_nghiem(runner):
     assert tc54["difference"] == 0 and "21/22" in tc54["reasons"][0]
 
 
-def test_sample_reviews_bind_to_the_sample_bytes():
+def test_sample_reviews_bind_to_the_sample_content():
     import yaml
+
+    from scoring import api
+    from scoring.canonical import record_sha256
 
     for record, review in ((PHO_VAN, PHO_VAN_REVIEW), (NGUYEN_NGHIEM, NGUYEN_NGHIEM_REVIEW)):
         data = yaml.safe_load(review.read_text(encoding="utf-8"))
-        assert data["review_of"]["evidence_sha256"] == sha(record), review.name
+        assert data["review_of"]["record_sha256"] == record_sha256(api.load_record(str(record))), review.name
 
 
 def test_verify_json_is_a_superset_of_score_json(runner):
@@ -71,7 +75,7 @@ def test_table_and_markdown_show_both_scores_and_every_reason(runner):
         assert r.exit_code == 0, r.stderr
         out = r.stdout
         assert "Tự chấm" in out and "Thẩm định" in out and "Chênh lệch" in out
-        assert "tự chấm 33,5 → thẩm định 27,5" in out
+        assert "tự chấm 28 → thẩm định 27" in out
         assert "XẾP LOẠI: tự chấm: Không hoàn thành nhiệm vụ → thẩm định: Không hoàn thành nhiệm vụ" in out
         for n in range(1, 6):
             assert f"#{n}" in out
