@@ -79,3 +79,19 @@ def test_round_results_need_a_token(client, demo, openapi):
     assert "Phường Phổ Văn" in units and len(units) == 7
     r = client.get("/api/v1/rounds/999/results", HTTP_AUTHORIZATION="Bearer k-123")
     assert r.status_code == 404
+
+
+def test_openapi_covers_every_api_route():
+    """Every /api/ route of the URL conf is a path of docs/openapi.yaml and the other way round."""
+    import re
+
+    from django.urls import get_resolver
+
+    spec = yaml.safe_load(SPEC.read_text(encoding="utf-8"))
+    routes = set()
+    for p in get_resolver().url_patterns:
+        route = str(p.pattern)
+        if route.startswith("api/"):
+            routes.add("/" + re.sub(r"<(?:\w+:)?(\w+)>", lambda m: "{id}" if m.group(1) == "rid" else "{%s}" % m.group(1),
+                                    route))
+    assert routes and routes == set(spec["paths"]), (routes, set(spec["paths"]))
