@@ -263,6 +263,11 @@ def versions(d: Dossier) -> list[dict]:
     return out
 
 
+def _province_phrase(name: str) -> str:
+    """'Quảng Ngãi' → 'tỉnh Quảng Ngãi'; a name that already says what it is ('Tỉnh …', 'Thành phố …') stays."""
+    return name if name.lower().startswith(("tỉnh ", "thành phố ")) else f"tỉnh {name}"
+
+
 def build_review(d: Dossier, user, findings) -> dict:
     """The review structure `dvcq verify` reads, from the portal's findings."""
     prof = getattr(user, "profile", None)
@@ -270,7 +275,7 @@ def build_review(d: Dossier, user, findings) -> dict:
     return {
         "review_of": {"ward": d.unit.name, "period": {"year": d.round.period_year},
                       "evidence_sha256": d.evidence_sha256},
-        "reviewer": {"unit": f"Sở Nội vụ tỉnh {d.unit.province.name}", "name": name,
+        "reviewer": {"unit": f"Sở Nội vụ {_province_phrase(d.unit.province.name)}", "name": name,
                      **({"title": prof.get_role_display()} if prof else {})},
         "reviewed_on": timezone.localdate().isoformat(),
         "findings": [f.to_review() for f in findings],
