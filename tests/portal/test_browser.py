@@ -64,6 +64,11 @@ def _axe(page, name):
     assert not bad, f"{name}: " + res.generate_snapshot()
 
 
+# what sticks out of a phone-width page, for the failure message
+WIDE = """[...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > innerWidth + 1)
+  .slice(0, 5).map(e => e.tagName + '#' + e.id + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right))"""
+
+
 def _shot(page, name, full=False):
     page.screenshot(path=str(ART / f"{name}.png"), full_page=full)
 
@@ -121,6 +126,7 @@ def test_whole_round_in_the_browser(browser, site, tmp_path):
     d.refresh_from_db()
     assert d.seal and d.seal in page.content()
     _shot(page, "04-bien-nhan")
+    _axe(page, "bien-nhan")
     page.context.close()
 
     # 3. after the deadline the verifier records a finding and returns the dossier
@@ -141,6 +147,7 @@ def test_whole_round_in_the_browser(browser, site, tmp_path):
     page.click("button:has-text('Sửa kết luận')")
     page.wait_for_selector("text=Đã sửa kết luận")
     _axe(page, "tham-dinh-sua")
+    _shot(page, "05a-tham-dinh-sua-ket-luan", full=True)
     page.fill("#general", "Bổ sung báo cáo công tác DVCQ 6 tháng.")
     page.click("button:has-text('Trả lại')")
     page.wait_for_selector("text=Đã trả lại hồ sơ")
@@ -175,6 +182,9 @@ def test_whole_round_in_the_browser(browser, site, tmp_path):
     _shot(page, "07-da-tham-dinh")
     page.context.close()
     page = _login(browser, site, "quantri")
+    for path, name in ((f"/quan-tri/dot/{site['round'].pk}/", "doi-thoi-han"), ("/quan-tri/don-vi/", "don-vi")):
+        page.goto(url + path)
+        _axe(page, name)
     page.goto(f"{url}/dot/{site['round'].pk}/xep-hang/")
     page.click("text=Công bố xếp hạng")
     page.wait_for_selector("text=Đã công bố kết quả xếp hạng")
@@ -193,6 +203,12 @@ def test_whole_round_in_the_browser(browser, site, tmp_path):
     page.keyboard.press("Enter")          # the Save button, reached by keyboard
     page.wait_for_selector("text=Đã lưu thiết lập")
     page.context.close()
+    phone = _login(browser, site, "quantri", width=390)
+    for path, name in (("/quan-tri/tai-khoan/", "tai-khoan"), ("/quan-tri/dot/", "dot"), ("/tai-khoan/mat-khau/", "mat-khau")):
+        phone.goto(url + path)
+        _shot(phone, f"10-dien-thoai-{name}")
+        assert phone.evaluate("document.documentElement.scrollWidth") <= 400, (name, phone.evaluate(WIDE))
+    phone.context.close()
     # an anonymous visitor on a phone, without JavaScript, reads the published ranking
     ctx = browser.new_context(java_script_enabled=False, viewport={"width": 390, "height": 800})
     page = ctx.new_page()

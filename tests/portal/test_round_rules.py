@@ -155,7 +155,7 @@ def test_findings_edited_and_removed_with_reasons_before_verifying(demo, login):
     v.post(f"/ho-so/{d.pk}/tham-dinh/", {"kind": "item", "ident": "TC6.2", "points": "1", "reason": "Chưa lan tỏa."})
     f1, f2 = d.findings.order_by("id")
     page = v.get(f"/ho-so/{d.pk}/tham-dinh/").content.decode()
-    assert 'value="14/16"' in page and "Sửa hoặc xóa kết luận" in page
+    assert 'value="14/16"' in page and "Sửa hoặc xóa kết luận" in page and "công nhận 14/16 —" in page
     # a reason for the change is required
     r = v.post(f"/ho-so/{d.pk}/ket-luan/{f1.pk}/", {"action": "edit", "verified": "13/16", "reason": "x", "why": ""},
                follow=True)
