@@ -122,6 +122,8 @@ def _form_context(request, d: Dossier, evidence=None, problems=()):
                now=timezone.now(), past_returns=_past_returns(d), versions=S.versions(d),
                late_refusal=S.late_refusal(d.round) if d.state == "draft" and d.round.after_deadline()
                and not S.late_rule(scored[0] or {}) else "")
+    if ctx["late_refusal"]:
+        ctx["can_submit"] = False  # the refusal is shown instead of a button that can only fail
     return ctx
 
 

@@ -103,7 +103,7 @@ def test_late_submission_refused_naming_the_deadline_and_the_admin_until_extende
     leader = login("lanhdao.phovan")
     page = leader.get(f"/ho-so/{d.pk}/").content.decode()
     deadline = timezone.localtime(rnd.submission_deadline).strftime("%d/%m/%Y %H:%M")
-    assert "Không nộp được" in page and deadline in page and "quantri" in page
+    assert "Không nộp được" in page and deadline in page and "quantri" in page and "Nộp hồ sơ</button>" not in page
     r = leader.post(f"/ho-so/{d.pk}/nop/", follow=True)
     text = r.content.decode()
     assert f"đã quá hạn nộp ({deadline})" in text and "quantri" in text and "gia hạn" in text
