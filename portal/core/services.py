@@ -248,7 +248,8 @@ def remove_finding(d: Dossier, user, fid: int, why: str) -> None:
 
 
 def versions(d: Dossier) -> list[dict]:
-    """Every sealed version of the dossier (returning never overwrites one): number, seal, total, time."""
+    """Every sealed version of the dossier, read from its own folder (a return never overwrites one, so
+    each earlier submission stays auditable): number, seal, total, grade, evidence sha256."""
     import json as _json
 
     out = []

@@ -121,7 +121,7 @@ def _form_context(request, d: Dossier, evidence=None, problems=()):
                reasons=(d.return_reasons or {}).get("items", {}), general_reason=(d.return_reasons or {}).get("general", ""),
                now=timezone.now(), past_returns=_past_returns(d), versions=S.versions(d),
                late_refusal=S.late_refusal(d.round) if d.state == "draft" and d.round.after_deadline()
-               and not S.late_rule(scored[0] or {}) else "")
+               and not d.round.published_at and not S.late_rule(scored[0] or {}) else "")
     if ctx["late_refusal"]:
         ctx["can_submit"] = False  # the refusal is shown instead of a button that can only fail
     return ctx

@@ -71,6 +71,10 @@ def test_published_ranking_for_every_role_and_anonymous_only_when_the_province_d
     assert rnd.submission_deadline.year != 2031 and "chỉ còn để đọc" in r.content.decode()
     other = demo["nguyennghiem"]
     assert login("canbo.nguyennghiem").post(f"/ho-so/{other.pk}/", {}).status_code == 403
+    page = login("lanhdao.phovan").get(f"/ho-so/{other.pk}/")  # another unit: hidden
+    assert page.status_code == 404
+    page = login("canbo.nguyennghiem").get(f"/ho-so/{other.pk}/").content.decode()
+    assert "chỉ đọc" in page and "gia hạn" not in page and "Lưu nháp" not in page
 
 
 def test_a_public_round_never_shows_an_unpublished_ranking(demo, login, client):
