@@ -215,6 +215,10 @@ def test_whole_round_in_the_browser(browser, site, tmp_path):
     page.goto(f"{url}/dot/{site['round'].pk}/xep-hang/")
     assert page.locator("td", has_text="Phường Phổ Văn").count() == 1
     assert page.evaluate("document.documentElement.scrollWidth") <= 400
+    page.keyboard.press("Tab")                         # keyboard: the first stop skips the menu
+    assert page.evaluate("document.activeElement.textContent") == "Bỏ qua menu"
+    page.keyboard.press("Enter")
+    assert page.url.endswith("#noi-dung")
     _shot(page, "08b-xep-hang-khach-dien-thoai")
     ctx.close()
 
