@@ -8,14 +8,37 @@ import os
 import click
 
 
+def banner(host: str, port: int, accounts=None, password: str = "", fresh=None, data_dir=None) -> str:
+    """What `dvcq serve` prints before serving: where to open the portal and, in demo mode, who can log in
+    (the README's first screen sends people here, so the URL and the accounts come first and plain)."""
+    shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
+    lines = []
+    if accounts:
+        lines.append(f"Dữ liệu demo {'vừa tạo' if fresh else 'đã có'} trong {data_dir}")
+        lines.append(f"Tài khoản demo — mật khẩu chung: {password}")
+        w = max(len(u) for u, _, _ in accounts)
+        for username, role, unit in accounts:
+            lines.append(f"  {username:<{w}}  {role}" + (f" ({unit})" if unit else ""))
+    lines.append(f"Mở trình duyệt tại: http://{shown}:{port}/   (dừng: Ctrl+C)")
+    return "\n".join(lines)
+
+
 @click.command()
-@click.option("--demo", is_flag=True, help="Chế độ demo: SQLite, dữ liệu mẫu, tài khoản demo (mật khẩu dvcq-demo).")
-@click.option("--host", default="127.0.0.1", show_default=True, help="Địa chỉ lắng nghe.")
+@click.option("--demo", is_flag=True,
+              help="Chế độ demo: CSDL SQLite trong DVCQ_DATA_DIR, dữ liệu mẫu Quảng Ngãi và các tài khoản demo "
+                   "(mật khẩu dvcq-demo, chỉ có trong chế độ này).")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Địa chỉ lắng nghe (0.0.0.0 để máy khác trong mạng truy cập).")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535), help="Cổng.")
 def serve(demo, host, port):
-    """Chạy cổng chấm điểm của tỉnh (Django) trên http://HOST:PORT.
+    """Chạy cổng chấm điểm của tỉnh trên http://HOST:PORT: xã tự chấm, Sở Nội vụ thẩm định, công bố.
 
-    Cấu hình thật qua biến môi trường: DATABASE_URL, DVCQ_SECRET_KEY, DVCQ_DATA_DIR (xem docs/portal.md)."""
+    \b
+    Thử ngay:   dvcq serve --demo        (hoặc: make serve)
+                rồi mở http://127.0.0.1:8000, đăng nhập canbo.phovan / dvcq-demo
+    Chạy thật:  DVCQ_SECRET_KEY=… DATABASE_URL=postgres://… DVCQ_DATA_DIR=/srv/dvcq dvcq serve
+
+    Hướng dẫn đầy đủ, danh sách tài khoản demo và biến môi trường: docs/portal.md."""
     if demo:
         os.environ["DVCQ_DEMO"] = "1"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
@@ -46,12 +69,14 @@ def serve(demo, host, port):
         from portal.core.demo import ACCOUNTS, DEMO_PASSWORD, load_demo
         from portal.core.models import ROLE_LABEL
 
+        from portal.core.models import Profile
+
         out = load_demo()
-        click.echo("Dữ liệu demo: " + ("vừa tạo" if out["fresh"] else "đã có") + f" trong {settings.DATA_DIR}")
-        click.echo(f"Tài khoản demo (mật khẩu {DEMO_PASSWORD}):")
-        for username, role, _ in ACCOUNTS:
-            click.echo(f"  {username:<20} {ROLE_LABEL[role]}")
-    click.echo(f"Cổng chấm điểm: http://{host}:{port}/")
+        units = dict(Profile.objects.filter(unit__isnull=False).values_list("user__username", "unit__name"))
+        accounts = [(u, ROLE_LABEL[r], units.get(u)) for u, r, _ in ACCOUNTS]
+        click.echo(banner(host, port, accounts, DEMO_PASSWORD, out["fresh"], settings.DATA_DIR))
+    else:
+        click.echo(banner(host, port))
     if settings.DEBUG:
         call_command("runserver", f"{host}:{port}", use_reloader=False)
     else:

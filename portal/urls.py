@@ -3,11 +3,14 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from .core import api_views, views
+from .core import accounts, api_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("dang-nhap/", auth_views.LoginView.as_view(template_name="portal/login.html"), name="login"),
+    path("tai-khoan/mat-khau/", accounts.PasswordChange.as_view(), name="password_change"),
+    path("tai-khoan/mat-khau/xong/", accounts.PasswordChangeDone.as_view(), name="password_change_done"),
+    path("quan-tri/tai-khoan/", accounts.manage, name="accounts"),
     path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
     path("ho-so/", views.dossiers, name="dossiers"),
     path("ho-so/<int:pk>/", views.dossier, name="dossier"),
@@ -18,6 +21,7 @@ urlpatterns = [
     path("ho-so/<int:pk>/nop/", views.submit, name="submit"),
     path("ho-so/<int:pk>/bien-nhan/", views.receipt, name="receipt"),
     path("ho-so/<int:pk>/tham-dinh/", views.review, name="review"),
+    path("ho-so/<int:pk>/ket-luan/<int:fid>/", views.finding, name="finding"),
     path("ho-so/<int:pk>/tra-lai/", views.return_view, name="return"),
     path("ho-so/<int:pk>/xac-nhan/", views.verify_view, name="verify"),
     path("ho-so/<int:pk>/niem-phong.zip", views.download_zip, name="zip"),

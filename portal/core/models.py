@@ -20,6 +20,8 @@ UNIT_KINDS = [("xa", "Xã"), ("phuong", "Phường"), ("thi_tran", "Thị trấn
 class Province(models.Model):
     name = models.CharField("tên", max_length=100)
     code = models.CharField("mã", max_length=10, unique=True)
+    # PORTAL.md: the published ranking is readable by anonymous visitors "as the province decides"
+    public_ranking = models.BooleanField("công khai bảng xếp hạng cho khách (không cần đăng nhập)", default=False)
 
     class Meta:
         verbose_name = "tỉnh"
@@ -94,6 +96,7 @@ class Dossier(models.Model):
     result_json = models.TextField("kết quả tự chấm đã niêm phong", blank=True)
     verified_json = models.TextField("kết quả thẩm định đã niêm phong", blank=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
+    late = models.BooleanField("nộp muộn (theo quy định của bộ tiêu chí)", default=False)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -109,6 +112,14 @@ class Dossier(models.Model):
         if self.state == "returned":
             return not self.round.published_at
         return self.state == "draft" and self.round.is_open()
+
+    @property
+    def submittable(self) -> bool:
+        """Whether the leader may try to submit: a late draft reaches the workflow, which applies the
+        pack's late rule or refuses naming the deadline (a refusal by a bare 403 would explain nothing)."""
+        if self.round.published_at or self.state not in ("draft", "returned"):
+            return False
+        return self.state == "returned" or self.round.opens_at <= timezone.now()
 
     @property
     def state_label(self) -> str:
@@ -144,6 +155,16 @@ class Finding(models.Model):
 
     class Meta:
         ordering = ["id"]
+
+    @property
+    def verified_text(self) -> str:
+        """The verified value as the form writes it (14/16, 5, có/không), for editing."""
+        v = self.verified or {}
+        if "num" in v:
+            return f"{v['num']}/{v['den']}"
+        if isinstance(v.get("value"), bool):
+            return "có" if v["value"] else "không"
+        return "" if v.get("value") is None else str(v["value"])
 
     def to_review(self) -> dict:
         out: dict = {self.kind: self.ident}
@@ -209,7 +230,11 @@ ACTION_LABEL = {"evidence.save": "lưu hồ sơ", "file.attach": "đính kèm t�
                 "finding.add": "ghi kết luận", "return": "trả lại", "verify": "xác nhận thẩm định",
                 "publish": "công bố", "round.create": "tạo đợt", "round.extend": "đổi thời hạn",
                 "account.create": "tạo tài khoản", "login.failed": "đăng nhập sai", "download": "tải gói niêm phong",
-                "token.create": "cấp mã API", "log.export": "xuất nhật ký"}
+                "token.create": "cấp mã API", "log.export": "xuất nhật ký",
+                "finding.edit": "sửa kết luận", "finding.remove": "xóa kết luận",
+                "account.password": "đổi mật khẩu", "account.reset": "đặt lại mật khẩu",
+                "account.deactivate": "khóa tài khoản", "account.activate": "mở khóa tài khoản",
+                "province.settings": "đổi thiết lập tỉnh"}
 ROLE_LABEL = dict(ROLES)
 
 

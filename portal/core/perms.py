@@ -49,6 +49,11 @@ def editable(user, dossier):
 
 
 @rules.predicate
+def submittable(user, dossier):
+    return dossier is not None and dossier.submittable
+
+
+@rules.predicate
 def after_deadline(user, dossier):
     return dossier is not None and dossier.round.after_deadline()
 
@@ -63,7 +68,7 @@ is_province = is_verifier | is_admin | is_auditor
 
 rules.add_perm("portal.view_dossier", (is_commune & own_unit) | is_province)
 rules.add_perm("portal.edit_dossier", is_commune & own_unit & editable)
-rules.add_perm("portal.submit_dossier", is_leader & own_unit & editable)
+rules.add_perm("portal.submit_dossier", is_leader & own_unit & submittable)
 rules.add_perm("portal.review_dossier", is_verifier & after_deadline & under_review)
 rules.add_perm("portal.list_all", is_province)
 rules.add_perm("portal.manage", is_admin)

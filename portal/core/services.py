@@ -23,6 +23,7 @@ from scoring.render.json import dumps, sealed
 
 from .models import Dossier, Event, Finding, Round
 
+PENDING = ("submitted", "returned", "resubmitted")  # a round with any of these cannot be published
 KIND_OF_UNIT = {"xã": "xa", "phường": "phuong", "thị trấn": "thi_tran", "đặc khu": "dac_khu"}
 
 
@@ -109,10 +110,11 @@ def submit(d: Dossier, user) -> Dossier:
     """Lock and seal: the record is written as evidence.json and scored from that file."""
     with transaction.atomic():
         d = Dossier.objects.select_for_update().select_related("round", "unit__province").get(pk=d.pk)
-        if d.state not in ("draft", "returned") or not d.editable:
+        if d.state not in ("draft", "returned") or d.round.published_at:
             raise WorkflowError("hồ sơ không ở trạng thái được nộp")
-        if d.state == "draft" and d.round.after_deadline():
-            raise WorkflowError("đã quá hạn nộp của đợt đánh giá; bộ tiêu chí không cho nộp muộn")
+        if d.state == "draft" and timezone.now() < d.round.opens_at:
+            raise WorkflowError(f"đợt đánh giá chưa mở (mở lúc {_when(d.round.opens_at)})")
+        late = d.state == "draft" and d.round.after_deadline()
         before = canonical_hash(d.evidence)
         d.version += 1
         folder = dossier_dir(d)
@@ -125,6 +127,12 @@ def submit(d: Dossier, user) -> Dossier:
             shutil.rmtree(folder, ignore_errors=True)
             raise WorkflowError("hồ sơ chưa hợp lệ, chưa nộp được: " + "; ".join(p.render() for p in exc.problems))
         body = sealed(result.to_dict())
+        if late:
+            rule = late_rule(body)
+            if not rule:
+                shutil.rmtree(folder, ignore_errors=True)
+                raise WorkflowError(late_refusal(d.round))
+            d.late = True
         _write(folder / "result.json", dumps(body) + "\n")
         _write(folder / "explanations.json", dumps(d.explanations) + "\n")
         d.result_json = dumps(body)
@@ -134,8 +142,31 @@ def submit(d: Dossier, user) -> Dossier:
         d.submitted_at = timezone.now()
         d.save()
         log(user, "submit" if d.state == "submitted" else "resubmit", dossier=d, before=before,
-            after=d.evidence_sha256, detail=f"lần nộp {d.version}, niêm phong {d.seal}")
+            after=d.evidence_sha256, detail=f"lần nộp {d.version}, niêm phong {d.seal}"
+            + ("; nộp muộn: " + "; ".join(late_rule(body)) if late else ""))
     return d
+
+
+def _when(dt) -> str:
+    return timezone.localtime(dt).strftime("%d/%m/%Y %H:%M")
+
+
+def late_rule(result: dict) -> list[str]:
+    """The pack's own ruling on a late submission, when the core's result carries one (an
+    `ineligible` entry: the unit is marked, not refused); [] when the pack has no such rule."""
+    out = []
+    for x in result.get("ineligible") or []:
+        out.append(f"{x.get('id', '')}: {x.get('reason', '')}".strip(": ") if isinstance(x, dict) else str(x))
+    return out
+
+
+def late_refusal(rnd: Round) -> str:
+    from .models import Profile
+
+    admins = ", ".join(sorted(Profile.objects.filter(role="admin", user__is_active=True)
+                              .values_list("user__username", flat=True))) or "quản trị tỉnh"
+    return (f"đã quá hạn nộp ({_when(rnd.submission_deadline)}) và bộ tiêu chí không có quy định nộp muộn; "
+            f"quản trị tỉnh ({admins}) có thể gia hạn đợt đánh giá")
 
 
 def _reviewable(d: Dossier) -> None:
@@ -164,6 +195,80 @@ def add_finding(d: Dossier, user, kind: str, ident: str, reason: str, *, verifie
     return f
 
 
+def _finding_text(f: Finding) -> str:
+    parts = [f"{f.get_kind_display()} {f.ident}"]
+    if f.verified is not None:
+        parts.append(f"công nhận {dumps(f.verified)}")
+    if f.accepted is not None:
+        parts.append("chấp nhận" if f.accepted else "không chấp nhận")
+    if f.points is not None:
+        parts.append(f"{f.points} điểm")
+    return ", ".join(parts) + f" — {f.reason}"
+
+
+def edit_finding(d: Dossier, user, fid: int, why: str, *, reason: str, verified=None, accepted=None,
+                 points=None) -> Finding:
+    """Change a finding before the dossier is verified; the change and why are an event."""
+    why, reason = (why or "").strip(), (reason or "").strip()
+    if not why:
+        raise WorkflowError("phải ghi lý do sửa kết luận")
+    if not reason:
+        raise WorkflowError("phải ghi lý do cho mỗi kết luận")
+    with transaction.atomic():
+        d = Dossier.objects.select_for_update().select_related("round", "unit__province").get(pk=d.pk)
+        _reviewable(d)
+        try:
+            f = d.findings.get(pk=fid)
+        except Finding.DoesNotExist:
+            raise WorkflowError("không có kết luận này")
+        old = _finding_text(f)
+        f.verified, f.accepted, f.points, f.reason = verified, accepted, points, reason
+        others = [x if x.pk != f.pk else f for x in d.findings.all()]
+        _check_review(d, build_review(d, user, others))
+        f.save()
+        log(user, "finding.edit", dossier=d, after=d.evidence_sha256,
+            detail=f"lý do sửa: {why}; trước: {old}; sau: {_finding_text(f)}")
+    return f
+
+
+def remove_finding(d: Dossier, user, fid: int, why: str) -> None:
+    why = (why or "").strip()
+    if not why:
+        raise WorkflowError("phải ghi lý do xóa kết luận")
+    with transaction.atomic():
+        d = Dossier.objects.select_for_update().select_related("round", "unit__province").get(pk=d.pk)
+        _reviewable(d)
+        try:
+            f = d.findings.get(pk=fid)
+        except Finding.DoesNotExist:
+            raise WorkflowError("không có kết luận này")
+        old = _finding_text(f)
+        f.delete()
+        log(user, "finding.remove", dossier=d, after=d.evidence_sha256, detail=f"lý do xóa: {why}; đã xóa: {old}")
+
+
+def versions(d: Dossier) -> list[dict]:
+    """Every sealed version of the dossier, read from its own folder (a return never overwrites one, so
+    each earlier submission stays auditable): number, seal, total, grade, evidence sha256."""
+    import json as _json
+
+    out = []
+    for v in range(1, d.version + 1):
+        p = dossier_dir(d, v) / "result.json"
+        if not p.is_file():
+            continue
+        body = _json.loads(p.read_text(encoding="utf-8"))
+        out.append({"version": v, "seal": body["seal"]["value"], "total": body["total"],
+                    "grade": body["grade"]["label"], "evidence_sha256": body["evidence"]["sha256"],
+                    "current": v == d.version})
+    return out
+
+
+def _province_phrase(name: str) -> str:
+    """'Quảng Ngãi' → 'tỉnh Quảng Ngãi'; a name that already says what it is ('Tỉnh …', 'Thành phố …') stays."""
+    return name if name.lower().startswith(("tỉnh ", "thành phố ")) else f"tỉnh {name}"
+
+
 def build_review(d: Dossier, user, findings) -> dict:
     """The review structure `dvcq verify` reads, from the portal's findings."""
     prof = getattr(user, "profile", None)
@@ -171,7 +276,7 @@ def build_review(d: Dossier, user, findings) -> dict:
     return {
         "review_of": {"ward": d.unit.name, "period": {"year": d.round.period_year},
                       "evidence_sha256": d.evidence_sha256},
-        "reviewer": {"unit": f"Sở Nội vụ tỉnh {d.unit.province.name}", "name": name,
+        "reviewer": {"unit": f"Sở Nội vụ {_province_phrase(d.unit.province.name)}", "name": name,
                      **({"title": prof.get_role_display()} if prof else {})},
         "reviewed_on": timezone.localdate().isoformat(),
         "findings": [f.to_review() for f in findings],
@@ -210,7 +315,10 @@ def return_dossier(d: Dossier, user, reasons: dict, general: str) -> Dossier:
     with transaction.atomic():
         d = Dossier.objects.select_for_update().select_related("round", "unit__province").get(pk=d.pk)
         _reviewable(d)
-        d.return_reasons = {"general": general, "items": reasons, "version": d.version}
+        history = list((d.return_reasons or {}).get("history", []))
+        if d.return_reasons and d.return_reasons.get("version"):
+            history.append({k: d.return_reasons[k] for k in ("general", "items", "version") if k in d.return_reasons})
+        d.return_reasons = {"general": general, "items": reasons, "version": d.version, "history": history}
         d.state = "returned"
         d.save()
         log(user, "return", dossier=d, before=d.evidence_sha256, after=d.evidence_sha256,
@@ -248,6 +356,10 @@ def publish(rnd: Round, user) -> Round:
         rnd = Round.objects.select_for_update().get(pk=rnd.pk)
         if rnd.published_at:
             raise WorkflowError("đợt đánh giá đã công bố")
+        pending = list(rnd.dossiers.select_related("unit").filter(state__in=PENDING))
+        if pending:
+            raise WorkflowError("chưa công bố được: còn hồ sơ chưa thẩm định xong — " + "; ".join(
+                f"{d.unit.name} ({d.state_label})" for d in pending))
         dossiers = list(rnd.dossiers.select_related("unit").filter(state="verified"))
         if not dossiers:
             raise WorkflowError("chưa có hồ sơ nào đã thẩm định để công bố")
@@ -268,9 +380,10 @@ def publish(rnd: Round, user) -> Round:
         rnd.published_at = timezone.now()
         rnd.save()
         Dossier.objects.filter(pk__in=[d.pk for d in dossiers]).update(state="published")
-        waiting = rnd.dossiers.exclude(state="published").count()
+        absent = [d.unit.name for d in rnd.dossiers.select_related("unit").exclude(state="published")]
         log(user, "publish", round=rnd, after=hashlib.sha256(rnd.ranking_json.encode()).hexdigest(),
-            detail=f"{len(dossiers)} hồ sơ được xếp hạng; {waiting} hồ sơ chưa thẩm định không xếp hạng")
+            detail=f"{len(dossiers)} hồ sơ được xếp hạng; {len(absent)} đơn vị chưa nộp, không xếp hạng"
+            + (": " + ", ".join(absent) if absent else ""))
     return rnd
 
 

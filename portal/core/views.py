@@ -92,6 +92,15 @@ def _panel_context(d: Dossier, evidence=None, scored=None):
     return {"result": result, "problems": [p.render() for p in problems], "grouped": grouped, "missing": missing}
 
 
+def _past_returns(d: Dossier) -> list:
+    """Every earlier return with its reasons (the current one is shown apart while the dossier is returned)."""
+    rr = d.return_reasons or {}
+    past = list(rr.get("history", []))
+    if rr.get("version") and d.state != "returned":
+        past.append({k: rr[k] for k in ("general", "items", "version") if k in rr})
+    return past
+
+
 def _form_context(request, d: Dossier, evidence=None, problems=()):
     ev = evidence if evidence is not None else d.evidence
     secs = EF.sections(d.round.pack_file, d.round.pack_sha256, ev)
@@ -109,7 +118,12 @@ def _form_context(request, d: Dossier, evidence=None, problems=()):
                can_edit=request.user.has_perm("portal.edit_dossier", d),
                can_submit=request.user.has_perm("portal.submit_dossier", d),
                can_review=request.user.has_perm("portal.review_dossier", d),
-               reasons=(d.return_reasons or {}).get("items", {}), general_reason=(d.return_reasons or {}).get("general", ""))
+               reasons=(d.return_reasons or {}).get("items", {}), general_reason=(d.return_reasons or {}).get("general", ""),
+               now=timezone.now(), past_returns=_past_returns(d), versions=S.versions(d),
+               late_refusal=S.late_refusal(d.round) if d.state == "draft" and d.round.after_deadline()
+               and not d.round.published_at and not S.late_rule(scored[0] or {}) else "")
+    if ctx["late_refusal"]:
+        ctx["can_submit"] = False  # the refusal is shown instead of a button that can only fail
     return ctx
 
 
@@ -274,17 +288,8 @@ def review(request, pk):
         kind = request.POST.get("kind", "")
         ident = (request.POST.get("ident") or "").strip()
         reason = request.POST.get("reason", "")
-        verified = accepted = points = None
         try:
-            if kind == "item":
-                points = Decimal((request.POST.get("points") or "").strip().replace(",", "."))
-            elif kind == "document":
-                accepted = request.POST.get("accepted") == "true"
-            elif kind == "fact":
-                if request.POST.get("accepted") == "false":
-                    accepted = False
-                else:
-                    verified = _verified_value(request.POST.get("verified", ""))
+            verified, accepted, points = _finding_values(request.POST)
             S.add_finding(d, request.user, kind, ident, reason, verified=verified, accepted=accepted, points=points)
             messages.success(request, "Đã ghi kết luận.")
         except (InvalidOperation, ValueError):
@@ -297,10 +302,56 @@ def review(request, pk):
     return render(request, "portal/review.html", {
         "d": d, "self_r": self_r, "ver": ver, "rows": rows, "findings": d.findings.all(),
         "attachments": d.attachments.all(), "explanations": d.explanations,
+        "versions": S.versions(d), "past_returns": _past_returns(d),
         "can_review": request.user.has_perm("portal.review_dossier", d), "evidence": json.dumps(
             d.evidence, ensure_ascii=False, indent=2, default=str),
         "idents": sorted(list(o["facts"]) + list(o["documents"])),
         "items": [it["id"] for c in o["criteria"] for it in c["items"]]})
+
+
+def _finding_values(post):
+    """(verified, accepted, points) from a finding form; raises ValueError/InvalidOperation on bad text."""
+    kind = post.get("kind", "")
+    verified = accepted = points = None
+    if kind == "item":
+        points = Decimal((post.get("points") or "").strip().replace(",", "."))
+        if not points.is_finite():
+            raise ValueError(points)
+    elif kind == "document":
+        accepted = post.get("accepted") == "true"
+    elif kind == "fact":
+        if post.get("accepted") == "false":
+            accepted = False
+        else:
+            verified = _verified_value(post.get("verified", ""))
+    return verified, accepted, points
+
+
+@login_required
+@require_POST
+def finding(request, pk, fid):
+    """Edit or remove one finding before the dossier is verified (events finding.edit / finding.remove)."""
+    d = _dossier(request, pk, "portal.review_dossier")
+    try:
+        f = d.findings.get(pk=int(fid))
+    except (ValueError, d.findings.model.DoesNotExist):
+        raise Http404
+    try:
+        if request.POST.get("action") == "remove":
+            S.remove_finding(d, request.user, f.pk, request.POST.get("why", ""))
+            messages.success(request, "Đã xóa kết luận.")
+        else:
+            post = request.POST.copy()
+            post["kind"] = f.kind
+            verified, accepted, points = _finding_values(post)
+            S.edit_finding(d, request.user, f.pk, request.POST.get("why", ""), reason=request.POST.get("reason", ""),
+                           verified=verified, accepted=accepted, points=points)
+            messages.success(request, "Đã sửa kết luận.")
+    except (InvalidOperation, ValueError):
+        messages.error(request, "Điểm hoặc giá trị công nhận không hợp lệ (số, ví dụ 1,5 hoặc 14/16).")
+    except S.WorkflowError as exc:
+        messages.error(request, str(exc))
+    return redirect("review", pk=d.pk)
 
 
 def _verified_value(text: str):
@@ -414,6 +465,21 @@ def _admin(request):
 @login_required
 def rounds(request):
     _admin(request)
+    if request.method == "POST" and "public_ranking" in request.POST:
+        from django.db import transaction
+
+        from .models import Province
+
+        public = request.POST.get("public_ranking") == "1"
+        with transaction.atomic():
+            for prov in Province.objects.select_for_update():
+                prov.public_ranking = public
+                prov.save(update_fields=["public_ranking"])
+                S.log(request.user, "province.settings", detail=f"{prov.name}: bảng xếp hạng đã công bố "
+                      + ("công khai cho khách" if public else "chỉ cho tài khoản đăng nhập"))
+        messages.success(request, "Đã lưu thiết lập: bảng xếp hạng " + (
+            "công khai cho khách." if public else "chỉ dành cho tài khoản đăng nhập."))
+        return redirect("rounds")
     if request.method == "POST" and "token_name" in request.POST:
         name = request.POST.get("token_name", "").strip()[:100]
         if not name:
@@ -447,7 +513,11 @@ def rounds(request):
         from .forms import RoundForm
 
         form = RoundForm()
-    return render(request, "portal/rounds.html", {"rounds": Round.objects.all(), "form": form})
+    from .models import Province
+
+    prov = Province.objects.order_by("id").first()
+    return render(request, "portal/rounds.html", {"rounds": Round.objects.all(), "form": form,
+                                                  "public_ranking": bool(prov and prov.public_ranking)})
 
 
 @login_required
@@ -459,6 +529,9 @@ def round_edit(request, rid):
         raise Http404
     from .forms import RoundDatesForm
 
+    if rnd.published_at:
+        messages.error(request, "Đợt đánh giá đã công bố: mọi thứ chỉ còn để đọc, không đổi thời hạn được.")
+        return redirect("rounds")
     form = RoundDatesForm(request.POST or None, instance=rnd)
     if request.method == "POST" and form.is_valid():
         form.save_logged(request.user)
@@ -484,15 +557,31 @@ def units(request):
                                                  "rounds": Round.objects.all(), "created": created})
 
 
-@login_required
-def ranking(request, rid):
+def _ranking_round(request, rid):
+    """The round whose ranking is asked for: signed-in users see it once published (the admin before, to
+    publish); anonymous visitors only where the province made rankings public; otherwise the login page."""
+    from django.contrib.auth.views import redirect_to_login
+
     try:
-        rnd = Round.objects.get(pk=int(rid))
+        rnd = Round.objects.select_related("province").get(pk=int(rid))
     except (Round.DoesNotExist, ValueError):
+        if not request.user.is_authenticated:
+            return None, redirect_to_login(request.get_full_path())
         raise Http404
+    if not request.user.is_authenticated and not (rnd.published_at and rnd.province.public_ranking):
+        return None, redirect_to_login(request.get_full_path())
     if not rnd.published_at and not request.user.has_perm("portal.manage"):
         raise Http404
+    return rnd, None
+
+
+def ranking(request, rid):
+    rnd, refusal = _ranking_round(request, rid)
+    if refusal:
+        return refusal
     if request.method == "POST":
+        if not request.user.is_authenticated:
+            raise PermissionDenied
         _admin(request)
         try:
             S.publish(rnd, request.user)
@@ -502,18 +591,17 @@ def ranking(request, rid):
                 p.render() for p in exc.problems))
         return redirect("ranking", rid=rnd.pk)
     data = json.loads(rnd.ranking_json) if rnd.ranking_json else None
-    waiting = rnd.dossiers.exclude(state__in=["verified", "published"]).select_related("unit")
-    return render(request, "portal/ranking.html", {"rnd": rnd, "data": data, "waiting": waiting,
-                                                   "verified": rnd.dossiers.filter(state="verified").count()})
+    units = rnd.dossiers.select_related("unit")
+    return render(request, "portal/ranking.html", {
+        "rnd": rnd, "data": data, "pending": units.filter(state__in=S.PENDING),
+        "absent": units.filter(state="draft"), "verified": units.filter(state="verified").count()})
 
 
-@login_required
 @require_GET
 def ranking_file(request, rid, fmt):
-    try:
-        rnd = Round.objects.get(pk=int(rid))
-    except (Round.DoesNotExist, ValueError):
-        raise Http404
+    rnd, refusal = _ranking_round(request, rid)
+    if refusal:
+        return refusal
     if fmt not in ("html", "xlsx"):
         raise Http404
     p = S.data_dir() / "rounds" / str(rnd.pk) / f"xep-hang.{fmt}"

@@ -30,6 +30,9 @@ PAGES = {
     "rounds": {None: LOGIN, "quantri": OK, "*": DENIED},
     "round_edit": {None: LOGIN, "quantri": OK, "*": DENIED},
     "units": {None: LOGIN, "quantri": OK, "*": DENIED},
+    "accounts": {None: LOGIN, "quantri": OK, "*": DENIED},
+    "password_change": {None: LOGIN, "*": OK},
+    "password_change_done": {None: LOGIN, "*": OK},
     "ranking": {None: LOGIN, "quantri": OK, "*": HIDDEN},          # before publication
     "ranking_file": {None: LOGIN, "*": HIDDEN},                    # before publication
     "api_results": {"*": "unauthorized"},
@@ -42,6 +45,7 @@ ACTIONS = {
     "submit": {"canbo.phovan": DENIED, "lanhdao.phovan": DENIED},
     "return": {"thamdinh": OK},
     "verify": {"thamdinh": OK},
+    "finding": {"thamdinh": OK},
 }
 SKIP = {"login", "logout", "api_score"}  # public by design: covered in test_api.py
 
@@ -65,7 +69,9 @@ def world(demo, login, tmp_path):
     d.refresh_from_db()
     assert d.state == "submitted"
     close_submissions(demo["round"])
-    return {"d": d, "att": d.attachments.get()}
+    login("thamdinh").post(f"/ho-so/{d.pk}/tham-dinh/", {"kind": "fact", "ident": "petitions.settled",
+                                                         "verified": "14/16", "reason": "Thiếu kết luận."})
+    return {"d": d, "att": d.attachments.get(), "finding": d.findings.get()}
 
 
 def _url(name, w):
@@ -75,7 +81,7 @@ def _url(name, w):
     kw = {"dossier": {"pk": d.pk}, "xlsx": {"pk": d.pk}, "receipt": {"pk": d.pk}, "review": {"pk": d.pk},
           "zip": {"pk": d.pk}, "table": {"pk": d.pk, "fmt": "html"}, "attachment": {"pk": d.pk, "att": w["att"].pk},
           "attach": {"pk": d.pk}, "xlsx_upload": {"pk": d.pk}, "submit": {"pk": d.pk}, "return": {"pk": d.pk},
-          "verify": {"pk": d.pk}, "round_edit": {"rid": d.round_id}, "ranking": {"rid": d.round_id},
+          "verify": {"pk": d.pk}, "finding": {"pk": d.pk, "fid": w["finding"].pk}, "round_edit": {"rid": d.round_id}, "ranking": {"rid": d.round_id},
           "ranking_file": {"rid": d.round_id, "fmt": "xlsx"}, "api_results": {"rid": d.round_id}}.get(name, {})
     return reverse(name, kwargs=kw)
 
@@ -128,14 +134,14 @@ def _post_matrix(world, login, account):
         got = _outcome(c.post(_url(name, world), {}))
         if got != want:
             wrong.append(f"{name}: {got} ≠ {want}")
-    for name in ("return", "verify"):  # the verifier's own; run "return" for the others only (it changes state)
+    for name in ("finding", "return", "verify"):  # the verifier's own (they change state): the others only
         if account == "thamdinh":
             continue
         want = LOGIN if account is None else HIDDEN if account == "canbo.nguyennghiem" else DENIED
-        got = _outcome(c.post(_url(name, world), {"general": "x"}))
+        got = _outcome(c.post(_url(name, world), {"general": "x", "action": "remove", "why": "x"}))
         if got != want:
             wrong.append(f"{name}: {got} ≠ {want}")
-    for name in ("rounds", "units", "ranking"):
+    for name in ("rounds", "units", "accounts", "ranking"):
         want = LOGIN if account is None else OK if account == "quantri" else \
             (HIDDEN if name == "ranking" else DENIED)
         if account == "quantri":
@@ -144,7 +150,7 @@ def _post_matrix(world, login, account):
         if got != want:
             wrong.append(f"{name}: {got} ≠ {want}")
     world["d"].refresh_from_db()
-    assert world["d"].state == "submitted"
+    assert world["d"].state == "submitted" and world["d"].findings.count() == 1
     assert not wrong, f"{account}: " + "; ".join(wrong)
 
 
@@ -179,8 +185,8 @@ def test_garbage_to_every_form_never_500(world, login):
     d2.save()
     r = login("canbo.nguyennghiem").post(f"/ho-so/{d2.pk}/", junk, follow=True)
     assert r.status_code == 200 and "field-errors" in r.content.decode()
-    names = ["dossier", "attach", "xlsx_upload", "submit", "review", "return", "verify", "rounds",
-             "round_edit", "units", "ranking"]
+    names = ["dossier", "attach", "xlsx_upload", "submit", "review", "finding", "return", "verify", "rounds",
+             "round_edit", "units", "accounts", "password_change", "ranking"]
     for account in ("canbo.nguyennghiem", "lanhdao.phovan", "thamdinh", "quantri"):
         c = login(account)
         for name in names:

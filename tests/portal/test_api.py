@@ -79,3 +79,43 @@ def test_round_results_need_a_token(client, demo, openapi):
     assert "Phường Phổ Văn" in units and len(units) == 7
     r = client.get("/api/v1/rounds/999/results", HTTP_AUTHORIZATION="Bearer k-123")
     assert r.status_code == 404
+
+
+def test_openapi_covers_every_api_route():
+    """Every /api/ route of the URL conf is a path of docs/openapi.yaml and the other way round."""
+    import re
+
+    from django.urls import get_resolver
+
+    spec = yaml.safe_load(SPEC.read_text(encoding="utf-8"))
+    routes = set()
+    for p in get_resolver().url_patterns:
+        route = str(p.pattern)
+        if route.startswith("api/"):
+            routes.add("/" + re.sub(r"<(?:\w+:)?(\w+)>", lambda m: "{id}" if m.group(1) == "rid" else "{%s}" % m.group(1),
+                                    route))
+    assert routes and routes == set(spec["paths"]), (routes, set(spec["paths"]))
+
+
+def test_round_results_carry_the_sealed_totals(client, demo, login, openapi):
+    """A submitted dossier reports its sealed self score; a verified one the sealed verified score."""
+    from portal.core.models import ApiToken
+
+    from .conftest import close_submissions
+
+    ApiToken.objects.create(name="Hệ thống báo cáo", key_sha256=hashlib.sha256(b"k-9").hexdigest())
+    d, other = demo["phovan"], demo["nguyennghiem"]
+    login("lanhdao.phovan").post(f"/ho-so/{d.pk}/nop/")
+    close_submissions(demo["round"])
+    login("thamdinh").post(f"/ho-so/{d.pk}/tham-dinh/", {"kind": "item", "ident": "TC6.2", "points": "1",
+                                                         "reason": "Chưa được công nhận."})
+    login("thamdinh").post(f"/ho-so/{d.pk}/xac-nhan/")
+    d.refresh_from_db()
+    r = client.get(f"/api/v1/rounds/{demo['round'].pk}/results", HTTP_AUTHORIZATION="Bearer k-9")
+    _check(openapi, r.wsgi_request, r)
+    rows = {row["unit"]: row for row in json.loads(r.content)["results"]}
+    ver = json.loads(d.verified_json)
+    assert rows["Phường Phổ Văn"]["state"] == "verified"
+    assert (rows["Phường Phổ Văn"]["total"], rows["Phường Phổ Văn"]["seal"]) == (ver["total"], ver["seal"]["value"])
+    assert ver["total"] != json.loads(d.result_json)["total"]     # the verifier's finding moved it
+    assert rows[other.unit.name]["total"] is None and rows[other.unit.name]["state"] == "draft"

@@ -64,6 +64,11 @@ def _axe(page, name):
     assert not bad, f"{name}: " + res.generate_snapshot()
 
 
+# what sticks out of a phone-width page, for the failure message
+WIDE = """[...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > innerWidth + 1)
+  .slice(0, 5).map(e => e.tagName + '#' + e.id + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right))"""
+
+
 def _shot(page, name, full=False):
     page.screenshot(path=str(ART / f"{name}.png"), full_page=full)
 
@@ -121,6 +126,7 @@ def test_whole_round_in_the_browser(browser, site, tmp_path):
     d.refresh_from_db()
     assert d.seal and d.seal in page.content()
     _shot(page, "04-bien-nhan")
+    _axe(page, "bien-nhan")
     page.context.close()
 
     # 3. after the deadline the verifier records a finding and returns the dossier
@@ -134,6 +140,14 @@ def test_whole_round_in_the_browser(browser, site, tmp_path):
     page.fill("#reason", "Đơn tố cáo chưa có văn bản kết luận để đối chiếu.")
     page.click("text=Ghi kết luận >> nth=-1")
     page.wait_for_selector("text=Đã ghi kết luận")
+    # the verifier corrects the finding before returning (a reason for the change is required)
+    page.click("summary:has-text('Sửa hoặc xóa kết luận')")
+    page.fill("[id^=verified-]", "13/16")
+    page.fill("[id^=why-]", "Đếm lại theo sổ tiếp nhận.")
+    page.click("button:has-text('Sửa kết luận')")
+    page.wait_for_selector("text=Đã sửa kết luận")
+    _axe(page, "tham-dinh-sua")
+    _shot(page, "05a-tham-dinh-sua-ket-luan", full=True)
     page.fill("#general", "Bổ sung báo cáo công tác DVCQ 6 tháng.")
     page.click("button:has-text('Trả lại')")
     page.wait_for_selector("text=Đã trả lại hồ sơ")
@@ -152,6 +166,7 @@ def test_whole_round_in_the_browser(browser, site, tmp_path):
     page.fill("[name='document|report.dvcq_6month|sent_on']", "25/05/2023")
     page.click("text=Lưu nháp")
     page.wait_for_selector("text=Đã lưu bản nháp")
+    assert page.locator("#lich-su td", has_text="1").count() >= 1   # the first sealed version is listed
     _shot(page, "06-can-bo-bo-sung-khong-js")
     ctx.close()
     page = _login(browser, site, "lanhdao.phovan")
@@ -167,13 +182,45 @@ def test_whole_round_in_the_browser(browser, site, tmp_path):
     _shot(page, "07-da-tham-dinh")
     page.context.close()
     page = _login(browser, site, "quantri")
+    for path, name in ((f"/quan-tri/dot/{site['round'].pk}/", "doi-thoi-han"), ("/quan-tri/don-vi/", "don-vi")):
+        page.goto(url + path)
+        _axe(page, name)
     page.goto(f"{url}/dot/{site['round'].pk}/xep-hang/")
     page.click("text=Công bố xếp hạng")
     page.wait_for_selector("text=Đã công bố kết quả xếp hạng")
     assert page.locator("td", has_text="Phường Phổ Văn").count() == 1
+    assert page.locator("text=Đơn vị chưa nộp (không xếp hạng)").count() == 1
     _shot(page, "08-xep-hang")
     _axe(page, "xep-hang")
+    # the admin's other pages: rounds (the public-ranking switch), accounts; the own-password page
+    for path, name in (("/quan-tri/dot/", "dot"), ("/quan-tri/tai-khoan/", "tai-khoan"),
+                       ("/tai-khoan/mat-khau/", "mat-khau")):
+        page.goto(url + path)
+        _axe(page, name)
+    page.goto(url + "/quan-tri/dot/")
+    page.check("#public-1")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")          # the Save button, reached by keyboard
+    page.wait_for_selector("text=Đã lưu thiết lập")
     page.context.close()
+    phone = _login(browser, site, "quantri", width=390)
+    for path, name in (("/quan-tri/tai-khoan/", "tai-khoan"), ("/quan-tri/dot/", "dot"), ("/tai-khoan/mat-khau/", "mat-khau")):
+        phone.goto(url + path)
+        _shot(phone, f"10-dien-thoai-{name}")
+        assert phone.evaluate("document.documentElement.scrollWidth") <= 400, (name, phone.evaluate(WIDE))
+    phone.context.close()
+    # an anonymous visitor on a phone, without JavaScript, reads the published ranking
+    ctx = browser.new_context(java_script_enabled=False, viewport={"width": 390, "height": 800})
+    page = ctx.new_page()
+    page.goto(f"{url}/dot/{site['round'].pk}/xep-hang/")
+    assert page.locator("td", has_text="Phường Phổ Văn").count() == 1
+    assert page.evaluate("document.documentElement.scrollWidth") <= 400
+    page.keyboard.press("Tab")                         # keyboard: the first stop skips the menu
+    assert page.evaluate("document.activeElement.textContent") == "Bỏ qua menu"
+    page.keyboard.press("Enter")
+    assert page.url.endswith("#noi-dung")
+    _shot(page, "08b-xep-hang-khach-dien-thoai")
+    ctx.close()
 
     # 7. the auditor downloads the sealed package; `dvcq audit` passes on it outside the portal
     page = _login(browser, site, "kiemtoan")

@@ -65,3 +65,26 @@ def test_serve_outside_demo_needs_a_secret_key(tmp_path):
     r = subprocess.run([sys.executable, "-c", "from scoring.cli import main; main()", "serve", "--port", "1"],
                        env=env, capture_output=True, text=True, timeout=120)
     assert r.returncode == 2 and "DVCQ_SECRET_KEY" in r.stderr + r.stdout
+
+
+def test_serve_help_teaches_and_the_banner_lists_url_and_accounts(db):
+    """The cheap half of the slow test above: `dvcq serve --help` and what serve prints (in the default suite)."""
+    from click.testing import CliRunner
+
+    from portal.command import banner
+    from portal.core.demo import ACCOUNTS, DEMO_PASSWORD, load_demo
+    from portal.core.models import ROLE_LABEL, Profile
+    from scoring.cli import main
+
+    r = CliRunner().invoke(main, ["serve", "--help"])
+    assert r.exit_code == 0
+    for text in ("dvcq serve --demo", "make serve", "http://127.0.0.1:8000", "canbo.phovan", "dvcq-demo",
+                 "DVCQ_SECRET_KEY", "DATABASE_URL", "docs/portal.md"):
+        assert text in r.output, text
+    load_demo(n_generated=1)
+    units = dict(Profile.objects.filter(unit__isnull=False).values_list("user__username", "unit__name"))
+    text = banner("0.0.0.0", 8000, [(u, ROLE_LABEL[ro], units.get(u)) for u, ro, _ in ACCOUNTS], DEMO_PASSWORD,
+                  True, "/tmp/x")
+    assert "Mở trình duyệt tại: http://127.0.0.1:8000/" in text and "mật khẩu chung: dvcq-demo" in text
+    assert "canbo.phovan" in text and "Cán bộ xã (Phường Phổ Văn)" in text and "kiemtoan" in text
+    assert banner("127.0.0.1", 8001).endswith("http://127.0.0.1:8001/   (dừng: Ctrl+C)")
