@@ -60,6 +60,11 @@ class Plan:
             for i in leaf.method.inputs():
                 if i not in self.used_inputs:
                     self.used_inputs.append(i)
+        # then what only a veto or a batch ineligibility rule reads: its absence matters as much
+        batch = pack.data.batch
+        for i in [i for _, _, ids in self.vetoes for i in ids] + [i for r in (batch.ineligible if batch else ()) for i in r.requires]:
+            if i not in self.used_inputs:
+                self.used_inputs.append(i)
         self.pairs = [(leaf.uid, leaf.method.cfg.on) for leaf in self.leaves  # rates built from two counts
                       if isinstance(getattr(leaf.method.cfg, "on", None), Pair)]
         self.dated_documents: dict[str, list[str]] = {}  # document id → the date fields its deadlines read
@@ -231,18 +236,12 @@ def evaluate(pack: Pack, ev: LoadedEvidence, manual: Optional[dict] = None, mode
     subtotal = sum([c.points for c in criteria], Decimal(0))
 
     bonus_items = [_build(n, "bonus", None, fired, derived) for n in pl.bonus]
-    cap = pack.data.bonus.cap if pack.data.bonus else None
-    if cap is not None:
-        room = cap
-        for bi in bonus_items:  # trim in pack order so the cap is visible on the items themselves
-            if bi.points > room:
-                bi.cap = {"from": bi.points, "to": room, "cap": cap}
-                bi.points = room
-            room -= bi.points
+    _trim(bonus_items, pack.data.bonus.cap if pack.data.bonus else None, "bonus")
     bonus = sum([b.points for b in bonus_items], Decimal(0))
     items.extend(bonus_items)
 
     ded_items = [_build(n, "deductions", None, fired, derived) for n in pl.deductions]
+    _trim(ded_items, pack.data.deductions.cap if pack.data.deductions else None, "deductions")
     for di in ded_items:
         di.points = -di.points
     deductions = sum([d.points for d in ded_items], Decimal(0))
@@ -272,6 +271,21 @@ def evaluate(pack: Pack, ev: LoadedEvidence, manual: Optional[dict] = None, mode
     return Result(summary, evidence_summary(ev), items, criteria, subtotal, bonus, deductions, raw_total,
                   total, max_total, grade, missing_evidence, pending, warnings, mode, missing_points,
                   _record_sha256=lambda: record_sha256(ev))
+
+
+def _trim(items: list, cap, section: str) -> None:
+    """A section's cap (bonus, deductions), trimmed in pack order so that it is visible on the items
+    themselves. Deductions are trimmed on their size, before their sign is applied."""
+    if cap is None:
+        return
+    room = cap
+    for it in items:
+        if it.points > room:
+            it.cap = {"from": it.points, "to": room, "cap": cap}
+            if section == "deductions":  # bonus caps keep their historical shape (golden outputs)
+                it.cap["section"] = section
+            it.points = room
+        room -= it.points
 
 
 def _build(node: Node, section: str, criterion: Optional[str], fired: dict, derived: dict) -> ItemResult:

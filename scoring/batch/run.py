@@ -245,7 +245,7 @@ def _score_loaded(task: Task, ev, review: Optional[str], matched: list, content:
     rules = pack.data.batch
     if rules is not None:
         for rule in rules.ineligible:
-            missing = [i for i in rule.requires if final_record.fact(i) is None and final_record.document(i) is None]
+            missing = rule.missing(final_record)
             if missing:
                 out.ineligible.append({"id": rule.id, "reason": rule.reason, "missing": missing, "source": rule.source})
     if task.keep_result:

@@ -219,6 +219,9 @@ def points_range(top) -> str:
 
 
 def adjustment(cap: dict) -> str:
+    if cap.get("section") == "deductions":
+        return (f"trừ {fmt_number(cap['to'])} thay vì {fmt_number(cap['from'])} "
+                f"do trần điểm trừ {fmt_number(cap['cap'])}")
     return (f"giảm từ {fmt_number(cap['from'])} xuống {fmt_number(cap['to'])} "
             f"do trần điểm thưởng {fmt_number(cap['cap'])}")
 
