@@ -240,11 +240,12 @@ def rules_list(directory):
 
     from . import api
     from .packstore import norm
+    from .vietnamese import status_label
 
     index = api.list_packs(directory)
     entries = sorted(index.usable, key=lambda e: (norm(e.province), e.meta.effective_from, e.id))
-    rows = [[e.id, e.province, e.meta.range_label(), e.meta.status, e.meta.replaces or "", os.path.relpath(e.path)]
-            for e in entries]
+    rows = [[e.id, e.province, index.range_label(e), status_label(e.meta.status), e.meta.replaces or "",
+             os.path.relpath(e.path)] for e in entries]
     rows += [["?", "", "", "lỗi", "", os.path.relpath(e.path)] for e in index.entries if e.broken]
     click.echo(tabulate(rows, headers=["Mã", "Tỉnh", "Hiệu lực", "Trạng thái", "Thay thế", "Tệp"], disable_numparse=True))
     errors, warnings = index.problems()
@@ -303,9 +304,10 @@ def rules_lint(files):
             for pr in exc.problems:
                 click.echo(f"lỗi: {pr.render()}", err=True)
             continue
-        for w in p.warnings:
+        warnings = list(p.warnings) + api.pack_overlaps(f)
+        for w in warnings:
             click.echo(f"cảnh báo: {w.render()}", err=True)
-        click.echo(f"{f}: hợp lệ ({len(p.items)} nội dung, {len(p.warnings)} cảnh báo)")
+        click.echo(f"{f}: hợp lệ ({len(p.items)} nội dung, {len(warnings)} cảnh báo)")
     if bad:
         sys.exit(2)
 

@@ -53,6 +53,8 @@ _TABLE = [
     Code("W101", W, "số liệu khai báo trong vocabulary nhưng không nội dung nào dùng", "lint.lint"),
     Code("W102", W, "nội dung cho ít điểm hơn khi số liệu được thưởng tăng lên", "lint.lint"),
     Code("W103", W, "tham số khai báo nhưng không nội dung nào dùng", "lint.lint"),
+    Code("W104", W, "hai bộ tiêu chí của một tỉnh cùng có hiệu lực một ngày (thiếu `replaces` hoặc `effective_to`)",
+         "packstore.Index.overlaps"),
     Code("E101", E, "một nội dung có quá nhiều nhánh chấm", "engine.CompiledPack"),
     Code("E102", E, "ngưỡng của một nhánh vượt giới hạn số của bộ máy luật", "engine.CompiledPack"),
     Code("E103", E, "điều kiện loại trừ dùng quá nhiều số liệu", "engine.CompiledPack"),

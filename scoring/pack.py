@@ -151,7 +151,8 @@ class Meta(BaseModel):
     effective_from: date
     effective_to: Optional[date] = None
     replaces: Optional[str] = None
-    status: Literal["draft", "in_force", "repealed"]
+    # `example`: a worked example for rule authors (rules/examples/), never chosen for a real record
+    status: Literal["draft", "in_force", "repealed", "example"]
     note: Optional[str] = None
     max_total: Decimal
     rounding: Rounding = Rounding()
