@@ -239,11 +239,11 @@ def rules_list(directory):
     from tabulate import tabulate
 
     from . import api
-    from .packstore import norm
+    from .units import province_key
     from .vietnamese import status_label
 
     index = api.list_packs(directory)
-    entries = sorted(index.usable, key=lambda e: (norm(e.province), e.meta.effective_from, e.id))
+    entries = sorted(index.usable, key=lambda e: (province_key(e.province), e.meta.effective_from, e.id))
     rows = [[e.id, e.province, index.range_label(e), status_label(e.meta.status), e.meta.replaces or "",
              os.path.relpath(e.path)] for e in entries]
     rows += [["?", "", "", "lỗi", "", os.path.relpath(e.path)] for e in index.entries if e.broken]

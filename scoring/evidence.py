@@ -22,6 +22,7 @@ from .yamlio import LoadFailure, line_of, load_document_hashed
 FACT_ID = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$")
 
 FactKind = Literal["count", "yesno", "rate", "checklist", "not_applicable"]
+UnitKind = Literal["phuong", "xa", "thi_tran", "dac_khu", "so_nganh", "co_quan_cap_tinh"]  # see units.KINDS
 
 
 def _as_int(v: Any, what: str) -> int:
@@ -209,9 +210,10 @@ class Ward(BaseModel):
     model_config = ConfigDict(extra="forbid", defer_build=True)
 
     name: str = Field(min_length=1)
-    district: Optional[str] = None
+    district: Optional[str] = None  # none since 1 July 2025; asked only by older packs
     province: str = Field(min_length=1)
-    kind: Literal["phuong", "xa", "thi_tran"] = "phuong"
+    kind: UnitKind = "phuong"
+    code: Optional[int] = None  # the unit's code in the official 2025 list (vietnam-provinces)
     residential_groups: Optional[int] = None
     source: Optional[str] = None
 
@@ -219,6 +221,40 @@ class Ward(BaseModel):
     @classmethod
     def _groups(cls, v):
         return None if v is None else _as_int(v, "residential_groups")
+
+    @field_validator("kind", mode="before")
+    @classmethod
+    def _kind(cls, v):
+        """'xã', 'Phường', 'đặc khu' as a clerk writes them, read into the kind's identifier."""
+        from .units import kind_id
+
+        return kind_id(v) if isinstance(v, str) else v
+
+    @field_validator("code", mode="before")
+    @classmethod
+    def _code(cls, v):
+        return None if v is None else _as_int(v, "code")
+
+    @model_validator(mode="after")
+    def _official(self):
+        """A unit code must be one of the official list, of this province and this kind (the list
+        is read only when a record carries a code)."""
+        if self.code is None:
+            return self
+        from .units import official_kind, official_unit, province_key
+
+        unit = official_unit(self.code)
+        if unit is None:
+            raise ValueError(f"mã đơn vị {self.code} không có trong danh mục đơn vị hành chính 2025")
+        from vietnam_provinces import Province
+
+        prov = Province.from_code(unit.province_code).name
+        if province_key(prov) != province_key(self.province):
+            raise ValueError(f"mã đơn vị {self.code} là {unit.name} của {prov}, không thuộc tỉnh {self.province}")
+        if official_kind(unit) != self.kind:
+            raise ValueError(f"mã đơn vị {self.code} là {unit.name} ({unit.division_type.value}), "
+                             f"hồ sơ ghi loại đơn vị '{self.kind}'")
+        return self
 
 
 class Period(BaseModel):

@@ -67,7 +67,8 @@ def explain(result: Result, rule: Optional[str] = None) -> str:
     if p["status"] == "draft":
         out.append(f"⚠ BỘ TIÊU CHÍ DỰ THẢO (draft): {p['id']} — {p.get('note') or ''}".rstrip(" —"))
     e = result.evidence
-    out.append(f"Đơn vị: {e['ward']}, {e['district'] or ''}, {e['province']} — kỳ {e['period']['year']}"
+    where = ", ".join(x for x in (e["ward"], e["district"], e["province"]) if x)  # no empty district slot
+    out.append(f"Đơn vị: {where} — kỳ {e['period']['year']}"
                + (f" quý {e['period']['quarter']}" if e['period']['quarter'] else ""))
     out.append(f"Bộ tiêu chí: {p['id']} v{p['version']} ({p['legal_basis']}); sha256 {p['sha256'][:16]}…")
     out.append(f"Hồ sơ: {e['file']} sha256 {e['sha256'][:16]}…")

@@ -19,7 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from .batch.rules import BatchRules
 from .errors import PackError, Problem, did_you_mean
 from .vietnamese import fmt_number  # noqa: F401  (re-exported: the one formatter lives there)
-from .evidence import translate
+from .evidence import UnitKind, translate
 from .yamlio import LoadFailure, line_of, load_document_hashed, number_problem
 
 ITEM_ID = re.compile(r"^[A-Za-z][A-Za-z0-9_.\-]{0,30}$")
@@ -146,7 +146,7 @@ class Meta(BaseModel):
     title: str
     legal_basis: str
     jurisdiction: dict[str, str]
-    applies_to: list[Literal["phuong", "xa", "thi_tran"]]
+    applies_to: list[UnitKind] = Field(min_length=1)
     period_kind: Literal["year", "quarter"] = "year"
     effective_from: date
     effective_to: Optional[date] = None
@@ -156,6 +156,14 @@ class Meta(BaseModel):
     note: Optional[str] = None
     max_total: Decimal
     rounding: Rounding = Rounding()
+
+    @field_validator("applies_to", mode="before")
+    @classmethod
+    def _kinds(cls, v):
+        """'xã', 'đặc khu', 'Sở, ngành' as a decision writes them (see units.KINDS)."""
+        from .units import kind_id
+
+        return [kind_id(k) if isinstance(k, str) else k for k in v] if isinstance(v, list) else v
 
     @field_validator("jurisdiction")
     @classmethod

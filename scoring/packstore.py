@@ -24,6 +24,7 @@ from typing import Any, Optional
 from .errors import PackError, Problem, UsageError, did_you_mean
 from .evidence import LoadedEvidence, translate
 from .pack import PACK_ID_PATTERN, Meta, Pack, read_pack_document
+from .units import province_hint, province_key
 from .vietnamese import status_label
 from .packload import load_parsed
 from pydantic import BaseModel, ConfigDict, ValidationError
@@ -112,7 +113,7 @@ class Index:
     def successor(self, entry: Entry) -> Optional[Entry]:
         """The pack of the same province that names `entry` in `replaces` (the earliest, if several)."""
         later = [e for e in self.usable if e.meta.replaces == entry.id and e.id != entry.id
-                 and norm(e.province) == norm(entry.province)]
+                 and province_key(e.province) == province_key(entry.province)]
         return min(later, key=lambda e: (e.meta.effective_from, e.id)) if later else None
 
     def end(self, entry: Entry) -> Optional[date]:
@@ -143,7 +144,7 @@ class Index:
             for b in real[i + 1:]:
                 if only is not None and only not in (a, b):
                     continue
-                if norm(a.province) != norm(b.province) or a.meta.period_kind != b.meta.period_kind:
+                if province_key(a.province) != province_key(b.province) or a.meta.period_kind != b.meta.period_kind:
                     continue
                 if not set(a.meta.applies_to) & set(b.meta.applies_to):
                     continue
@@ -301,15 +302,17 @@ class PackStore:
         idx = self.index(directory)
         usable = idx.usable
         # an example pack (status `example`) is never chosen for a real record: only by --rules
-        same = [e for e in usable if norm(e.province) == norm(rec.ward.province) and e.meta.status != "example"]
+        same = [e for e in usable if province_key(e.province) == province_key(rec.ward.province) and e.meta.status != "example"]
         when = rec.period.end()
         live = [e for e in same if idx.in_force_on(e, when) and rec.ward.kind in e.meta.applies_to]
         if not live:
             if not same:
                 known = sorted({e.province for e in usable if e.meta.status != "example"})
+                listed = ("các tỉnh đã có: " + ", ".join(known)) if known else f"thư mục {rules_dir()} không có bộ tiêu chí"
+                close = province_hint(rec.ward.province, known)
                 raise UsageError.one(
                     f"chưa có bộ tiêu chí nào cho tỉnh {rec.ward.province}", file=ev.path, field="ward.province",
-                    hint=("các tỉnh đã có: " + ", ".join(known)) if known else f"thư mục {rules_dir()} không có bộ tiêu chí")
+                    hint=f"{close}; {listed}" if close else listed)
             kinds = [e for e in same if rec.ward.kind in e.meta.applies_to] or same
             listing = "; ".join(f"{e.id} ({idx.range_label(e)}, {status_label(e.meta.status)})"
                                 for e in idx.nearest(kinds, when))
@@ -346,7 +349,7 @@ def check_applies(pack: Pack, ev: LoadedEvidence, allow_other_province: bool = F
     """Refuse a pack that does not govern this record (province, kind of unit, period kind)."""
     rec = ev.record
     prov = pack.meta.jurisdiction["province"]
-    if norm(prov) != norm(rec.ward.province) and not allow_other_province:
+    if province_key(prov) != province_key(rec.ward.province) and not allow_other_province:
         raise UsageError([Problem(
             f"bộ tiêu chí {pack.id} áp dụng cho tỉnh {prov}, còn hồ sơ thuộc tỉnh {rec.ward.province}",
             file=ev.path, field="ward.province",
