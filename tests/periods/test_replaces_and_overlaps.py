@@ -21,7 +21,7 @@ def pack_text(pack_id: str, start: str, replaces: str | None = None, end: str | 
               status: str = "in_force") -> str:
     text = QN_TEXT.replace("id: quang-ngai-1211-2022", f"id: {pack_id}", 1)
     text = text.replace("effective_from: 2022-11-02", f"effective_from: {start}", 1)
-    text = text.replace("effective_to: null", f"effective_to: {end or 'null'}", 1)
+    text = text.replace("effective_to: 2025-06-30", f"effective_to: {end or 'null'}", 1)
     text = text.replace("status: draft", f"status: {status}", 1)
     return text.replace("replaces: quang-ngai-436-2019", f"replaces: {replaces or 'null'}", 1)
 
