@@ -92,6 +92,7 @@ def lint(pack: Pack) -> tuple[list[Problem], list[Problem]]:
             if leaf.method.name == "document_deadline":
                 cfg = leaf.method.cfg
                 referenced.update([t.by for t in cfg.tiers] + [cfg.not_before, cfg.not_after])
+    referenced.update(rule.later_than for rule in d.eligibility)
     for name in pack.parameters:
         if name not in referenced:
             warn("W103", f"tham số '{name}' không được nội dung nào dùng", ("parameters", name), name)

@@ -39,6 +39,8 @@ _TABLE = [
     Code("P012", E, "mã không phải ASCII `[a-z0-9_.]` (ký tự dễ nhầm được nêu tên Unicode)", "pack._identifier_problems"),
     Code("P020", E, "quy tắc `batch` trỏ tới mức xếp loại hoặc mã không có, hoặc chỉ tiêu không hợp lý",
          "batch.rules.BatchRules.check"),
+    Code("P021", E, "điều kiện xếp loại theo ngày (`eligibility`) trỏ tới văn bản, hạn hoặc mức không có, "
+                    "hoặc không có đúng một kết quả", "packload.bind"),
     Code("L001", E, "`max` của tiêu chí khác tổng `max` các nội dung", "lint.lint"),
     Code("L002", E, "`max_total` khác tổng `max` các tiêu chí", "lint.lint"),
     Code("L003", E, "mức xếp loại không thể đạt (ngưỡng trùng hoặc vượt `max_total`)", "lint.lint"),

@@ -239,6 +239,22 @@ class Grade(BaseModel):
     vetoes: list[Veto] = []
 
 
+class DateRule(BaseModel):
+    """Eligibility on a date: a document dated later than a deadline (or without that date, or not
+    submitted) makes the unit ineligible for grading (`outcome: ineligible`) or caps its grade
+    (`at_most: <grade id>`). Checked against the vocabulary, parameters and grades at load."""
+
+    model_config = ConfigDict(extra="forbid", defer_build=True)
+    id: str = Field(min_length=1)
+    document: str
+    date: Literal["sent_on", "issued_on"] = "sent_on"
+    later_than: str  # a parameter name or 'year-MM-DD'
+    outcome: Optional[Literal["ineligible"]] = None
+    at_most: Optional[str] = None
+    reason: str = Field(min_length=1)
+    source: str = Field(min_length=1)
+
+
 class PackFile(BaseModel):
     model_config = ConfigDict(extra="forbid", defer_build=True)
     format: Literal["dvcq-pack/1"]
@@ -250,6 +266,7 @@ class PackFile(BaseModel):
     deductions: Optional[Section] = None
     grades: list[Grade]
     batch: Optional[BatchRules] = None  # rules over a whole district's batch (quota, ineligibility)
+    eligibility: list[DateRule] = []    # rules on dates, applied to each record (score, verify, batch)
 
 
 class PackDoc:
@@ -344,7 +361,7 @@ class Pack(PackDoc):
         return Pack(self.doc, self.items, self.conditions, warnings)
 
 
-_TEXT_KEYS = {"title", "label", "note", "legal_basis", "source", "reason", "id", "version", "when", "unit",
+_TEXT_KEYS = {"later_than", "at_most", "outcome", "title", "label", "note", "legal_basis", "source", "reason", "id", "version", "when", "unit",
               "kind", "date", "by", "not_before", "not_after", "replaces", "province", "document", "fact", "mode"}
 
 

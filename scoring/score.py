@@ -19,6 +19,7 @@ from .methods import (MISSING, NA, NODATE, OUT, PENDING, VALUE, ZERO, Award, Bou
                       describe_fact)
 from .methods._shared import Pair
 from .methods.manual import Manual
+from .batch.rules import DEFAULT_INELIGIBLE_LABEL
 from .pack import Pack
 from .result import CriterionResult, GradeResult, ItemResult, Result, VetoResult
 
@@ -68,11 +69,23 @@ class Plan:
         self.pairs = [(leaf.uid, leaf.method.cfg.on) for leaf in self.leaves  # rates built from two counts
                       if isinstance(getattr(leaf.method.cfg, "on", None), Pair)]
         self.dated_documents: dict[str, list[str]] = {}  # document id → the date fields its deadlines read
-        for leaf in self.leaves:
-            if leaf.method.name == "document_deadline":
-                keys = self.dated_documents.setdefault(leaf.method.cfg.document, [])
-                if leaf.method.cfg.date not in keys:
-                    keys.append(leaf.method.cfg.date)
+        dated = [(leaf.method.cfg.document, leaf.method.cfg.date) for leaf in self.leaves
+                 if leaf.method.name == "document_deadline"]
+        for doc_id, key in dated + [(r.document, r.date) for r in pack.data.eligibility]:
+            keys = self.dated_documents.setdefault(doc_id, [])
+            if key not in keys:
+                keys.append(key)
+        for r in pack.data.eligibility:
+            if r.document not in self.used_inputs:
+                self.used_inputs.append(r.document)
+        # eligibility on dates: (rule, its deadline, the band it caps to or None)
+        by_id = {g.id: g for g in pack.data.grades}
+        self.date_rules = [(r, pack.date_param(r.later_than, r.id), by_id.get(r.at_most) if r.at_most else None)
+                           for r in pack.data.eligibility]
+        batch = pack.data.batch
+        self.quota = batch.quota if batch is not None else None
+        self.quota_base = by_id[self.quota.of_at_least].label if self.quota is not None else None
+        self.ineligible_label = batch.ineligible_label if batch is not None else DEFAULT_INELIGIBLE_LABEL
 
     def node(self, bound: Bound) -> "Node":
         leaf = bound.uid not in self.composite
@@ -252,6 +265,7 @@ def evaluate(pack: Pack, ev: LoadedEvidence, manual: Optional[dict] = None, mode
     total = min(max(raw_total, Decimal(0)), max_total)
 
     grade = _grade(pl, total, fired, veto_inputs)
+    grade, date_warnings = _date_rules(pl, record, grade)
     missing_evidence = _dedupe([m for i in items for m in i.missing])
     pending = [{"id": i.id, "title": i.title, **i.pending} for i in items if i.pending]
     warnings = []
@@ -266,6 +280,10 @@ def evaluate(pack: Pack, ev: LoadedEvidence, manual: Optional[dict] = None, mode
         warnings.append({"code": "pending_manual", "items": [{"id": p["id"], "max": p["max"]} for p in pending]})
     if raw_total != total:
         warnings.append({"code": "total_clamped", "raw_total": raw_total, "max_total": max_total})
+    warnings.extend(date_warnings)
+    if pl.quota is not None and grade.id == pl.quota.grade and not any(w["code"] == "ineligible" for w in date_warnings):
+        warnings.append({"code": "quota", "grade": grade.label, "percent": pl.quota.percent,
+                         "of_at_least": pl.quota_base, "source": pl.quota.source})
     missing_points = sum((i.lost for i in items if i.section == "criteria" and i.missing and not i.pending), Decimal(0))
     summary = {**pl.summary, "jurisdiction": dict(pl.summary["jurisdiction"])}  # the caller's own copy
     return Result(summary, evidence_summary(ev), items, criteria, subtotal, bonus, deductions, raw_total,
@@ -341,6 +359,29 @@ def _dedupe(xs):
         if x not in out:
             out.append(x)
     return out
+
+
+def _date_rules(pl: Plan, record, grade: GradeResult) -> tuple[GradeResult, list[dict]]:
+    """The pack's eligibility rules on dates, applied to one record: (the grade, capped where a rule
+    says `at_most`; the warnings that say which rule held and why). A document not submitted, or
+    without the date the rule reads, holds the rule as a late one would (it cannot show it was on time)."""
+    out: list[dict] = []
+    for rule, spec, cap in pl.date_rules:
+        doc = record.document(rule.document)
+        given = getattr(doc, rule.date) if doc is not None else None
+        deadline = spec.resolve(record.period.year)
+        if given is not None and given <= deadline:
+            continue
+        w = {"rule": rule.id, "reason": rule.reason, "source": rule.source, "document": rule.document,
+             "date": rule.date, "given": given.isoformat() if given else None, "deadline": deadline.isoformat(),
+             "submitted": doc is not None}
+        if cap is None:
+            out.append({"code": "ineligible", "label": pl.ineligible_label, **w})
+        elif cap.min < grade.min:
+            out.append({"code": "date_cap", "grade": cap.label, "from": grade.label, **w})
+            grade = GradeResult(cap.id, cap.label, cap.min, pl.uppers[cap.id], grade.vetoes,
+                                grade.capped_from or grade.label, None)
+    return grade, out
 
 
 def _grade(pl: Plan, total: Decimal, fired: dict, veto_inputs: dict) -> GradeResult:
