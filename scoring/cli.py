@@ -167,7 +167,7 @@ def score(evidence, rules, fmt, allow_other_province, output, force):
 @main.command()
 @click.argument("evidence", metavar="HỒ_SƠ")
 @rules_option
-@click.option("--rule", "rule", metavar="ID", help="Chỉ giải thích một nội dung (vd. TC5.4, B1, D2).")
+@click.option("--rule", "rule", metavar="ID", help="Chỉ giải thích một nội dung (vd. TC5.4, TC1.3/a, TC5.4#t0, B1).")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @other_option
 def explain(evidence, rules, rule, fmt, allow_other_province):
@@ -183,12 +183,9 @@ def explain(evidence, rules, rule, fmt, allow_other_province):
     prep = api.check(evidence, rules, allow_other_province=allow_other_province)
     result = api.score(prep)
     if rule:
-        ids = [i.id for i in result.items] + [p.id for i in result.items for p in i.parts]
-        if rule not in ids:
-            from .errors import did_you_mean
+        from .explain import find_rule
 
-            raise UsageError.one(f"không có nội dung '{rule}' trong bộ tiêu chí {prep.pack.id}", field="--rule",
-                                 hint=did_you_mean(rule, ids))
+        rule = find_rule(result, rule, prep.pack.id)  # the top item: trail ids and fired rules accepted
     if fmt == "json":
         from .render.json import dumps
 

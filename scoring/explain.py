@@ -61,6 +61,40 @@ def data_lines(it: ItemResult) -> list[str]:
     return out
 
 
+def trail_ids(result: Result) -> dict[str, str]:
+    """Every id the trail prints, as written there ('TC1.4', 'TC1.3/a', 'TC1.3/a/b'), → its top item."""
+    out: dict[str, str] = {}
+
+    def walk(it: ItemResult, uid: str, top: str) -> None:
+        out[uid] = top
+        for p in it.parts:
+            walk(p, f"{uid}/{p.id}", top)
+
+    for it in result.items:
+        walk(it, it.id, it.id)
+    return out
+
+
+def find_rule(result: Result, rule: str, pack_id: str) -> str:
+    """The top item the user means by `rule`: a trail id ('TC1.4/bao_cao_nam'), a fired rule
+    ('TC5.4#t0'), or a bare part id when only one item has it. UsageError listing the candidates
+    when it is ambiguous, with a did-you-mean when it is unknown."""
+    from .errors import UsageError, did_you_mean
+
+    ids = trail_ids(result)
+    key = rule.strip().split("#", 1)[0]
+    if key in ids:
+        return ids[key]
+    ends = sorted(uid for uid in ids if uid.rsplit("/", 1)[-1] == key)
+    if len(ends) == 1:
+        return ids[ends[0]]
+    if ends:
+        raise UsageError.one(f"'{rule}' trỏ tới nhiều nội dung trong bộ tiêu chí {pack_id}: {', '.join(ends)}",
+                             field="--rule", hint=f"ghi đầy đủ mã như trong phần giải thích, vd. --rule {ends[0]}")
+    raise UsageError.one(f"không có nội dung '{rule}' trong bộ tiêu chí {pack_id}", field="--rule",
+                         hint=did_you_mean(key, list(ids)))
+
+
 def explain(result: Result, rule: Optional[str] = None) -> str:
     p = result.pack
     out = []
@@ -75,7 +109,8 @@ def explain(result: Result, rule: Optional[str] = None) -> str:
     out.append("")
     items = result.items
     if rule:
-        items = [i for i in items if i.id == rule or any(pp.id == rule for pp in i.parts)]
+        top = trail_ids(result).get(rule, rule)
+        items = [i for i in items if i.id == top]
     for it in items:
         out.extend(item_lines(it))
         out.append("")
