@@ -407,7 +407,24 @@ _MESSAGES = {
     "decimal_parsing": "phải là số",
     "decimal_type": "phải là số",
     "string_unicode": "chứa ký tự Unicode không hợp lệ",
+    "too_short": "có quá ít phần tử",
+    "too_long": "có quá nhiều phần tử",
+    "string_pattern_mismatch": "không đúng dạng quy định",
+    "string_too_long": "quá dài",
+    "decimal_max_digits": "có quá nhiều chữ số",
+    "decimal_max_places": "có quá nhiều chữ số thập phân",
+    "finite_number": "phải là số hữu hạn",
+    "float_type": "phải là số",
+    "float_parsing": "phải là số",
+    "int_from_float": "phải là số nguyên",
+    "enum": "không phải giá trị được phép",
+    "union_tag_invalid": "không phải dạng được phép",
+    "model_attributes_type": "phải là một bảng khóa: giá trị",
+    "frozen_instance": "không được thay đổi",
 }
+# A union's alternatives appear in pydantic's locations ("not_applicable.literal['full','zero']",
+# "….decimal"): they are not keys the author wrote, so they are dropped and the alternatives merged.
+_UNION_MEMBER = re.compile(r"^(literal\[.*\]|decimal|int|float|str|bool|list\[.*\]|dict\[.*\]|[A-Z]\w*)$")
 
 _FIELDS_BY_MODEL = {
     "": set(Evidence.model_fields) - {"schema_"} | {"schema"},
@@ -418,30 +435,49 @@ _FIELDS_BY_MODEL = {
 }
 
 
-def translate(exc: ValidationError, file: str, lines: dict) -> list[Problem]:
-    """pydantic's English errors → Vietnamese problems with file:line and the dotted field."""
-    problems = []
+def _literal_choices(expected: str) -> str:
+    """pydantic's "'a', 'b' or 'c'" in Vietnamese: "'a', 'b' hoặc 'c'"."""
+    return re.sub(r"\s+or\s+(?=')", " hoặc ", expected)
+
+
+def _message(err: dict) -> str:
+    typ = err["type"]
+    if typ == "value_error":
+        return str(err.get("ctx", {}).get("error", err["msg"]))
+    if typ in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
+        sym = {"greater_than_equal": "≥", "less_than_equal": "≤", "greater_than": ">", "less_than": "<"}[typ]
+        bound = next(iter(err.get("ctx", {}).values()), "")
+        return f"phải {sym} {bound} (nhận được {err.get('input')!r})"
+    if typ == "literal_error":
+        return f"phải là một trong: {_literal_choices(str(err.get('ctx', {}).get('expected', '')))} (nhận được {err.get('input')!r})"
+    # never pydantic's English ("Input should be …"): a type we have not worded yet is still said in Vietnamese
+    return _MESSAGES.get(typ, f"giá trị không hợp lệ ({typ})")
+
+
+def translate(exc: ValidationError, file: str, lines: dict, code: Optional[str] = None,
+              hint_of=None) -> list[Problem]:
+    """pydantic's English errors → Vietnamese problems with file:line and the dotted field.
+
+    The alternatives of a union (a key taking a word or a number) are merged into one problem.
+    `code` and `hint_of(loc)` let a caller (the pack loader) give every problem its code and a hint."""
+    merged: dict[tuple, list] = {}
     for err in exc.errors(include_url=False):
-        loc = tuple(x for x in err["loc"] if not (isinstance(x, str) and x.startswith("function-")))
-        typ = err["type"]
-        if typ == "value_error":
-            msg = str(err.get("ctx", {}).get("error", err["msg"]))
-        elif typ in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
-            sym = {"greater_than_equal": "≥", "less_than_equal": "≤", "greater_than": ">", "less_than": "<"}[typ]
-            bound = next(iter(err.get("ctx", {}).values()), "")
-            msg = f"phải {sym} {bound} (nhận được {err.get('input')!r})"
-        elif typ == "literal_error":
-            msg = f"phải là một trong: {err.get('ctx', {}).get('expected', '')} (nhận được {err.get('input')!r})"
-        else:
-            msg = _MESSAGES.get(typ, err["msg"])
+        loc = tuple(x for x in err["loc"] if not (isinstance(x, str) and (x.startswith("function-")
+                                                                          or _UNION_MEMBER.match(x))))
+        merged.setdefault(loc, []).append(err)
+    problems = []
+    for loc, errs in merged.items():
+        msg = "; hoặc ".join(dict.fromkeys(_message(e) for e in errs))
         hint = None
-        if typ == "extra_forbidden" and loc:
+        if errs[0]["type"] == "extra_forbidden" and loc:
             parent = loc[0] if len(loc) > 1 and isinstance(loc[0], str) else ""
             hint = did_you_mean(str(loc[-1]), _FIELDS_BY_MODEL.get(parent, _FIELDS_BY_MODEL[""]))
+        if hint is None and hint_of is not None:
+            hint = hint_of(loc)
         field = ".".join(str(x) for x in loc) if loc else None
         if loc and loc[0] == "facts" and len(loc) >= 2:
             field = f"facts.{loc[1]}" + ("".join(f".{x}" for x in loc[2:]) if len(loc) > 2 else "")
-        problems.append(Problem(msg, file=file, line=line_of(lines, loc), field=field, hint=hint))
+        problems.append(Problem(msg, file=file, line=line_of(lines, loc), field=field, hint=hint, code=code))
     return problems
 
 

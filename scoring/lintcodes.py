@@ -37,6 +37,8 @@ _TABLE = [
     Code("P010", E, "điều kiện loại trừ nằm ngoài ngôn ngữ cho phép (hoặc một số vượt giới hạn)", "pack.load_pack"),
     Code("P011", E, "mã điều kiện loại trừ bị trùng", "pack.load_pack"),
     Code("P012", E, "mã không phải ASCII `[a-z0-9_.]` (ký tự dễ nhầm được nêu tên Unicode)", "pack._identifier_problems"),
+    Code("P013", E, "tệp bộ tiêu chí sai cấu trúc: thiếu khóa, khóa thừa, sai kiểu hoặc giá trị ngoài danh sách cho phép",
+         "pack.parse_pack"),
     Code("P020", E, "quy tắc `batch` trỏ tới mức xếp loại hoặc mã không có, hoặc chỉ tiêu không hợp lý",
          "batch.rules.BatchRules.check"),
     Code("P021", E, "điều kiện xếp loại theo ngày (`eligibility`) trỏ tới văn bản, hạn hoặc mức không có, "

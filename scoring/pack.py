@@ -408,6 +408,18 @@ def _identifier_problems(pf: PackFile, file: str, lines: dict):
                           field=".".join(map(str, loc)) + ".id", code="P012")
 
 
+_SECTIONS = {"format": "1", "pack": "2", "parameters": "3", "vocabulary": "4", "criteria": "5–6", "bonus": "7",
+             "deductions": "7", "grades": "8", "eligibility": "8a", "batch": "10 (Recipes)"}
+
+
+def section_hint(loc: tuple) -> str:
+    """Where docs/rule-format.md describes the key at `loc`, for a rule author's next step."""
+    top = str(loc[0]) if loc else ""
+    if top in _SECTIONS:
+        return f"xem docs/rule-format.md, mục {_SECTIONS[top]}"
+    return "các phần của tệp: " + ", ".join(_SECTIONS) + " (docs/rule-format.md, mục 1)"
+
+
 def read_pack_document(path: str | Path) -> tuple[Any, dict, str]:
     """The pack file's plain data, line map and sha256 (PackError naming the file if unreadable)."""
     try:
@@ -426,7 +438,7 @@ def parse_pack(name: str, data: Any, lines: dict, sha256: str) -> PackDoc:
     try:
         pf = PackFile.model_validate(data)
     except ValidationError as exc:
-        raise PackError(translate(exc, name, lines))
+        raise PackError(translate(exc, name, lines, code="P013", hint_of=section_hint))
     problems = list(_identifier_problems(pf, name, lines))
     if problems:
         raise PackError(problems)
