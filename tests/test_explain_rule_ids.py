@@ -37,3 +37,14 @@ def test_an_ambiguous_part_id_is_refused_listing_the_candidates(runner, tmp_path
 def test_an_unknown_trail_id_suggests(runner):
     r = runner.invoke(main, ["explain", PHO_VAN, "--rule", "TC1.5/bao_cao_nm"])
     assert r.exit_code == 2 and "TC1.5/bao_cao_nam" in r.stderr
+
+
+def test_rules_show_prints_criteria_parts_caps_and_batch_rules(runner):
+    r = runner.invoke(main, ["rules", "show", "quang-ngai-1211-2022"])
+    assert r.exit_code == 0, r.stderr
+    assert "LÃNH ĐẠO, CHỈ ĐẠO" in r.stdout and "a) quyet_dinh" in r.stdout and "b) phan_cong" in r.stdout
+    assert "ĐIỂM THƯỞNG" in r.stdout and "trần 5" in r.stdout and "dự thảo" in r.stdout
+    ex = runner.invoke(main, ["rules", "show", str(QN_PACK.parents[1] / "examples" / "example-90-10.yaml")])
+    assert ex.exit_code == 0, ex.stderr
+    assert "ĐIỂM TRỪ" in ex.stdout and "trần 10" in ex.stdout
+    assert "Chỉ tiêu: mức 'xuat_sac' tối đa 20%" in ex.stdout and "Điều kiện nop_muon" in ex.stdout
