@@ -76,6 +76,8 @@ _TABLE = [
     Code("V007", E, "một văn bản khai báo hai lần", "vocabulary.check"),
     Code("V008", E, "ngày gửi trước ngày ban hành", "vocabulary.check"),
     Code("V009", E, "tử số lớn hơn mẫu số ở tỷ lệ dựng từ hai số đếm", "vocabulary.check"),
+    Code("V010", E, "bộ tiêu chí cần tên huyện (`requires_district`) cho kỳ trước 01/07/2025 mà hồ sơ không ghi",
+         "vocabulary.check"),
     Code("W001", W, "thiếu minh chứng bộ tiêu chí cần (sẽ mất điểm)", "vocabulary.check"),
     Code("W002", W, "văn bản chấm theo ngày nhưng không ghi ngày (được 0 điểm như ngày xấu nhất)", "vocabulary.check"),
 ]

@@ -156,6 +156,8 @@ class Meta(BaseModel):
     note: Optional[str] = None
     max_total: Decimal
     rounding: Rounding = Rounding()
+    # A record must name its district (huyện) — only for periods before 01/07/2025, when there was one
+    requires_district: bool = False
 
     @field_validator("applies_to", mode="before")
     @classmethod

@@ -98,3 +98,27 @@ def test_scoring_does_not_import_the_unit_list():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                          cwd=str(QN_PACK.parents[3]))
     assert out.stdout.strip() == "False"
+
+
+@pytest.mark.parametrize("year,district,refused", [(2025, None, True), (2025, "Huyện Sơn Tịnh", False),
+                                                   (2026, None, False)])
+def test_district_is_required_only_by_a_pack_that_asks_and_only_before_july_2025(tmp_path, year, district, refused):
+    text = QN_PACK.read_text(encoding="utf-8").replace("  max_total: 100\n", "  max_total: 100\n  requires_district: true\n", 1)
+    f = tmp_path / "p.yaml"
+    f.write_text(text, encoding="utf-8")
+    data = record()
+    data["period"] = {"year": year, "quarter": 2} if year == 2025 else {"year": year}
+    data["ward"]["district"] = district
+    if district is None:
+        data["ward"].pop("district")
+    pack = api.load_pack(f)
+    if year == 2025:
+        text2 = text.replace("period_kind: year", "period_kind: quarter", 1)
+        f.write_text(text2, encoding="utf-8")
+        pack = api.load_pack(f)
+    if refused:
+        with pytest.raises(DvcqError) as exc:
+            api.check(data, pack)
+        assert exc.value.problems[0].code == "V010"
+    else:
+        api.check(data, pack)
