@@ -38,7 +38,7 @@ RecordSource = Union[PathLike, Mapping, "LoadedEvidence"]
 PackSource = Union[PathLike, "Pack", None]
 ReviewSource = Union[PathLike, Mapping, "LoadedReview", None]
 
-__all__ = ["load_record", "load_pack", "load_review", "pack_in_force", "list_packs", "choose_pack", "check",
+__all__ = ["load_record", "load_pack", "load_review", "pack_in_force", "list_packs", "pack_overlaps", "choose_pack", "check",
            "score", "verify", "batch", "audit", "reset", "Checked", "Prepared"]
 
 
@@ -98,6 +98,14 @@ def list_packs(rules_dir: Optional[PathLike] = None) -> "Index":
     from .packstore import STORE
 
     return STORE.index(Path(rules_dir) if rules_dir else None)
+
+
+def pack_overlaps(path: PathLike, rules_dir: Optional[PathLike] = None) -> list:
+    """Warnings (W104) for the pack file at `path` beside the packs of the rules folder: packs of its
+    province that govern the same units on the same day without `replaces` or `effective_to`."""
+    from .packstore import STORE
+
+    return STORE.overlaps_with(Path(path), Path(rules_dir) if rules_dir else None)
 
 
 def load_review(source: ReviewSource) -> "LoadedReview":

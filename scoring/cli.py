@@ -167,7 +167,7 @@ def score(evidence, rules, fmt, allow_other_province, output, force):
 @main.command()
 @click.argument("evidence", metavar="HỒ_SƠ")
 @rules_option
-@click.option("--rule", "rule", metavar="ID", help="Chỉ giải thích một nội dung (vd. TC5.4, B1, D2).")
+@click.option("--rule", "rule", metavar="ID", help="Chỉ giải thích một nội dung (vd. TC5.4, TC1.3/a, TC5.4#t0, B1).")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @other_option
 def explain(evidence, rules, rule, fmt, allow_other_province):
@@ -183,12 +183,9 @@ def explain(evidence, rules, rule, fmt, allow_other_province):
     prep = api.check(evidence, rules, allow_other_province=allow_other_province)
     result = api.score(prep)
     if rule:
-        ids = [i.id for i in result.items] + [p.id for i in result.items for p in i.parts]
-        if rule not in ids:
-            from .errors import did_you_mean
+        from .explain import find_rule
 
-            raise UsageError.one(f"không có nội dung '{rule}' trong bộ tiêu chí {prep.pack.id}", field="--rule",
-                                 hint=did_you_mean(rule, ids))
+        rule = find_rule(result, rule, prep.pack.id)  # the top item: trail ids and fired rules accepted
     if fmt == "json":
         from .render.json import dumps
 
@@ -239,12 +236,13 @@ def rules_list(directory):
     from tabulate import tabulate
 
     from . import api
-    from .packstore import norm
+    from .units import province_key
+    from .vietnamese import status_label
 
     index = api.list_packs(directory)
-    entries = sorted(index.usable, key=lambda e: (norm(e.province), e.meta.effective_from, e.id))
-    rows = [[e.id, e.province, e.meta.range_label(), e.meta.status, e.meta.replaces or "", os.path.relpath(e.path)]
-            for e in entries]
+    entries = sorted(index.usable, key=lambda e: (province_key(e.province), e.meta.effective_from, e.id))
+    rows = [[e.id, e.province, index.range_label(e), status_label(e.meta.status), e.meta.replaces or "",
+             os.path.relpath(e.path)] for e in entries]
     rows += [["?", "", "", "lỗi", "", os.path.relpath(e.path)] for e in index.entries if e.broken]
     click.echo(tabulate(rows, headers=["Mã", "Tỉnh", "Hiệu lực", "Trạng thái", "Thay thế", "Tệp"], disable_numparse=True))
     errors, warnings = index.problems()
@@ -268,23 +266,54 @@ def rules_show(ident):
     """Xem một bộ tiêu chí: căn cứ, tiêu chí, nội dung, điểm tối đa, cách chấm."""
     from tabulate import tabulate
 
-    from .vietnamese import method_label
+    from .vietnamese import method_label, status_label
 
     p = _find_pack(ident)
     m = p.meta
-    click.echo(f"{m.title}\n{m.legal_basis}\nMã: {m.id} v{m.version} — {m.status} — hiệu lực {m.range_label()}")
+    click.echo(f"{m.title}\n{m.legal_basis}\nMã: {m.id} v{m.version} — {status_label(m.status)} — hiệu lực {m.range_label()}")
     if m.note:
         click.echo(f"Ghi chú: {m.note}")
     rows = []
-    for sec, item, bound in p.items:
-        leaves = list(bound.leaves())
-        how = "; ".join(b.label for leaf in leaves for b in leaf.method.branches() if b.state == "v")
-        rows.append([item.id, item.title, fmt_number(item.max), f"{method_label(item.method)} ({item.method})", how])
+
+    def how(bound) -> str:
+        return "; ".join(b.label for leaf in bound.leaves() for b in leaf.method.branches() if b.state == "v")
+
+    def add(bound, depth: int, label: str) -> None:
+        it = bound.item
+        rows.append([label, ("  " * depth) + it.title, fmt_number(it.max), f"{method_label(it.method)} ({it.method})",
+                     "" if bound.parts else how(bound)])
+        for k, part in enumerate(bound.parts):  # parts lettered a), b), c) as decisions letter them
+            add(part, depth + 1, f"{'  ' * depth}{chr(ord('a') + k) if k < 26 else k + 1}) {part.item.id}")
+
+    by_item = {id(item): bound for _, item, bound in p.items}
+    for c in p.data.criteria:
+        rows.append([c.id, c.title.upper(), fmt_number(c.max), "", ""])
+        for item in c.items:
+            if id(item) in by_item:
+                add(by_item[id(item)], 0, item.id)
+    for sec, word in (("bonus", "ĐIỂM THƯỞNG"), ("deductions", "ĐIỂM TRỪ")):
+        section = getattr(p.data, sec)
+        if section:
+            cap = f"trần {fmt_number(section.cap)}" if section.cap is not None else ""
+            rows.append(["", f"{word}: {section.title}", cap, "", ""])
+            for item in section.items:
+                if id(item) in by_item:
+                    add(by_item[id(item)], 0, item.id)
     click.echo(tabulate(rows, headers=["Mã", "Nội dung", "Tối đa", "Phương pháp", "Cách chấm"],
                         maxcolwidths=[None, 40, None, None, 60], tablefmt="simple_grid", disable_numparse=True))
     for g in p.data.grades:
         v = "; ".join(f"{x.id}: {x.when}" for x in g.vetoes)
         click.echo(f"≥ {fmt_number(g.min)}: {g.label}" + (f" (loại trừ nếu {v})" if v else ""))
+    for r in p.data.eligibility:
+        outcome = "không đủ điều kiện xếp loại" if r.outcome else f"tối đa mức '{r.at_most}'"
+        click.echo(f"Điều kiện {r.id}: {r.document} {r.date} sau {r.later_than} → {outcome} ({r.reason}; {r.source})")
+    b = p.data.batch
+    if b is not None:
+        if b.quota is not None:
+            click.echo(f"Chỉ tiêu: mức '{b.quota.grade}' {b.quota.describe()}; vượt thì chuyển xuống "
+                       f"'{b.target(p)}' ({b.quota.source})")
+        for r in b.ineligible:
+            click.echo(f"{b.ineligible_label} ({r.id}) nếu thiếu: {', '.join(r.requires)} — {r.reason} ({r.source})")
 
 
 @rules.command("lint")
@@ -303,9 +332,10 @@ def rules_lint(files):
             for pr in exc.problems:
                 click.echo(f"lỗi: {pr.render()}", err=True)
             continue
-        for w in p.warnings:
+        warnings = list(p.warnings) + api.pack_overlaps(f)
+        for w in warnings:
             click.echo(f"cảnh báo: {w.render()}", err=True)
-        click.echo(f"{f}: hợp lệ ({len(p.items)} nội dung, {len(p.warnings)} cảnh báo)")
+        click.echo(f"{f}: hợp lệ ({len(p.items)} nội dung, {len(warnings)} cảnh báo)")
     if bad:
         sys.exit(2)
 

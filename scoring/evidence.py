@@ -22,6 +22,7 @@ from .yamlio import LoadFailure, line_of, load_document_hashed
 FACT_ID = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$")
 
 FactKind = Literal["count", "yesno", "rate", "checklist", "not_applicable"]
+UnitKind = Literal["phuong", "xa", "thi_tran", "dac_khu", "so_nganh", "co_quan_cap_tinh"]  # see units.KINDS
 
 
 def _as_int(v: Any, what: str) -> int:
@@ -209,9 +210,10 @@ class Ward(BaseModel):
     model_config = ConfigDict(extra="forbid", defer_build=True)
 
     name: str = Field(min_length=1)
-    district: Optional[str] = None
+    district: Optional[str] = None  # none since 1 July 2025; asked only by older packs
     province: str = Field(min_length=1)
-    kind: Literal["phuong", "xa", "thi_tran"] = "phuong"
+    kind: UnitKind = "phuong"
+    code: Optional[int] = None  # the unit's code in the official 2025 list (vietnam-provinces)
     residential_groups: Optional[int] = None
     source: Optional[str] = None
 
@@ -219,6 +221,40 @@ class Ward(BaseModel):
     @classmethod
     def _groups(cls, v):
         return None if v is None else _as_int(v, "residential_groups")
+
+    @field_validator("kind", mode="before")
+    @classmethod
+    def _kind(cls, v):
+        """'xã', 'Phường', 'đặc khu' as a clerk writes them, read into the kind's identifier."""
+        from .units import kind_id
+
+        return kind_id(v) if isinstance(v, str) else v
+
+    @field_validator("code", mode="before")
+    @classmethod
+    def _code(cls, v):
+        return None if v is None else _as_int(v, "code")
+
+    @model_validator(mode="after")
+    def _official(self):
+        """A unit code must be one of the official list, of this province and this kind (the list
+        is read only when a record carries a code)."""
+        if self.code is None:
+            return self
+        from .units import official_kind, official_unit, province_key
+
+        unit = official_unit(self.code)
+        if unit is None:
+            raise ValueError(f"mã đơn vị {self.code} không có trong danh mục đơn vị hành chính 2025")
+        from vietnam_provinces import Province
+
+        prov = Province.from_code(unit.province_code).name
+        if province_key(prov) != province_key(self.province):
+            raise ValueError(f"mã đơn vị {self.code} là {unit.name} của {prov}, không thuộc tỉnh {self.province}")
+        if official_kind(unit) != self.kind:
+            raise ValueError(f"mã đơn vị {self.code} là {unit.name} ({unit.division_type.value}), "
+                             f"hồ sơ ghi loại đơn vị '{self.kind}'")
+        return self
 
 
 class Period(BaseModel):
@@ -371,7 +407,24 @@ _MESSAGES = {
     "decimal_parsing": "phải là số",
     "decimal_type": "phải là số",
     "string_unicode": "chứa ký tự Unicode không hợp lệ",
+    "too_short": "có quá ít phần tử",
+    "too_long": "có quá nhiều phần tử",
+    "string_pattern_mismatch": "không đúng dạng quy định",
+    "string_too_long": "quá dài",
+    "decimal_max_digits": "có quá nhiều chữ số",
+    "decimal_max_places": "có quá nhiều chữ số thập phân",
+    "finite_number": "phải là số hữu hạn",
+    "float_type": "phải là số",
+    "float_parsing": "phải là số",
+    "int_from_float": "phải là số nguyên",
+    "enum": "không phải giá trị được phép",
+    "union_tag_invalid": "không phải dạng được phép",
+    "model_attributes_type": "phải là một bảng khóa: giá trị",
+    "frozen_instance": "không được thay đổi",
 }
+# A union's alternatives appear in pydantic's locations ("not_applicable.literal['full','zero']",
+# "….decimal"): they are not keys the author wrote, so they are dropped and the alternatives merged.
+_UNION_MEMBER = re.compile(r"^(literal\[.*\]|decimal|int|float|str|bool|list\[.*\]|dict\[.*\]|[A-Z]\w*)$")
 
 _FIELDS_BY_MODEL = {
     "": set(Evidence.model_fields) - {"schema_"} | {"schema"},
@@ -382,30 +435,49 @@ _FIELDS_BY_MODEL = {
 }
 
 
-def translate(exc: ValidationError, file: str, lines: dict) -> list[Problem]:
-    """pydantic's English errors → Vietnamese problems with file:line and the dotted field."""
-    problems = []
+def _literal_choices(expected: str) -> str:
+    """pydantic's "'a', 'b' or 'c'" in Vietnamese: "'a', 'b' hoặc 'c'"."""
+    return re.sub(r"\s+or\s+(?=')", " hoặc ", expected)
+
+
+def _message(err: dict) -> str:
+    typ = err["type"]
+    if typ == "value_error":
+        return str(err.get("ctx", {}).get("error", err["msg"]))
+    if typ in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
+        sym = {"greater_than_equal": "≥", "less_than_equal": "≤", "greater_than": ">", "less_than": "<"}[typ]
+        bound = next(iter(err.get("ctx", {}).values()), "")
+        return f"phải {sym} {bound} (nhận được {err.get('input')!r})"
+    if typ == "literal_error":
+        return f"phải là một trong: {_literal_choices(str(err.get('ctx', {}).get('expected', '')))} (nhận được {err.get('input')!r})"
+    # never pydantic's English ("Input should be …"): a type we have not worded yet is still said in Vietnamese
+    return _MESSAGES.get(typ, f"giá trị không hợp lệ ({typ})")
+
+
+def translate(exc: ValidationError, file: str, lines: dict, code: Optional[str] = None,
+              hint_of=None) -> list[Problem]:
+    """pydantic's English errors → Vietnamese problems with file:line and the dotted field.
+
+    The alternatives of a union (a key taking a word or a number) are merged into one problem.
+    `code` and `hint_of(loc)` let a caller (the pack loader) give every problem its code and a hint."""
+    merged: dict[tuple, list] = {}
     for err in exc.errors(include_url=False):
-        loc = tuple(x for x in err["loc"] if not (isinstance(x, str) and x.startswith("function-")))
-        typ = err["type"]
-        if typ == "value_error":
-            msg = str(err.get("ctx", {}).get("error", err["msg"]))
-        elif typ in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
-            sym = {"greater_than_equal": "≥", "less_than_equal": "≤", "greater_than": ">", "less_than": "<"}[typ]
-            bound = next(iter(err.get("ctx", {}).values()), "")
-            msg = f"phải {sym} {bound} (nhận được {err.get('input')!r})"
-        elif typ == "literal_error":
-            msg = f"phải là một trong: {err.get('ctx', {}).get('expected', '')} (nhận được {err.get('input')!r})"
-        else:
-            msg = _MESSAGES.get(typ, err["msg"])
+        loc = tuple(x for x in err["loc"] if not (isinstance(x, str) and (x.startswith("function-")
+                                                                          or _UNION_MEMBER.match(x))))
+        merged.setdefault(loc, []).append(err)
+    problems = []
+    for loc, errs in merged.items():
+        msg = "; hoặc ".join(dict.fromkeys(_message(e) for e in errs))
         hint = None
-        if typ == "extra_forbidden" and loc:
+        if errs[0]["type"] == "extra_forbidden" and loc:
             parent = loc[0] if len(loc) > 1 and isinstance(loc[0], str) else ""
             hint = did_you_mean(str(loc[-1]), _FIELDS_BY_MODEL.get(parent, _FIELDS_BY_MODEL[""]))
+        if hint is None and hint_of is not None:
+            hint = hint_of(loc)
         field = ".".join(str(x) for x in loc) if loc else None
         if loc and loc[0] == "facts" and len(loc) >= 2:
             field = f"facts.{loc[1]}" + ("".join(f".{x}" for x in loc[2:]) if len(loc) > 2 else "")
-        problems.append(Problem(msg, file=file, line=line_of(lines, loc), field=field, hint=hint))
+        problems.append(Problem(msg, file=file, line=line_of(lines, loc), field=field, hint=hint, code=code))
     return problems
 
 

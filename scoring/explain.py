@@ -61,20 +61,56 @@ def data_lines(it: ItemResult) -> list[str]:
     return out
 
 
+def trail_ids(result: Result) -> dict[str, str]:
+    """Every id the trail prints, as written there ('TC1.4', 'TC1.3/a', 'TC1.3/a/b'), → its top item."""
+    out: dict[str, str] = {}
+
+    def walk(it: ItemResult, uid: str, top: str) -> None:
+        out[uid] = top
+        for p in it.parts:
+            walk(p, f"{uid}/{p.id}", top)
+
+    for it in result.items:
+        walk(it, it.id, it.id)
+    return out
+
+
+def find_rule(result: Result, rule: str, pack_id: str) -> str:
+    """The top item the user means by `rule`: a trail id ('TC1.4/bao_cao_nam'), a fired rule
+    ('TC5.4#t0'), or a bare part id when only one item has it. UsageError listing the candidates
+    when it is ambiguous, with a did-you-mean when it is unknown."""
+    from .errors import UsageError, did_you_mean
+
+    ids = trail_ids(result)
+    key = rule.strip().split("#", 1)[0]
+    if key in ids:
+        return ids[key]
+    ends = sorted(uid for uid in ids if uid.rsplit("/", 1)[-1] == key)
+    if len(ends) == 1:
+        return ids[ends[0]]
+    if ends:
+        raise UsageError.one(f"'{rule}' trỏ tới nhiều nội dung trong bộ tiêu chí {pack_id}: {', '.join(ends)}",
+                             field="--rule", hint=f"ghi đầy đủ mã như trong phần giải thích, vd. --rule {ends[0]}")
+    raise UsageError.one(f"không có nội dung '{rule}' trong bộ tiêu chí {pack_id}", field="--rule",
+                         hint=did_you_mean(key, list(ids)))
+
+
 def explain(result: Result, rule: Optional[str] = None) -> str:
     p = result.pack
     out = []
     if p["status"] == "draft":
         out.append(f"⚠ BỘ TIÊU CHÍ DỰ THẢO (draft): {p['id']} — {p.get('note') or ''}".rstrip(" —"))
     e = result.evidence
-    out.append(f"Đơn vị: {e['ward']}, {e['district'] or ''}, {e['province']} — kỳ {e['period']['year']}"
+    where = ", ".join(x for x in (e["ward"], e["district"], e["province"]) if x)  # no empty district slot
+    out.append(f"Đơn vị: {where} — kỳ {e['period']['year']}"
                + (f" quý {e['period']['quarter']}" if e['period']['quarter'] else ""))
     out.append(f"Bộ tiêu chí: {p['id']} v{p['version']} ({p['legal_basis']}); sha256 {p['sha256'][:16]}…")
     out.append(f"Hồ sơ: {e['file']} sha256 {e['sha256'][:16]}…")
     out.append("")
     items = result.items
     if rule:
-        items = [i for i in items if i.id == rule or any(pp.id == rule for pp in i.parts)]
+        top = trail_ids(result).get(rule, rule)
+        items = [i for i in items if i.id == top]
     for it in items:
         out.extend(item_lines(it))
         out.append("")

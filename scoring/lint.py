@@ -38,11 +38,21 @@ def lint(pack: Pack) -> tuple[list[Problem], list[Problem]]:
     if total != pack.meta.max_total:
         err("L002", f"tổng điểm tối đa các tiêu chí là {fmt_number(total)}, pack.max_total là {fmt_number(pack.meta.max_total)}",
             ("pack", "max_total"), "pack.max_total")
-    if d.bonus and d.bonus.cap is not None:
-        for ii, it in enumerate(d.bonus.items):
-            if it.max > d.bonus.cap:
-                err("L007", f"{it.id}: max {fmt_number(it.max)} vượt trần điểm thưởng {fmt_number(d.bonus.cap)}",
-                    ("bonus", "items", ii), it.id)
+    for sec, word in (("bonus", "điểm thưởng"), ("deductions", "điểm trừ")):
+        section = getattr(d, sec)
+        if section and section.cap is not None:
+            if section.cap <= 0:
+                err("L007", f"trần {word} {fmt_number(section.cap)} phải lớn hơn 0", (sec, "cap"), f"{sec}.cap")
+            for ii, it in enumerate(section.items):
+                if it.max > section.cap:
+                    err("L007", f"{it.id}: max {fmt_number(it.max)} vượt trần {word} {fmt_number(section.cap)}",
+                        (sec, "items", ii), it.id)
+    for _, _, top in pack.items:
+        for bound in _walk(top):
+            for key, value in _special_points(bound):
+                if not Decimal(0) <= value <= bound.item.max:
+                    err("L010", f"{bound.uid}: '{key}: {fmt_number(value)}' nằm ngoài 0…{fmt_number(bound.item.max)} "
+                        f"(max của nội dung)", pack.item_loc(top.item.id), f"{bound.uid}.{key}")
     mins = [g.min for g in d.grades]
     for gi, g in enumerate(d.grades):
         if mins.count(g.min) > 1:
@@ -70,6 +80,9 @@ def lint(pack: Pack) -> tuple[list[Problem], list[Problem]]:
     for g in d.grades:
         for v in g.vetoes:
             used.update(identifiers(pack.conditions[v.id]))
+    if d.batch is not None:
+        for rule in d.batch.ineligible:
+            used.update(rule.requires)
     for fid in pack.vocabulary.facts:
         if fid not in used:
             warn("W101", f"số liệu '{fid}' không được nội dung nào dùng", ("vocabulary", "facts", fid), fid)
@@ -79,10 +92,30 @@ def lint(pack: Pack) -> tuple[list[Problem], list[Problem]]:
             if leaf.method.name == "document_deadline":
                 cfg = leaf.method.cfg
                 referenced.update([t.by for t in cfg.tiers] + [cfg.not_before, cfg.not_after])
+    referenced.update(rule.later_than for rule in d.eligibility)
     for name in pack.parameters:
         if name not in referenced:
             warn("W103", f"tham số '{name}' không được nội dung nào dùng", ("parameters", name), name)
     return errors, warnings
+
+
+def _walk(bound):
+    yield bound
+    for part in bound.parts:
+        yield from _walk(part)
+
+
+def _special_points(bound):
+    """(key, points) for the points an item gives in a special state, written as a number: when the
+    fact does not arise (`not_applicable`), when a rate has a zero denominator (`zero_denominator`),
+    when no entry of a checklist arises (`none_applicable`). Words ('full', 'zero') are always in range."""
+    item = bound.item
+    if "not_applicable" in item.model_fields_set and not isinstance(item.not_applicable, str):
+        yield "not_applicable", Decimal(item.not_applicable)
+    for key in ("zero_denominator", "none_applicable"):
+        value = getattr(bound.method.cfg, key, None)
+        if value is not None and not isinstance(value, str):
+            yield key, Decimal(value)
 
 
 def _is_fewer_better(leaf) -> bool:

@@ -19,7 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from .batch.rules import BatchRules
 from .errors import PackError, Problem, did_you_mean
 from .vietnamese import fmt_number  # noqa: F401  (re-exported: the one formatter lives there)
-from .evidence import translate
+from .evidence import UnitKind, translate
 from .yamlio import LoadFailure, line_of, load_document_hashed, number_problem
 
 ITEM_ID = re.compile(r"^[A-Za-z][A-Za-z0-9_.\-]{0,30}$")
@@ -146,15 +146,26 @@ class Meta(BaseModel):
     title: str
     legal_basis: str
     jurisdiction: dict[str, str]
-    applies_to: list[Literal["phuong", "xa", "thi_tran"]]
+    applies_to: list[UnitKind] = Field(min_length=1)
     period_kind: Literal["year", "quarter"] = "year"
     effective_from: date
     effective_to: Optional[date] = None
     replaces: Optional[str] = None
-    status: Literal["draft", "in_force", "repealed"]
+    # `example`: a worked example for rule authors (rules/examples/), never chosen for a real record
+    status: Literal["draft", "in_force", "repealed", "example"]
     note: Optional[str] = None
     max_total: Decimal
     rounding: Rounding = Rounding()
+    # A record must name its district (huyện) — only for periods before 01/07/2025, when there was one
+    requires_district: bool = False
+
+    @field_validator("applies_to", mode="before")
+    @classmethod
+    def _kinds(cls, v):
+        """'xã', 'đặc khu', 'Sở, ngành' as a decision writes them (see units.KINDS)."""
+        from .units import kind_id
+
+        return [kind_id(k) if isinstance(k, str) else k for k in v] if isinstance(v, list) else v
 
     @field_validator("jurisdiction")
     @classmethod
@@ -230,6 +241,22 @@ class Grade(BaseModel):
     vetoes: list[Veto] = []
 
 
+class DateRule(BaseModel):
+    """Eligibility on a date: a document dated later than a deadline (or without that date, or not
+    submitted) makes the unit ineligible for grading (`outcome: ineligible`) or caps its grade
+    (`at_most: <grade id>`). Checked against the vocabulary, parameters and grades at load."""
+
+    model_config = ConfigDict(extra="forbid", defer_build=True)
+    id: str = Field(min_length=1)
+    document: str
+    date: Literal["sent_on", "issued_on"] = "sent_on"
+    later_than: str  # a parameter name or 'year-MM-DD'
+    outcome: Optional[Literal["ineligible"]] = None
+    at_most: Optional[str] = None
+    reason: str = Field(min_length=1)
+    source: str = Field(min_length=1)
+
+
 class PackFile(BaseModel):
     model_config = ConfigDict(extra="forbid", defer_build=True)
     format: Literal["dvcq-pack/1"]
@@ -241,6 +268,7 @@ class PackFile(BaseModel):
     deductions: Optional[Section] = None
     grades: list[Grade]
     batch: Optional[BatchRules] = None  # rules over a whole district's batch (quota, ineligibility)
+    eligibility: list[DateRule] = []    # rules on dates, applied to each record (score, verify, batch)
 
 
 class PackDoc:
@@ -335,7 +363,7 @@ class Pack(PackDoc):
         return Pack(self.doc, self.items, self.conditions, warnings)
 
 
-_TEXT_KEYS = {"title", "label", "note", "legal_basis", "source", "reason", "id", "version", "when", "unit",
+_TEXT_KEYS = {"later_than", "at_most", "outcome", "title", "label", "note", "legal_basis", "source", "reason", "id", "version", "when", "unit",
               "kind", "date", "by", "not_before", "not_after", "replaces", "province", "document", "fact", "mode"}
 
 
@@ -382,6 +410,18 @@ def _identifier_problems(pf: PackFile, file: str, lines: dict):
                           field=".".join(map(str, loc)) + ".id", code="P012")
 
 
+_SECTIONS = {"format": "1", "pack": "2", "parameters": "3", "vocabulary": "4", "criteria": "5–6", "bonus": "7",
+             "deductions": "7", "grades": "8", "eligibility": "8a", "batch": "10 (Recipes)"}
+
+
+def section_hint(loc: tuple) -> str:
+    """Where docs/rule-format.md describes the key at `loc`, for a rule author's next step."""
+    top = str(loc[0]) if loc else ""
+    if top in _SECTIONS:
+        return f"xem docs/rule-format.md, mục {_SECTIONS[top]}"
+    return "các phần của tệp: " + ", ".join(_SECTIONS) + " (docs/rule-format.md, mục 1)"
+
+
 def read_pack_document(path: str | Path) -> tuple[Any, dict, str]:
     """The pack file's plain data, line map and sha256 (PackError naming the file if unreadable)."""
     try:
@@ -400,7 +440,7 @@ def parse_pack(name: str, data: Any, lines: dict, sha256: str) -> PackDoc:
     try:
         pf = PackFile.model_validate(data)
     except ValidationError as exc:
-        raise PackError(translate(exc, name, lines))
+        raise PackError(translate(exc, name, lines, code="P013", hint_of=section_hint))
     problems = list(_identifier_problems(pf, name, lines))
     if problems:
         raise PackError(problems)

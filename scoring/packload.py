@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from . import conditions
-from .errors import PackError, Problem
+from .errors import PackError, Problem, did_you_mean
 from .lint import lint
 from .methods import bind_item
 from .pack import Pack, PackDoc, parse_pack, read_pack_document
@@ -73,9 +73,40 @@ def bind(doc: PackDoc) -> Pack:
                                         field=f"grades.{g.id}.vetoes.{v.id}.when", code="P010"))
     if doc.data.batch is not None:
         problems.extend(doc.data.batch.check(doc))
+    problems.extend(_date_rule_problems(doc))
     if problems:
         raise PackError(problems)
     return Pack(doc, items, conds)
+
+
+def _date_rule_problems(doc: PackDoc) -> list[Problem]:
+    """P021: an eligibility rule names a document, a deadline and a grade the pack has, and exactly
+    one outcome."""
+    out: list[Problem] = []
+    grades = [g.id for g in doc.data.grades]
+    seen: set[str] = set()
+    for i, rule in enumerate(doc.data.eligibility):
+        def bad(msg, key=None, hint=None):
+            loc = ("eligibility", i) + ((key,) if key else ())
+            out.append(Problem(f"điều kiện xếp loại '{rule.id}': {msg}", file=doc.path,
+                               line=doc.line(*loc) or doc.line("eligibility", i), hint=hint,
+                               field=f"eligibility[{i}]" + (f".{key}" if key else ""), code="P021"))
+        if rule.id in seen:
+            bad("mã bị trùng", "id")
+        seen.add(rule.id)
+        if rule.document not in doc.vocabulary.documents:
+            bad(f"văn bản '{rule.document}' không có trong vocabulary.documents", "document",
+                did_you_mean(rule.document, doc.vocabulary.documents))
+        try:
+            doc.date_param(rule.later_than, f"eligibility[{i}].later_than")
+        except ValueError as exc:
+            bad(str(exc), "later_than")
+        if (rule.outcome is None) == (rule.at_most is None):
+            bad("cần đúng một kết quả: 'outcome: ineligible' (không đủ điều kiện xếp loại) "
+                "hoặc 'at_most: <mã mức>' (tối đa mức đó)")
+        elif rule.at_most is not None and rule.at_most not in grades:
+            bad(f"mức xếp loại '{rule.at_most}' không có trong grades", "at_most", did_you_mean(rule.at_most, grades))
+    return out
 
 
 def compile_problems(pack: Pack) -> list[Problem]:

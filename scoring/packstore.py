@@ -17,12 +17,15 @@ import re
 import threading
 import unicodedata
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any, Optional
 
 from .errors import PackError, Problem, UsageError, did_you_mean
 from .evidence import LoadedEvidence, translate
-from .pack import PACK_ID_PATTERN, Meta, Pack, read_pack_document
+from .pack import PACK_ID_PATTERN, Meta, Pack, read_pack_document, section_hint
+from .units import province_hint, province_key
+from .vietnamese import status_label
 from .packload import load_parsed
 from pydantic import BaseModel, ConfigDict, ValidationError
 
@@ -85,7 +88,7 @@ def read_entry(path: Path) -> Entry:
     try:
         meta = _Head.model_validate({"pack": section}).pack
     except ValidationError as exc:
-        return Entry(name, sha256, problems=tuple(translate(exc, name, lines)))
+        return Entry(name, sha256, problems=tuple(translate(exc, name, lines, code="P013", hint_of=section_hint)))
     return Entry(name, sha256, meta, parsed=(data, lines))
 
 
@@ -106,6 +109,65 @@ class Index:
     @property
     def usable(self) -> list[Entry]:
         return [e for e in self.entries if not e.broken]
+
+    def successor(self, entry: Entry) -> Optional[Entry]:
+        """The pack of the same province that names `entry` in `replaces` (the earliest, if several)."""
+        later = [e for e in self.usable if e.meta.replaces == entry.id and e.id != entry.id
+                 and province_key(e.province) == province_key(entry.province)]
+        return min(later, key=lambda e: (e.meta.effective_from, e.id)) if later else None
+
+    def end(self, entry: Entry) -> Optional[date]:
+        """The last day `entry` governs: its `effective_to`, or the day before its successor starts
+        (a decision that replaces another ends it), whichever comes first; None when open-ended."""
+        ends = [entry.meta.effective_to] if entry.meta.effective_to else []
+        nxt = self.successor(entry)
+        if nxt is not None:
+            ends.append(nxt.meta.effective_from - timedelta(days=1))
+        return min(ends) if ends else None
+
+    def in_force_on(self, entry: Entry, when: date) -> bool:
+        end = self.end(entry)
+        return entry.meta.effective_from <= when and (end is None or when <= end)
+
+    def range_label(self, entry: Entry) -> str:
+        end = self.end(entry)
+        return f"{entry.meta.effective_from:%d/%m/%Y} – {end:%d/%m/%Y}" if end else \
+            f"{entry.meta.effective_from:%d/%m/%Y} – nay"
+
+    def overlaps(self, only: Optional[Entry] = None) -> list[Problem]:
+        """Warnings: two packs of one province that govern the same kind of unit and period kind on
+        the same day (neither ends the other by `effective_to` or `replaces`). Example packs never
+        govern a real record, so they overlap nothing. `only`: the pairs that include that entry."""
+        out: list[Problem] = []
+        real = [e for e in self.usable if e.meta.status != "example"]
+        for i, a in enumerate(real):
+            for b in real[i + 1:]:
+                if only is not None and only not in (a, b):
+                    continue
+                if province_key(a.province) != province_key(b.province) or a.meta.period_kind != b.meta.period_kind:
+                    continue
+                if not set(a.meta.applies_to) & set(b.meta.applies_to):
+                    continue
+                start = max(a.meta.effective_from, b.meta.effective_from)
+                ends = [x for x in (self.end(a), self.end(b)) if x is not None]
+                if ends and min(ends) < start:
+                    continue
+                first, second = sorted((a, b), key=lambda e: (e.meta.effective_from, e.id))
+                out.append(Problem(
+                    f"bộ tiêu chí {first.id} ({self.range_label(first)}) và {second.id} ({self.range_label(second)}) "
+                    f"của tỉnh {first.province} cùng có hiệu lực từ {start:%d/%m/%Y}",
+                    file=second.path, field="pack.replaces",
+                    hint=f"ghi 'replaces: {first.id}' ở bộ mới hoặc 'effective_to' ở bộ cũ", code="W104"))
+        return out
+
+    def nearest(self, entries: list[Entry], when: date, count: int = 2) -> list[Entry]:
+        """The packs whose period is closest to `when` (days from `when` to their range), nearest first."""
+        def distance(e: Entry) -> int:
+            end = self.end(e)
+            if when < e.meta.effective_from:
+                return (e.meta.effective_from - when).days
+            return (when - end).days if end is not None and when > end else 0
+        return sorted(entries, key=lambda e: (distance(e), e.meta.effective_from, e.id))[:count]
 
     def problems(self) -> tuple[list[Problem], list[Problem]]:
         """(errors, warnings): broken files, duplicate ids and `replaces` cycles are errors; a
@@ -139,6 +201,7 @@ class Index:
                     break
                 chain.append(nxt)
                 cur = by_id[nxt]
+        warnings.extend(self.overlaps())
         return errors, warnings
 
 
@@ -174,6 +237,15 @@ class PackStore:
             with self._lock:
                 self._entries[key] = (sig, entry)
         return entry
+
+    def overlaps_with(self, path: Path, directory: Optional[Path] = None) -> list[Problem]:
+        """The W104 warnings that concern the file at `path`, as if it were in the rules folder."""
+        d = directory or rules_dir()
+        mine = self._entry(path)
+        if mine.broken:
+            return []
+        others = [self._entry(p) for p in pack_files(d) if p.resolve() != path.resolve()]
+        return Index(d, others + [mine]).overlaps(only=mine)
 
     # -- full packs ---------------------------------------------------------------------------
     def load(self, path: str | Path) -> Pack:
@@ -229,21 +301,26 @@ class PackStore:
         rec = ev.record
         idx = self.index(directory)
         usable = idx.usable
-        same = [e for e in usable if norm(e.province) == norm(rec.ward.province)]
+        # an example pack (status `example`) is never chosen for a real record: only by --rules
+        same = [e for e in usable if province_key(e.province) == province_key(rec.ward.province) and e.meta.status != "example"]
         when = rec.period.end()
-        live = [e for e in same if e.meta.in_force_on(when) and rec.ward.kind in e.meta.applies_to]
+        live = [e for e in same if idx.in_force_on(e, when) and rec.ward.kind in e.meta.applies_to]
         if not live:
             if not same:
-                known = sorted({e.province for e in usable})
+                known = sorted({e.province for e in usable if e.meta.status != "example"})
+                listed = ("các tỉnh đã có: " + ", ".join(known)) if known else f"thư mục {rules_dir()} không có bộ tiêu chí"
+                close = province_hint(rec.ward.province, known)
                 raise UsageError.one(
                     f"chưa có bộ tiêu chí nào cho tỉnh {rec.ward.province}", file=ev.path, field="ward.province",
-                    hint=("các tỉnh đã có: " + ", ".join(known)) if known else f"thư mục {rules_dir()} không có bộ tiêu chí")
-            listing = "; ".join(f"{e.id} ({e.meta.range_label()}, {e.meta.status})" for e in same)
+                    hint=f"{close}; {listed}" if close else listed)
+            kinds = [e for e in same if rec.ward.kind in e.meta.applies_to] or same
+            listing = "; ".join(f"{e.id} ({idx.range_label(e)}, {status_label(e.meta.status)})"
+                                for e in idx.nearest(kinds, when))
             raise UsageError.one(
-                f"không có bộ tiêu chí của tỉnh {rec.ward.province} có hiệu lực cho {rec.period.label()}",
-                file=ev.path, field="period", hint=f"các bộ hiện có: {listing}")
+                f"không có bộ tiêu chí của tỉnh {rec.ward.province} có hiệu lực cho {rec.period.label()} "
+                f"(ngày {when:%d/%m/%Y})", file=ev.path, field="period", hint=f"các bộ gần nhất: {listing}")
         if len(live) > 1:
-            rank = {"in_force": 0, "draft": 1, "repealed": 2}
+            rank = {"in_force": 0, "draft": 1, "repealed": 2, "example": 3}
             live.sort(key=lambda e: (rank[e.meta.status], -e.meta.effective_from.toordinal(), e.id))
             a, b = live[0].meta, live[1].meta
             if rank[a.status] == rank[b.status] and a.effective_from == b.effective_from:
@@ -272,7 +349,7 @@ def check_applies(pack: Pack, ev: LoadedEvidence, allow_other_province: bool = F
     """Refuse a pack that does not govern this record (province, kind of unit, period kind)."""
     rec = ev.record
     prov = pack.meta.jurisdiction["province"]
-    if norm(prov) != norm(rec.ward.province) and not allow_other_province:
+    if province_key(prov) != province_key(rec.ward.province) and not allow_other_province:
         raise UsageError([Problem(
             f"bộ tiêu chí {pack.id} áp dụng cho tỉnh {prov}, còn hồ sơ thuộc tỉnh {rec.ward.province}",
             file=ev.path, field="ward.province",

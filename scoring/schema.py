@@ -16,6 +16,7 @@ from __future__ import annotations
 from typing import Optional
 
 from .pack import FactDef, Pack
+from .units import kind_spellings
 from .spellings import (CHECKLIST, MAX_COUNT, MAX_PERCENT, META_KEYS, NOT_APPLICABLE_KEY, RATE_PAIR, RATE_PERCENT,
                         VALUE, not_applicable_pattern)
 
@@ -86,7 +87,8 @@ def evidence_schema(pack: Optional[Pack] = None) -> dict:
             "ward": {"type": "object", "required": ["name", "province"], "additionalProperties": False, "properties": {
                 "name": {"type": "string", "minLength": 1}, "district": {"type": "string"},
                 "province": {"type": "string", "minLength": 1},
-                "kind": {"enum": ["phuong", "xa", "thi_tran"]}, "residential_groups": _COUNT,
+                "kind": {"enum": kind_spellings()}, "code": {"type": "integer", "minimum": 1},
+                "residential_groups": _COUNT,
                 "source": {"type": "string"}}},
             "period": {"type": "object", "required": ["year"], "additionalProperties": False, "properties": {
                 "year": {"type": "integer", "minimum": 1945, "maximum": 2100},

@@ -19,6 +19,7 @@ from .methods import (MISSING, NA, NODATE, OUT, PENDING, VALUE, ZERO, Award, Bou
                       describe_fact)
 from .methods._shared import Pair
 from .methods.manual import Manual
+from .batch.rules import DEFAULT_INELIGIBLE_LABEL
 from .pack import Pack
 from .result import CriterionResult, GradeResult, ItemResult, Result, VetoResult
 
@@ -60,14 +61,31 @@ class Plan:
             for i in leaf.method.inputs():
                 if i not in self.used_inputs:
                     self.used_inputs.append(i)
+        # then what only a veto or a batch ineligibility rule reads: its absence matters as much
+        batch = pack.data.batch
+        for i in [i for _, _, ids in self.vetoes for i in ids] + [i for r in (batch.ineligible if batch else ()) for i in r.requires]:
+            if i not in self.used_inputs:
+                self.used_inputs.append(i)
         self.pairs = [(leaf.uid, leaf.method.cfg.on) for leaf in self.leaves  # rates built from two counts
                       if isinstance(getattr(leaf.method.cfg, "on", None), Pair)]
         self.dated_documents: dict[str, list[str]] = {}  # document id → the date fields its deadlines read
-        for leaf in self.leaves:
-            if leaf.method.name == "document_deadline":
-                keys = self.dated_documents.setdefault(leaf.method.cfg.document, [])
-                if leaf.method.cfg.date not in keys:
-                    keys.append(leaf.method.cfg.date)
+        dated = [(leaf.method.cfg.document, leaf.method.cfg.date) for leaf in self.leaves
+                 if leaf.method.name == "document_deadline"]
+        for doc_id, key in dated + [(r.document, r.date) for r in pack.data.eligibility]:
+            keys = self.dated_documents.setdefault(doc_id, [])
+            if key not in keys:
+                keys.append(key)
+        for r in pack.data.eligibility:
+            if r.document not in self.used_inputs:
+                self.used_inputs.append(r.document)
+        # eligibility on dates: (rule, its deadline, the band it caps to or None)
+        by_id = {g.id: g for g in pack.data.grades}
+        self.date_rules = [(r, pack.date_param(r.later_than, r.id), by_id.get(r.at_most) if r.at_most else None)
+                           for r in pack.data.eligibility]
+        batch = pack.data.batch
+        self.quota = batch.quota if batch is not None else None
+        self.quota_base = by_id[self.quota.of_at_least].label if self.quota is not None else None
+        self.ineligible_label = batch.ineligible_label if batch is not None else DEFAULT_INELIGIBLE_LABEL
 
     def node(self, bound: Bound) -> "Node":
         leaf = bound.uid not in self.composite
@@ -231,18 +249,12 @@ def evaluate(pack: Pack, ev: LoadedEvidence, manual: Optional[dict] = None, mode
     subtotal = sum([c.points for c in criteria], Decimal(0))
 
     bonus_items = [_build(n, "bonus", None, fired, derived) for n in pl.bonus]
-    cap = pack.data.bonus.cap if pack.data.bonus else None
-    if cap is not None:
-        room = cap
-        for bi in bonus_items:  # trim in pack order so the cap is visible on the items themselves
-            if bi.points > room:
-                bi.cap = {"from": bi.points, "to": room, "cap": cap}
-                bi.points = room
-            room -= bi.points
+    _trim(bonus_items, pack.data.bonus.cap if pack.data.bonus else None, "bonus")
     bonus = sum([b.points for b in bonus_items], Decimal(0))
     items.extend(bonus_items)
 
     ded_items = [_build(n, "deductions", None, fired, derived) for n in pl.deductions]
+    _trim(ded_items, pack.data.deductions.cap if pack.data.deductions else None, "deductions")
     for di in ded_items:
         di.points = -di.points
     deductions = sum([d.points for d in ded_items], Decimal(0))
@@ -253,6 +265,7 @@ def evaluate(pack: Pack, ev: LoadedEvidence, manual: Optional[dict] = None, mode
     total = min(max(raw_total, Decimal(0)), max_total)
 
     grade = _grade(pl, total, fired, veto_inputs)
+    grade, date_warnings = _date_rules(pl, record, grade)
     missing_evidence = _dedupe([m for i in items for m in i.missing])
     pending = [{"id": i.id, "title": i.title, **i.pending} for i in items if i.pending]
     warnings = []
@@ -267,11 +280,30 @@ def evaluate(pack: Pack, ev: LoadedEvidence, manual: Optional[dict] = None, mode
         warnings.append({"code": "pending_manual", "items": [{"id": p["id"], "max": p["max"]} for p in pending]})
     if raw_total != total:
         warnings.append({"code": "total_clamped", "raw_total": raw_total, "max_total": max_total})
+    warnings.extend(date_warnings)
+    if pl.quota is not None and grade.id == pl.quota.grade and not any(w["code"] == "ineligible" for w in date_warnings):
+        warnings.append({"code": "quota", "grade": grade.label, "percent": pl.quota.percent,
+                         "of_at_least": pl.quota_base, "source": pl.quota.source})
     missing_points = sum((i.lost for i in items if i.section == "criteria" and i.missing and not i.pending), Decimal(0))
     summary = {**pl.summary, "jurisdiction": dict(pl.summary["jurisdiction"])}  # the caller's own copy
     return Result(summary, evidence_summary(ev), items, criteria, subtotal, bonus, deductions, raw_total,
                   total, max_total, grade, missing_evidence, pending, warnings, mode, missing_points,
                   _record_sha256=lambda: record_sha256(ev))
+
+
+def _trim(items: list, cap, section: str) -> None:
+    """A section's cap (bonus, deductions), trimmed in pack order so that it is visible on the items
+    themselves. Deductions are trimmed on their size, before their sign is applied."""
+    if cap is None:
+        return
+    room = cap
+    for it in items:
+        if it.points > room:
+            it.cap = {"from": it.points, "to": room, "cap": cap}
+            if section == "deductions":  # bonus caps keep their historical shape (golden outputs)
+                it.cap["section"] = section
+            it.points = room
+        room -= it.points
 
 
 def _build(node: Node, section: str, criterion: Optional[str], fired: dict, derived: dict) -> ItemResult:
@@ -327,6 +359,29 @@ def _dedupe(xs):
         if x not in out:
             out.append(x)
     return out
+
+
+def _date_rules(pl: Plan, record, grade: GradeResult) -> tuple[GradeResult, list[dict]]:
+    """The pack's eligibility rules on dates, applied to one record: (the grade, capped where a rule
+    says `at_most`; the warnings that say which rule held and why). A document not submitted, or
+    without the date the rule reads, holds the rule as a late one would (it cannot show it was on time)."""
+    out: list[dict] = []
+    for rule, spec, cap in pl.date_rules:
+        doc = record.document(rule.document)
+        given = getattr(doc, rule.date) if doc is not None else None
+        deadline = spec.resolve(record.period.year)
+        if given is not None and given <= deadline:
+            continue
+        w = {"rule": rule.id, "reason": rule.reason, "source": rule.source, "document": rule.document,
+             "date": rule.date, "given": given.isoformat() if given else None, "deadline": deadline.isoformat(),
+             "submitted": doc is not None}
+        if cap is None:
+            out.append({"code": "ineligible", "label": pl.ineligible_label, **w})
+        elif cap.min < grade.min:
+            out.append({"code": "date_cap", "grade": cap.label, "from": grade.label, **w})
+            grade = GradeResult(cap.id, cap.label, cap.min, pl.uppers[cap.id], grade.vetoes,
+                                grade.capped_from or grade.label, None)
+    return grade, out
 
 
 def _grade(pl: Plan, total: Decimal, fired: dict, veto_inputs: dict) -> GradeResult:

@@ -8,6 +8,7 @@ pack reads but the record lacks, and a document without the date its deadline re
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 
 from .errors import EvidenceError, Problem, did_you_mean
 from .evidence import LoadedEvidence
@@ -16,6 +17,7 @@ from .score import SCORER
 from .vietnamese import FACT_KIND_LABELS, fmt_number
 
 EXPECTS = FACT_KIND_LABELS
+TWO_TIER_FROM = date(2025, 7, 1)  # no district level from this day: a district is never required after it
 
 
 class _LineOf:
@@ -75,6 +77,11 @@ def check(pack: Pack, ev: LoadedEvidence) -> Checked:
         if fd.type == "checklist" and fd.total is not None and fv.total != fd.total:
             problems.append(Problem(f"danh mục '{fid}' có {fd.total} nội dung theo bộ tiêu chí, hồ sơ ghi total {fv.total}",
                                     file=file, line=line.get(), field=f"facts.{fid}.total", code="V004"))
+    if pack.meta.requires_district and not (rec.ward.district or "").strip() and rec.period.start() < TWO_TIER_FROM:
+        problems.append(Problem(f"bộ tiêu chí {pack.id} cần tên huyện/thị xã/thành phố của đơn vị cho "
+                                f"{rec.period.label()} (trước 01/07/2025)", file=file, line=ev.line("ward"),
+                                field="ward.district", hint="thêm ward.district, vd. district: Thành phố Quảng Ngãi",
+                                code="V010"))
     if "ward.residential_groups" in rec.facts and rec.ward.residential_groups is not None:
         fv = rec.facts["ward.residential_groups"]
         if fv.kind == "count" and fv.value != rec.ward.residential_groups:

@@ -8,7 +8,8 @@
 A case edits the Quảng Ngãi pack (`pack:`) or the Nguyễn Nghiêm sample against it (`record:`) with
 `set` / `delete` / `append` on a key path, or, for the engine's own limits that no pack compiled by
 dvcq can reach, gives the durable-rules definition (`definition:`) or the compiled leaves and
-vetoes (`compiled:`); `"{i}"` and `repeat: N` build the N-fold ones.
+vetoes (`compiled:`); `"{i}"` and `repeat: N` build the N-fold ones. A case about the packs of one
+rules folder (`folder:`) gives each pack as a list of edits of the Quảng Ngãi pack.
 """
 from __future__ import annotations
 
@@ -165,6 +166,13 @@ def _reported(case: dict, tmp_path: Path) -> set[str]:
         except DvcqError as exc:
             return _codes(exc.problems)
         return set()
+    if "folder" in case:  # problems between the packs of one rules folder (each entry: one pack's edits)
+        d = tmp_path / "rules"
+        d.mkdir()
+        for i, edits in enumerate(case["folder"]):
+            _write(d, f"pack{i}.yaml", _edit(_read(QN_PACK), edits))
+        errors, warnings = api.list_packs(d).problems()
+        return _codes(errors + warnings)
     pack_data = _read(QN_PACK)
     try:
         pack = api.load_pack(_write(tmp_path, "pack.yaml", _edit(pack_data, case.get("pack", []))))

@@ -71,7 +71,7 @@ def test_a_broken_pack_is_listed_with_its_error_and_the_others_still_score(tmp_p
     r = runner.invoke(main, ["rules", "list"])
     assert r.exit_code == 2
     rows = {line.split()[-1].rsplit("/", 1)[-1]: line for line in r.stdout.splitlines()[2:]}
-    assert "quang-ngai-1211-2022" in rows[QN_PACK.name] and "draft" in rows[QN_PACK.name]
+    assert "quang-ngai-1211-2022" in rows[QN_PACK.name] and "dự thảo" in rows[QN_PACK.name]
     assert "lỗi" in rows["garbage.yaml"] and "lỗi" in rows["nometa.yaml"]
     assert "garbage.yaml" in r.stderr and "nometa.yaml" in r.stderr and "pack.effective_from" in r.stderr
     assert "Traceback" not in r.stderr

@@ -50,6 +50,19 @@ class Ineligible(BaseModel):
     reason: str = Field(min_length=1)
     source: str = Field(min_length=1)
 
+    def missing(self, record) -> list[str]:
+        """The required identifiers `record` lacks: absent entirely, or a yes/no fact that is
+        `false` (a unit answering "no, we have no such plan" has not got it)."""
+        out = []
+        for ident in self.requires:
+            fv = record.fact(ident)
+            if fv is None:
+                if record.document(ident) is None:
+                    out.append(ident)
+            elif fv.kind == "yesno" and not fv.flag:
+                out.append(ident)
+        return out
+
 
 class BatchRules(BaseModel):
     model_config = ConfigDict(extra="forbid", defer_build=True)

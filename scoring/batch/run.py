@@ -245,9 +245,13 @@ def _score_loaded(task: Task, ev, review: Optional[str], matched: list, content:
     rules = pack.data.batch
     if rules is not None:
         for rule in rules.ineligible:
-            missing = [i for i in rule.requires if final_record.fact(i) is None and final_record.document(i) is None]
+            missing = rule.missing(final_record)
             if missing:
                 out.ineligible.append({"id": rule.id, "reason": rule.reason, "missing": missing, "source": rule.source})
+    for w in final_result.warnings:  # the pack's eligibility rules on dates, as score and verify show them
+        if w["code"] == "ineligible":
+            out.ineligible.append({"id": w["rule"], "reason": w["reason"], "missing": [] if w["given"] else [w["document"]],
+                                   "source": w["source"]})
     if task.keep_result:
         out.result = final_result.materialize()  # plain text only: it may cross to the parent process
     return out

@@ -74,6 +74,10 @@ def summary_lines(r: Result) -> list[str]:
         f"TỔNG ĐIỂM: {fmt_number(r.total)}/{fmt_number(r.max_total)}",
         f"XẾP LOẠI: {g.label}",
     ]
+    # eligibility on dates and the batch quota: said under the grade in every text output
+    from .sentences import warning
+
+    lines += [f"  ⚠ {warning(w)}" for w in r.warnings if w["code"] in ("ineligible", "date_cap", "quota")]
     if g.capped_from:
         held = [v for v in g.vetoes if v.holds]
         lines.append(f"  (đủ điểm mức '{g.capped_from}' nhưng bị hạ: " + "; ".join(f"{v.id} {v.reason}" for v in held) + ")")

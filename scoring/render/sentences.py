@@ -219,6 +219,9 @@ def points_range(top) -> str:
 
 
 def adjustment(cap: dict) -> str:
+    if cap.get("section") == "deductions":
+        return (f"trừ {fmt_number(cap['to'])} thay vì {fmt_number(cap['from'])} "
+                f"do trần điểm trừ {fmt_number(cap['cap'])}")
     return (f"giảm từ {fmt_number(cap['from'])} xuống {fmt_number(cap['to'])} "
             f"do trần điểm thưởng {fmt_number(cap['cap'])}")
 
@@ -267,7 +270,25 @@ def warning(w: dict) -> str:
         return "Có điểm chờ cấp thẩm định: " + ", ".join(f"{p['id']} (0–{fmt_number(p['max'])})" for p in w["items"])
     if code == "total_clamped":
         return f"Tổng điểm {fmt_number(w['raw_total'])} được giới hạn trong khoảng 0–{fmt_number(w['max_total'])}."
+    if code in ("ineligible", "date_cap"):
+        if not w["submitted"]:
+            why = f"không nộp văn bản {w['document']}"
+        elif w["given"] is None:
+            why = f"văn bản {w['document']} không ghi ngày {VERB[w['date']]}"
+        else:
+            why = f"{w['document']} {VERB[w['date']]} ngày {_dmy(w['given'])}, sau hạn {_dmy(w['deadline'])}"
+        head = (f"{w['label'].upper()}" if code == "ineligible"
+                else f"Xếp loại tối đa '{w['grade']}' (điểm đạt '{w['from']}')")
+        return f"{head}: {w['reason']} ({why}; {w['rule']}, {w['source']})."
+    if code == "quota":
+        return (f"Mức '{w['grade']}' còn chịu chỉ tiêu: tối đa {fmt_number(w['percent'])}% số đơn vị xếp loại từ "
+                f"'{w['of_at_least']}' trở lên ({w['source']}); kết quả chính thức sau khi cấp trên xếp hạng.")
     raise KeyError(f"warning code {code!r}")
+
+
+def _dmy(iso: str) -> str:
+    y, m, d = iso.split("-")
+    return f"{d}/{m}/{y}"
 
 
 def warnings(ws: list) -> list[str]:

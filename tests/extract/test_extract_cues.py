@@ -20,9 +20,13 @@ CUES = cue_path(default_pack_path())
 def test_the_cue_file_sits_beside_the_pack_and_is_not_listed_as_a_pack():
     shipped = packstore.SHIPPED
     assert CUES == shipped / "quang-ngai" / "_extract" / "qd-1211-2022.cues.yaml" and CUES.is_file()
-    assert packstore.pack_files(shipped) == [default_pack_path()]
+    # the shipped packs are the Quảng Ngãi pack and the examples (rules/examples/); never the cue file
+    files = packstore.pack_files(shipped)
+    assert default_pack_path() in files and CUES not in files
+    assert all(f == default_pack_path() or f.parent.name == "examples" for f in files)
     assert sorted(shipped.rglob(f"{default_pack_path().stem}.yaml")) == [default_pack_path()]
-    assert [e.id for e in api.list_packs(shipped).usable] == ["quang-ngai-1211-2022"]
+    usable = api.list_packs(shipped).usable
+    assert [e.id for e in usable if e.meta.status != "example"] == ["quang-ngai-1211-2022"]
 
 
 def test_every_vocabulary_fact_and_document_has_a_cue():

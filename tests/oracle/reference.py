@@ -358,15 +358,30 @@ class Reference:
                 p = min(p, room)
                 room -= p
             pts[item["id"]] = p
-        for item in (self.pack.get("deductions") or {}).get("items") or []:
-            pts[item["id"]] = -self.item_points(item, rec, manual, pts)
+        deductions = self.pack.get("deductions") or {}
+        room = number(deductions["cap"]) if deductions.get("cap") is not None else None
+        for item in deductions.get("items") or []:
+            p = self.item_points(item, rec, manual, pts)
+            if room is not None:
+                p = min(p, room)
+                room -= p
+            pts[item["id"]] = -p
         out.raw_total = sum((p for k, p in pts.items() if "/" not in k), Decimal(0))
         out.total = min(number(self.meta["max_total"]), max(Decimal(0), out.raw_total))
         for grade in self.pack["grades"]:
             for veto in grade.get("vetoes") or []:
                 out.vetoes[veto["id"]] = self.holds(veto["when"], rec)
-        for grade in sorted(self.pack["grades"], key=lambda g: number(g["min"]), reverse=True):
+        bands = sorted(self.pack["grades"], key=lambda g: number(g["min"]), reverse=True)
+        for grade in bands:
             if out.total >= number(grade["min"]) and not any(out.vetoes[v["id"]] for v in grade.get("vetoes") or []):
                 out.grade = grade["id"]
                 break
+        # eligibility on dates: a late, undated or missing document caps the grade (`at_most`)
+        mins = {g["id"]: number(g["min"]) for g in bands}
+        for rule in self.pack.get("eligibility") or []:
+            doc = rec.document(rule["document"])
+            given = read_date(doc.get(rule.get("date", "sent_on"))) if doc else None
+            late = given is None or given > self.resolve(rule["later_than"], rec.year)
+            if late and rule.get("at_most") and mins[rule["at_most"]] < mins[out.grade]:
+                out.grade = rule["at_most"]
         return out

@@ -69,6 +69,7 @@ class Expect(BaseModel):
     grade: Optional[str] = None                         # grade id or label
     capped_from: Optional[str] = None                   # grade id or label; null: no veto capped it
     vetoes: Optional[list[str]] = None                  # ids of the vetoes that hold
+    notices: Optional[list[str]] = None                 # "ineligible:<rule>", "date_cap:<rule>", "quota"
 
 
 class Record(BaseModel):
@@ -210,6 +211,8 @@ def run_case(lf: Loaded, case: Case) -> list[str]:
     """Score the case; return every mismatch (empty when the case holds)."""
     cf, pack = lf.data, pack_of(lf.stem)
     data = record_data(cf, case)
+    if "province" not in {**(cf.base.ward if case.use_base else {}), **case.ward}:
+        data["ward"]["province"] = pack.meta.jurisdiction["province"]  # a ward of the pack's own province
     digest = hashlib.sha256(repr(data).encode()).hexdigest()
     ev = evidence_from_data(data, f"{lf.path.name}#{case.name}", digest)
     manual = {**(cf.base.manual if case.use_base else {}), **case.manual}
@@ -256,6 +259,11 @@ def run_case(lf: Loaded, case: Case) -> list[str]:
         got = res.grade.capped_from
         if (e.capped_from is None) != (got is None) or (got is not None and got not in _grade_names(pack, e.capped_from)):
             differ("bị hạ từ mức", e.capped_from, got)
+    if e.notices is not None:
+        got = [w["code"] + (f":{w['rule']}" if "rule" in w else "") for w in res.warnings
+               if w["code"] in ("ineligible", "date_cap", "quota")]
+        if got != e.notices:
+            differ("điều kiện xếp loại", e.notices, got)
     if e.vetoes is not None:
         got = [v.id for v in res.grade.vetoes if v.holds]
         if got != e.vetoes:

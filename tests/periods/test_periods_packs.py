@@ -34,7 +34,8 @@ def test_a_period_no_pack_covers_is_refused_naming_province_period_and_packs(run
     assert r.exit_code == 2 and r.stdout == ""
     err = r.stderr
     assert "Tỉnh Thử Nghiệm" in err and "năm 2018" in err
-    assert "tn-12-2019 (11/06/2019 – 01/11/2022, repealed)" in err and "tn-34-2022 (02/11/2022 – nay, in_force)" in err
+    assert "tn-12-2019 (11/06/2019 – 01/11/2022, đã hết hiệu lực)" in err
+    assert "tn-34-2022 (02/11/2022 – nay, đang có hiệu lực)" in err
 
 
 def test_a_quarter_is_placed_by_its_own_last_day(runner, rules_env, tmp_path):
@@ -47,9 +48,9 @@ def test_rules_list_shows_range_status_and_replacement(runner):
     r = runner.invoke(main, ["rules", "list", "--dir", str(PERIODS_DIR)])
     assert r.exit_code == 0
     lines = {line.split()[0]: line for line in r.stdout.splitlines() if line.startswith("tn-")}
-    assert "11/06/2019 – 01/11/2022" in lines["tn-12-2019"] and "repealed" in lines["tn-12-2019"]
-    assert "02/11/2022 – nay" in lines["tn-34-2022"] and "in_force" in lines["tn-34-2022"]
-    assert "tn-12-2019" in lines["tn-34-2022"].split("in_force")[1]  # the "Thay thế" column
+    assert "11/06/2019 – 01/11/2022" in lines["tn-12-2019"] and "đã hết hiệu lực" in lines["tn-12-2019"]
+    assert "02/11/2022 – nay" in lines["tn-34-2022"] and "đang có hiệu lực" in lines["tn-34-2022"]
+    assert "tn-12-2019" in lines["tn-34-2022"].split("đang có hiệu lực")[1]  # the "Thay thế" column
 
 
 def test_batch_scores_each_record_under_its_own_pack(runner, tmp_path):
