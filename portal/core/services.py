@@ -152,11 +152,13 @@ def _when(dt) -> str:
 
 
 def late_rule(result: dict) -> list[str]:
-    """The pack's own ruling on a late submission, when the core's result carries one (an
-    `ineligible` entry: the unit is marked, not refused); [] when the pack has no such rule."""
+    """The pack's own ruling on a late dossier, when the core's result carries one: an eligibility
+    rule on dates that held (`warnings_data` codes `ineligible` and `date_cap`, docs/rule-format.md):
+    the unit is marked, not refused; [] when the pack has no such rule."""
     out = []
-    for x in result.get("ineligible") or []:
-        out.append(f"{x.get('id', '')}: {x.get('reason', '')}".strip(": ") if isinstance(x, dict) else str(x))
+    for w in result.get("warnings_data") or []:
+        if isinstance(w, dict) and w.get("code") in ("ineligible", "date_cap"):
+            out.append(f"{w.get('rule', '')}: {w.get('reason', '')}".strip(": "))
     return out
 
 

@@ -136,7 +136,9 @@ def test_late_submission_follows_the_packs_ruling_when_the_core_gives_one(demo, 
 
         class R:
             def to_dict(self):
-                return dict(res.to_dict(), ineligible=[{"id": "late", "reason": "nộp sau hạn"}])
+                body = res.to_dict()
+                return dict(body, warnings_data=body["warnings_data"] + [
+                    {"code": "ineligible", "rule": "late", "reason": "nộp sau hạn"}])
         return R()
     monkeypatch.setattr(services.api, "score", ruled)
     rnd, d = demo["round"], demo["phovan"]
