@@ -19,7 +19,7 @@ from openpyxl.chart import BarChart, Reference
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
-from ..workbook.xlsxio import force_text, put_value, save
+from ..workbook.xlsxio import NUMBER_FORMAT, force_text, put_value, save
 from .batch_html import (TITLE, Problems, Ranking, check_rows, final_total, grade_list, moved_text, ordered,
                          rank_text)
 
@@ -118,9 +118,11 @@ def ranking_sheet(wb: Workbook, name: str, ranking: Ranking) -> dict[str, object
         _put(ws, row, 6, None, align="center")
         if v is not None:
             ws.cell(row, 6).value = f"=E{row}-D{row}"
+            ws.cell(row, 6).number_format = NUMBER_FORMAT
             cached[f"F{row}"] = Decimal(v) - Decimal(r["self_total"])
         _put(ws, row, 7, None, align="center")
         ws.cell(row, 7).value = f'=IF(E{row}="",D{row},E{row})'  # the total the ranking uses
+        ws.cell(row, 7).number_format = NUMBER_FORMAT
         cached[f"G{row}"] = final_total(r)
         _put(ws, row, 8, str(r["grade"]))
         _put(ws, row, 9, moved_text(r))

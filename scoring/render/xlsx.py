@@ -18,7 +18,7 @@ from openpyxl.utils import get_column_letter
 from ..pack import fmt_number
 from ..result import ItemResult, Result
 from . import sentences
-from ..workbook.xlsxio import put_value, save
+from ..workbook.xlsxio import NUMBER_FORMAT, put_value, save
 from ..vietnamese import status_label
 
 SHEET = "Bảng điểm"
@@ -72,6 +72,7 @@ class _Table:
         cell.value = "=" + text
         cell.font = _font(bold=bold)
         cell.alignment = Alignment(horizontal="center", vertical="top")
+        cell.number_format = NUMBER_FORMAT
         self.cached[self.ref(col)] = value
 
     def sum_pair(self, cells_row: list[int], value: Decimal, bold: bool = False) -> None:
@@ -208,6 +209,7 @@ class _Table:
         self.put(COL_MAX, r.max_total, bold=True, align="center")
         terms = [sub] + [x for x in (bonus_row, ded_row) if x]
         expr = "+".join(self.ref(self.col_pts, x) for x in terms)
+        self.total_row = self.row
         self.formula(self.col_pts, f"MIN({self.ref(COL_MAX)},MAX(0,{expr}))", r.total, bold=True)
         expr = "+".join(f"N({self.ref(self.col_other, x)})" for x in terms)  # N(""): a blank section adds 0
         self.formula(self.col_other, f'IF({self.ref(self.col_other, sub)}="","",MIN({self.ref(COL_MAX)},MAX(0,{expr})))',
@@ -218,27 +220,41 @@ class _Table:
         self.row += 1
 
     def grade(self) -> None:
+        """The grade and the gap to the next one, as formulas over the total so they follow typed-in points.
+
+        In a self-scoring table the same two lines follow the verified total as well (blank until the
+        district fills "Điểm thẩm định"). Vetoes are facts of the record, not of the points: a band a
+        veto blocks is left out of the formula, as the engine leaves it out of the choice.
+        """
         g = self.r.grade
-        self.put(COL_TITLE, "XẾP LOẠI", bold=True)
-        self.merge(COL_BASIS, COL_VERIFIED, g.label, bold=True)
         notes = []
         if g.capped_from:
             held = [v for v in g.vetoes if v.holds]
             notes.append(f"Đủ điểm mức '{g.capped_from}' nhưng bị hạ: " + "; ".join(f"{v.id} {v.reason}" for v in held))
-        self.put(COL_NOTE, "\n".join(notes))
-        self.box()
-        self.height(_lines("\n".join(notes), WIDTHS[6]) if notes else 1)
-        self.row += 1
-        if g.next_grade:
-            n = g.next_grade
-            if n["blocked_by"]:
-                text = f"Không thể đạt mức '{n['label']}' do điều kiện loại trừ {', '.join(n['blocked_by'])}"
-            else:
-                text = f"Cần thêm {fmt_number(n['points_needed'])} điểm để đạt mức '{n['label']}' (từ {fmt_number(n['min'])} điểm)"
-            self.put(COL_TITLE, "Khoảng cách tới mức trên")
-            self.merge(COL_BASIS, COL_NOTE, text)
+        gap = _gap_text(g)
+        lines = [("XẾP LOẠI", "Khoảng cách tới mức trên", self.col_pts, g.label, gap)]
+        if self.r.mode != "verified":
+            lines.append(("Xếp loại theo điểm thẩm định", "Khoảng cách tới mức trên (theo điểm thẩm định)",
+                          self.col_other, "", ""))
+        for k, (title, gap_title, col, label, gap) in enumerate(lines):
+            total = self.ref(col, self.total_row)
+            self.put(COL_TITLE, title, bold=k == 0)
+            self.merge(COL_BASIS, COL_VERIFIED, "", bold=True)
+            self.formula(COL_BASIS, _blank_if(total, k > 0, _grade_formula(self.r, total)), label, bold=True)
+            self.ws.cell(self.row, COL_BASIS).alignment = Alignment(horizontal="left", vertical="top", wrap_text=True)
+            if k == 0:
+                self.put(COL_NOTE, "\n".join(notes))
+                self.height(_lines("\n".join(notes), WIDTHS[6]) if notes else 1)
             self.box()
             self.row += 1
+            if len(self.r.bands) > 1:
+                self.put(COL_TITLE, gap_title)
+                self.merge(COL_BASIS, COL_NOTE, "")
+                self.formula(COL_BASIS, _blank_if(total, k > 0, _gap_formula(self.r, total)), gap)
+                self.ws.cell(self.row, COL_BASIS).alignment = Alignment(horizontal="left", vertical="top",
+                                                                         wrap_text=True)
+                self.box()
+                self.row += 1
         if self.r.pending:
             text = "; ".join(f"{p['id']} (0–{fmt_number(p['max'])} điểm)" for p in self.r.pending)
             self.put(COL_TITLE, "Điểm chờ cấp thẩm định")
@@ -290,6 +306,69 @@ class _Table:
         ws.page_margins.top = ws.page_margins.bottom = 0.6
         ws.oddFooter.center.text = "Trang &P/&N"
         ws.freeze_panes = f"A{header_row + 1}"
+
+
+def _q(text: str) -> str:
+    """A text constant inside a formula."""
+    return '"' + text.replace('"', '""') + '"'
+
+
+def _num(d: Decimal) -> str:
+    return format(Decimal(d).normalize(), "f")
+
+
+def _blocked(r: Result) -> set[str]:
+    return {v.grade for v in r.grade.vetoes if v.holds}
+
+
+def _choose(r: Result, total: str, pick) -> str:
+    """Nested IFs over the bands a veto does not block, highest first: `pick(band)` for the first one
+    whose minimum `total` reaches (the last band, with minimum 0, closes the chain)."""
+    allowed = [b for b in r.bands if b[0] not in _blocked(r)]
+    expr = pick(allowed[-1])
+    for band in reversed(allowed[:-1]):
+        expr = f"IF({total}>={_num(band[2])},{pick(band)},{expr})"
+    return expr
+
+
+def _grade_formula(r: Result, total: str) -> str:
+    return _choose(r, total, lambda band: _q(band[1]))
+
+
+def _gap_formula(r: Result, total: str) -> str:
+    """What `_gap_text` says, for whatever band the total reaches: the points still needed are computed,
+    written with a decimal comma whatever the spreadsheet's locale (SUBSTITUTE of the number as text)."""
+    ids = [b[0] for b in r.bands]
+
+    def pick(band) -> str:
+        k = ids.index(band[0])
+        if k == 0:
+            return '""'
+        above = r.bands[k - 1]
+        blocked = [v.id for v in r.grade.vetoes if v.grade == above[0] and v.holds]
+        if blocked:
+            return _q(_blocked_text(above[1], blocked))
+        need = f'SUBSTITUTE(ROUND({_num(above[2])}-{total},6)&"",".",",")'
+        return f'"Cần thêm "&{need}&{_q(f" điểm để đạt mức {chr(39)}{above[1]}{chr(39)} (từ {fmt_number(above[2])} điểm)")}'
+
+    return _choose(r, total, pick)
+
+
+def _blank_if(total: str, blank: bool, expr: str) -> str:
+    return f'IF({total}="","",{expr})' if blank else expr
+
+
+def _blocked_text(label: str, blocked: list[str]) -> str:
+    return f"Không thể đạt mức '{label}' do điều kiện loại trừ {', '.join(blocked)}"
+
+
+def _gap_text(g) -> str:
+    n = g.next_grade
+    if not n:
+        return ""
+    if n["blocked_by"]:
+        return _blocked_text(n["label"], n["blocked_by"])
+    return f"Cần thêm {fmt_number(n['points_needed'])} điểm để đạt mức '{n['label']}' (từ {fmt_number(n['min'])} điểm)"
 
 
 def _note(it: ItemResult) -> str:
