@@ -19,6 +19,7 @@ from openpyxl.chart import BarChart, Reference
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
+from .charts import ticks
 from ..workbook.xlsxio import NUMBER_FORMAT, force_text, put_value, save
 from .batch_html import (TITLE, Problems, Ranking, check_rows, final_total, grade_list, moved_text, ordered,
                          rank_text)
@@ -180,6 +181,13 @@ def grades_sheet(wb: Workbook, name: str, ranking: Ranking) -> dict[str, object]
         chart.add_data(Reference(gs, min_col=2, min_row=HEADER_ROW, max_row=total_row - 1), titles_from_data=True)
         chart.set_categories(Reference(gs, min_col=1, min_row=HEADER_ROW + 1, max_row=total_row - 1))
         chart.legend = None
+        # counts of units: gridlines on whole numbers only, as in the printed chart (charts.ticks)
+        end, grid = ticks(Decimal(max(n for _, n in counts) or 1), whole=True)
+        chart.y_axis.scaling.min = 0
+        chart.y_axis.scaling.max = int(end)
+        chart.y_axis.majorUnit = int(grid[1] - grid[0])
+        chart.y_axis.number_format = "0"
+        chart.y_axis.title = "số đơn vị"
         chart.height, chart.width = 7.5, 16
         gs.add_chart(chart, f"D{HEADER_ROW}")
     _print_setup(gs, "L", max(total_row, HEADER_ROW + 16))
