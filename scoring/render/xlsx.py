@@ -46,8 +46,15 @@ def _lines(text: str, width: int) -> int:
 class _Table:
     """Writes rows top-down, remembering each formula's engine value for the cached result."""
 
-    def __init__(self, result: Result):
+    def __init__(self, result: Result, own: Optional[Result] = None, notes: Optional[dict] = None):
         self.r = result
+        # A verification's table: the self score fills "Điểm tự chấm" beside the verified points, and
+        # each item's note carries the review's findings about it.
+        self.own = own
+        self.own_items = {it.id: it for it in own.items} if own else {}
+        self.own_crit = {c.id: c.points for c in own.criteria} if own else {}
+        self.extra_notes = notes or {}
+        self.signer: Optional[str] = None
         self.wb = Workbook()
         self.ws = self.wb.active
         self.ws.title = SHEET
@@ -75,15 +82,18 @@ class _Table:
         cell.number_format = NUMBER_FORMAT
         self.cached[self.ref(col)] = value
 
-    def sum_pair(self, cells_row: list[int], value: Decimal, bold: bool = False) -> None:
-        """The points column sums to the engine's value; the other column sums what gets typed in."""
+    def sum_pair(self, cells_row: list[int], value: Decimal, bold: bool = False, other_value="") -> None:
+        """The points column sums to the engine's value; the other column sums what gets typed in
+        (`other_value`: its result when the other column is filled too, as in a verification)."""
         if not cells_row:
             self.put(self.col_pts, value, bold=bold, align="center")
+            if other_value != "":
+                self.put(self.col_other, other_value, bold=bold, align="center")
             return
         pts = ",".join(self.ref(self.col_pts, r) for r in cells_row)
         other = ",".join(self.ref(self.col_other, r) for r in cells_row)
         self.formula(self.col_pts, f"SUM({pts})", value, bold)
-        self.formula(self.col_other, f'IF(COUNT({other})=0,"",SUM({other}))', "", bold)
+        self.formula(self.col_other, f'IF(COUNT({other})=0,"",SUM({other}))', other_value, bold)
 
     def merge(self, first: int, last: int, text: str, **kw) -> None:
         self.put(first, text, **kw)
@@ -151,14 +161,17 @@ class _Table:
         self.put(COL_TITLE, it.title)
         self.put(COL_MAX, it.max, align="center")
         self.put(COL_BASIS, it.reason)
-        note = _note(it)
+        note = "\n".join(x for x in (_note(it), self.extra_notes.get(it.id, "")) if x)
         self.put(COL_NOTE, note)
         self.box()
         self.height(max(_lines(it.title, WIDTHS[1]), _lines(it.reason, WIDTHS[3]), _lines(note, WIDTHS[6])))
+        own = self.own_items.get(it.id)
         if it.method == "sum" and it.parts:
             self.row += 1
             part_rows = []
             for n, p in enumerate(it.parts):
+                if own is not None and n < len(own.parts):
+                    self.put(self.col_other, own.parts[n].points, align="center")
                 self.put(COL_ID, f"{chr(ord('a') + n)})", align="center")
                 self.put(COL_TITLE, f"– {p.title}", italic=True)
                 self.put(COL_MAX, p.max, align="center")
@@ -171,14 +184,17 @@ class _Table:
                 self.row += 1
             end = self.row
             self.row = row
-            self.sum_pair(part_rows, it.points)
+            self.sum_pair(part_rows, it.points, other_value=own.points if own is not None else "")
             self.row = end
         else:
             self.put(self.col_pts, it.points, align="center")
+            if own is not None:
+                self.put(self.col_other, own.points, align="center")
             self.row += 1
         return row
 
-    def section(self, ident: str, title: str, maximum, items: list[ItemResult], value: Decimal) -> int:
+    def section(self, ident: str, title: str, maximum, items: list[ItemResult], value: Decimal,
+                own_value="") -> int:
         head = self.row
         self.put(COL_ID, ident, bold=True, align="center")
         self.put(COL_TITLE, title, bold=True)
@@ -192,7 +208,7 @@ class _Table:
         rows = [self.item(it) for it in items]
         end = self.row
         self.row = head
-        self.sum_pair(rows, value, bold=True)
+        self.sum_pair(rows, value, bold=True, other_value=own_value)
         self.row = end
         return head
 
@@ -201,7 +217,7 @@ class _Table:
         self.put(COL_TITLE, "Cộng điểm các tiêu chí", bold=True)
         maxes = ",".join(self.ref(COL_MAX, x) for x in crit_rows)
         self.formula(COL_MAX, f"SUM({maxes})", sum((c.max for c in r.criteria), Decimal(0)), bold=True)
-        self.sum_pair(crit_rows, r.subtotal, bold=True)
+        self.sum_pair(crit_rows, r.subtotal, bold=True, other_value=self.own.subtotal if self.own else "")
         self.box()
         sub = self.row
         self.row += 1
@@ -213,7 +229,7 @@ class _Table:
         self.formula(self.col_pts, f"MIN({self.ref(COL_MAX)},MAX(0,{expr}))", r.total, bold=True)
         expr = "+".join(f"N({self.ref(self.col_other, x)})" for x in terms)  # N(""): a blank section adds 0
         self.formula(self.col_other, f'IF({self.ref(self.col_other, sub)}="","",MIN({self.ref(COL_MAX)},MAX(0,{expr})))',
-                     "", bold=True)
+                     self.own.total if self.own else "", bold=True)
         if r.raw_total != r.total:
             self.put(COL_NOTE, f"Tổng {fmt_number(r.raw_total)} được giới hạn trong 0–{fmt_number(r.max_total)}")
         self.box()
@@ -236,11 +252,15 @@ class _Table:
         if self.r.mode != "verified":
             lines.append(("Xếp loại theo điểm thẩm định", "Khoảng cách tới mức trên (theo điểm thẩm định)",
                           self.col_other, "", ""))
+        elif self.own is not None:  # the self grade under the record's own vetoes (`_choose` reads them)
+            lines.append(("Xếp loại theo điểm tự chấm", "Khoảng cách tới mức trên (theo điểm tự chấm)",
+                          self.col_other, self.own.grade.label, _gap_text(self.own.grade)))
         for k, (title, gap_title, col, label, gap) in enumerate(lines):
             total = self.ref(col, self.total_row)
             self.put(COL_TITLE, title, bold=k == 0)
             self.merge(COL_BASIS, COL_VERIFIED, "", bold=True)
-            self.formula(COL_BASIS, _blank_if(total, k > 0, _grade_formula(self.r, total)), label, bold=True)
+            basis = self.r if k == 0 or self.own is None else self.own
+            self.formula(COL_BASIS, _blank_if(total, k > 0, _grade_formula(basis, total)), label, bold=True)
             self.ws.cell(self.row, COL_BASIS).alignment = Alignment(horizontal="left", vertical="top", wrap_text=True)
             if k == 0:
                 self.put(COL_NOTE, "\n".join(notes))
@@ -250,7 +270,7 @@ class _Table:
             if len(self.r.bands) > 1:
                 self.put(COL_TITLE, gap_title)
                 self.merge(COL_BASIS, COL_NOTE, "")
-                self.formula(COL_BASIS, _blank_if(total, k > 0, _gap_formula(self.r, total)), gap)
+                self.formula(COL_BASIS, _blank_if(total, k > 0, _gap_formula(basis, total)), gap)
                 self.ws.cell(self.row, COL_BASIS).alignment = Alignment(horizontal="left", vertical="top",
                                                                          wrap_text=True)
                 self.box()
@@ -275,7 +295,8 @@ class _Table:
         self.merge(5, 7, f"{e['ward']}, ngày ….. tháng ….. năm …….", italic=True, align="center")
         self.row += 1
         if self.r.mode == "verified":
-            left, right = ("NGƯỜI THẨM ĐỊNH", "(Ký, ghi rõ họ tên)"), ("TM. CƠ QUAN THẨM ĐỊNH", "(Ký tên, đóng dấu)")
+            unit = (self.signer or "CƠ QUAN THẨM ĐỊNH").upper()
+            left, right = ("NGƯỜI THẨM ĐỊNH", "(Ký, ghi rõ họ tên)"), (f"TM. {unit}", "(Ký tên, đóng dấu)")
         else:
             left, right = ("NGƯỜI LẬP BIỂU", "(Ký, ghi rõ họ tên)"), ("TM. ỦY BAN NHÂN DÂN\nCHỦ TỊCH", "(Ký tên, đóng dấu)")
         self.merge(1, 3, left[0], bold=True, align="center")
@@ -383,23 +404,41 @@ def _note(it: ItemResult) -> str:
 
 
 def render(result: Result) -> bytes:
-    t = _Table(result)
+    return _render(_Table(result))
+
+
+def render_verification(v) -> bytes:
+    """`dvcq verify --format xlsx`: the official table of verified scores, self-scored points beside
+    them, each changed item's note naming the review's findings; signed for the verifying unit."""
+    notes: dict[str, str] = {}
+    for ch in v.changes:
+        texts = [f"Kết luận #{n}: {v.finding(n).reason}" for n in ch.findings]
+        if ch.delta != 0 or texts:
+            notes[ch.id] = "\n".join(texts)
+    t = _Table(v.verified, own=v.self_result, notes=notes)
+    t.signer = v.review.head.reviewer.unit
+    return _render(t)
+
+
+def _render(t: _Table) -> bytes:
+    result = t.r
     t.heading()
     header_row = t.header()
     crit_rows = []
     for c in result.criteria:
         items = [i for i in result.items if i.section == "criteria" and i.criterion == c.id]
-        crit_rows.append(t.section(c.id, c.title.upper(), c.max, items, c.points))
+        crit_rows.append(t.section(c.id, c.title.upper(), c.max, items, c.points, t.own_crit.get(c.id, "")))
     bonus_row = ded_row = None
     bonus = [i for i in result.items if i.section == "bonus"]
     if bonus:
-        bonus_row = t.section("", "ĐIỂM THƯỞNG", None, bonus, result.bonus)
+        bonus_row = t.section("", "ĐIỂM THƯỞNG", None, bonus, result.bonus, t.own.bonus if t.own else "")
     deds = [i for i in result.items if i.section == "deductions"]
     if deds:
-        ded_row = t.section("", "ĐIỂM TRỪ", None, deds, result.deductions)
+        ded_row = t.section("", "ĐIỂM TRỪ", None, deds, result.deductions, t.own.deductions if t.own else "")
     t.totals(crit_rows, bonus_row, ded_row)
     t.grade()
     t.signatures()
     t.page_setup(header_row)
-    title = f"Bảng điểm công tác dân vận chính quyền — {result.evidence['ward']} — năm {result.evidence['period']['year']}"
+    what = "Bảng điểm thẩm định" if result.mode == "verified" else "Bảng điểm"
+    title = f"{what} công tác dân vận chính quyền — {result.evidence['ward']} — năm {result.evidence['period']['year']}"
     return save(t.wb, title, {SHEET: t.cached})

@@ -20,7 +20,8 @@ FORMATS = formats(VERIFICATION)
               help="Tệp bộ tiêu chí. Mặc định: bộ có hiệu lực cho tỉnh và kỳ của hồ sơ, tìm trong "
                    "thư mục rules/ (hoặc $DVCQ_RULES).")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True,
-              help="table: bảng so sánh cho màn hình/in; json: dữ liệu (có niêm phong); markdown: báo cáo.")
+              help="table: bảng so sánh cho màn hình/in; json: dữ liệu (có niêm phong); markdown: báo cáo; "
+                   "xlsx: bảng điểm thẩm định chính thức (Excel, cần -o).")
 @click.option("--allow-other-province", is_flag=True,
               help="Cho phép chấm thử hồ sơ của tỉnh khác với bộ tiêu chí đã chọn.")
 @click.option("-o", "--output", metavar="FILE", help="Ghi kết quả vào tệp (ghi nguyên tử) thay vì stdout.")
@@ -36,11 +37,16 @@ def verify(evidence, review, rules, fmt, allow_other_province, output, force):
       dvcq verify samples/quang-ngai/pho-van-2023.yaml \\
           --review samples/quang-ngai/reviews/pho-van-2023.review.yaml
       dvcq verify hoso.yaml --review thamdinh.yaml --format json -o ketqua-thamdinh.json
+      dvcq verify hoso.yaml --review thamdinh.yaml --format xlsx -o bang-diem-tham-dinh.xlsx
     """
     from .. import api
     from ..cli import emit
     from .render import render
 
+    if fmt == "xlsx" and not output:  # refused before scoring, not after
+        from ..errors import UsageError
+
+        raise UsageError.one("định dạng xlsx là tệp nhị phân: cần -o TÊN_TỆP")
     prep = api.check(evidence, rules, allow_other_province=allow_other_province)
     result = api.verify(prep, review)
     emit(render(result, fmt), output, protect=[evidence, review, rules or prep.pack.path], force=force)
