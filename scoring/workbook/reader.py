@@ -112,7 +112,7 @@ class _Reader:
             self.fail("tệp không có trang này (không phải phiếu lập bằng `dvcq template`?)", title,
                       hint=did_you_mean(title, names))
             return None
-        id_header = columns[0].header
+        id_header = next((c.header for c in columns if c.key == "id"), columns[0].header)  # notes: no code column
         for r in range(1, min(HEADER_SCAN, ws.max_row) + 1):
             heads = {c: C.word(ws.cell(r, c).value) for c in range(1, min(ws.max_column, MAX_COLUMNS) + 1)}
             if any(h and L.norm(h) == L.norm(id_header) for h in heads.values()):
