@@ -147,8 +147,7 @@ CSV_HEADERS = ["bo_tieu_chi", "ky", "hang", "don_vi", "huyen", "tu_cham", "tham_
 def _plain(d: Optional[Decimal], comma: bool = False) -> str:
     if d is None:
         return ""
-    text = plain_number(d)
-    return text.replace(".", ",") if comma else text
+    return plain_number(d, decimal_comma=comma)
 
 
 CSV_SEPARATORS = (",", ";")

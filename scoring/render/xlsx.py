@@ -17,6 +17,7 @@ from openpyxl.utils import get_column_letter
 
 from ..pack import fmt_number
 from ..result import ItemResult, Result
+from ..vietnamese import plain_number
 from . import sentences
 from ..workbook.xlsxio import NUMBER_FORMAT, put_value, save
 from ..vietnamese import status_label
@@ -335,7 +336,7 @@ def _q(text: str) -> str:
 
 
 def _num(d: Decimal) -> str:
-    return format(Decimal(d).normalize(), "f")
+    return plain_number(d)
 
 
 def _blocked(r: Result) -> set[str]:

@@ -20,6 +20,7 @@ from decimal import Decimal
 from typing import Any, Optional
 
 from ..pack import fmt_number
+from ..vietnamese import plain_number
 
 SHEET = "Thẩm định"
 HEAD_ROWS = [  # (key, label) of the head block, column B holds the value
@@ -79,7 +80,7 @@ def _plain(v) -> str:
     if isinstance(v, bool):
         return "true" if v else "false"
     if isinstance(v, Decimal):
-        return format(v.normalize(), "f")
+        return plain_number(v)
     if isinstance(v, list):
         return "[" + ", ".join(_q(str(x)) for x in v) + "]"
     return str(v)
