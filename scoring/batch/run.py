@@ -349,7 +349,7 @@ def run_batch(folder: Path, reviews: Optional[Path] = None, rules: Optional[str]
 
     files = record_files(folder) if files is None else files
     if not files:
-        raise UsageError.one("thư mục không có hồ sơ nào (.yaml, .yml, .json, .xlsx)", file=str(folder),
+        raise UsageError.one("thư mục không có hồ sơ nào (.yaml, .yml, .json, .xlsx, .ods)", file=str(folder),
                              hint="tệp *.review.* là tệp thẩm định, không phải hồ sơ")
     failed: list[Failed] = []
     by_sha: dict[tuple[str, str], list] = {}   # ("record", content hash) | ("evidence", file hash) → reviews
