@@ -10,9 +10,25 @@ STAMP  := $(VENV)/.installed
 # shipped as package data; Babel compiles one from the other
 CATALOG := scoring/locale/vi/LC_MESSAGES/click
 
-.PHONY: demo test setup catalog clean bench serve
+.PHONY: demo test setup catalog clean bench serve check-compiler
+
+# durable-rules has no wheel and is compiled from source: without a C compiler and Python's headers
+# pip fails with a long build log that names neither, so say what to install first (make's CC is `cc`
+# unless the environment sets it, as pip's build does)
+check-compiler:
+	@command -v $(CC) >/dev/null 2>&1 || { \
+	  echo "Lỗi: không tìm thấy trình biên dịch C ($(CC)). Cần cài gcc và python3-dev trước khi cài đặt:"; \
+	  echo "  sudo apt-get install gcc python3-dev   (Debian/Ubuntu; Fedora: sudo dnf install gcc python3-devel)"; \
+	  echo "Error: no C compiler found ($(CC)). Install gcc and python3-dev first (durable-rules is built from source)."; \
+	  exit 1; }
+	@$(PYTHON) -c "import os, sys, sysconfig; sys.exit(not os.path.exists(os.path.join(sysconfig.get_paths()['include'], 'Python.h')))" || { \
+	  echo "Lỗi: thiếu tệp tiêu đề của Python (Python.h). Cần cài python3-dev:"; \
+	  echo "  sudo apt-get install python3-dev   (Fedora: sudo dnf install python3-devel)"; \
+	  echo "Error: Python's development headers (Python.h) are missing. Install python3-dev first."; \
+	  exit 1; }
 
 $(STAMP): pyproject.toml
+	@$(MAKE) --no-print-directory -s check-compiler
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	CPPFLAGS='-DPyEval_CallObject=PyObject_CallObject' $(BIN)/python -m pip install --quiet -e '.[test]'

@@ -284,8 +284,12 @@ def render_result(result: "Result", fmt: str) -> Union[str, bytes]:
     return render(result)
 
 
-def render_batch(result: "BatchResult", fmt: str) -> Union[str, bytes]:
-    """A ranking as `dvcq batch --format` writes it (table, csv, json, markdown, html, xlsx)."""
-    from .batch.render import render
+def render_batch(result: "BatchResult", fmt: str, *, csv_separator: str = ",",
+                 csv_decimal_comma: bool = False) -> Union[str, bytes]:
+    """A ranking as `dvcq batch --format` writes it (table, csv, json, markdown, html, xlsx); the csv
+    options are those of `dvcq batch` (`;` and "10,5" for Excel in a Vietnamese locale)."""
+    from .batch.render import render, render_csv
 
+    if fmt == "csv":
+        return render_csv(result, separator=csv_separator, decimal_comma=csv_decimal_comma)
     return render(result, fmt)

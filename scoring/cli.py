@@ -26,6 +26,7 @@ FORMATS = available()
 LAZY_COMMANDS = {
     "extract": "scoring.extract.command:extract",
     "verify": "scoring.review.command:verify",
+    "review": "scoring.review.command:review",
     "batch": "scoring.batch.command:batch",
     "audit": "scoring.audit.command:audit",
     "template": "scoring.workbook.command:template",

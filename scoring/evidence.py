@@ -481,13 +481,21 @@ def translate(exc: ValidationError, file: str, lines: dict, code: Optional[str] 
     return problems
 
 
+WORKBOOK_SUFFIXES = (".xlsx", ".ods")  # read by scoring.workbook (an .ods through odfpy)
+
+
 def load_evidence(path: str | Path) -> LoadedEvidence:
     """Read and shape-check one record (YAML or JSON). Raises EvidenceError with every problem found."""
     p = Path(path)
-    if p.suffix.lower() == ".xlsx":
+    suffix = p.suffix.lower()
+    if suffix in WORKBOOK_SUFFIXES:
         from .workbook import read_workbook  # optional format; kept apart so YAML users never import it
 
         return read_workbook(p)
+    if suffix == ".xls":  # the binary Excel 97–2003 format: no maintained reader keeps its cells exact
+        raise EvidenceError.one("tệp Excel 97–2003 (.xls) không được hỗ trợ", file=str(p),
+                                hint="mở tệp bằng Excel hoặc LibreOffice, chọn Lưu thành (Save As) → "
+                                     "Sổ làm việc Excel (.xlsx), rồi dùng tệp .xlsx")
     try:
         data, lines, sha256 = load_document_hashed(p, "tệp hồ sơ minh chứng")
     except LoadFailure as exc:

@@ -116,6 +116,9 @@ class Result:
     # The record's content hash (scoring/canonical.py), what a review binds to: a str, or a function
     # computing it when first read (0.2 ms a record that a batch ranking never needs).
     _record_sha256: Any = field(default=None, repr=False)
+    # The pack's grade bands, highest first, as (id, label, min): the xlsx table writes the grade
+    # as a formula over them so it follows points a verifier types in. Not part of the JSON contract.
+    bands: tuple = field(default=(), repr=False)
 
     @property
     def record_sha256(self) -> Optional[str]:

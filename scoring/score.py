@@ -50,6 +50,7 @@ class Plan:
         self.bonus = [self.node(b) for b in self.by_section.get("bonus", [])]
         self.deductions = [self.node(b) for b in self.by_section.get("deductions", [])]
         self.bands = sorted(pack.data.grades, key=lambda g: g.min, reverse=True)
+        self.grade_bands = tuple((g.id, g.label, g.min) for g in self.bands)
         self.uppers, upper = {}, None
         for g in self.bands:
             self.uppers[g.id] = upper
@@ -288,7 +289,7 @@ def evaluate(pack: Pack, ev: LoadedEvidence, manual: Optional[dict] = None, mode
     summary = {**pl.summary, "jurisdiction": dict(pl.summary["jurisdiction"])}  # the caller's own copy
     return Result(summary, evidence_summary(ev), items, criteria, subtotal, bonus, deductions, raw_total,
                   total, max_total, grade, missing_evidence, pending, warnings, mode, missing_points,
-                  _record_sha256=lambda: record_sha256(ev))
+                  _record_sha256=lambda: record_sha256(ev), bands=pl.grade_bands)
 
 
 def _trim(items: list, cap, section: str) -> None:

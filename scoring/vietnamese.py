@@ -81,11 +81,13 @@ def _grouped(d: Decimal) -> str:
     return text.replace("\u2212", "-")
 
 
-def plain_number(d: Decimal | int) -> str:
-    """Exact machine text: '93.75', '4', '0.000001' (never '1E-6' nor '4.00')."""
+def plain_number(d: Decimal | int, decimal_comma: bool = False) -> str:
+    """Exact machine text: '93.75', '4', '0.000001' (never '1E-6' nor '4.00'); with `decimal_comma`,
+    '93,75' without grouping, as Excel in a Vietnamese locale reads a number from a csv."""
     d = Decimal(d)
     if not d.is_finite():
         raise ValueError(f"số không hữu hạn: {d}")
     if d == d.to_integral_value():
         return str(int(d))
-    return format(d.normalize(), "f")
+    text = format(d.normalize(), "f")
+    return text.replace(".", ",") if decimal_comma else text

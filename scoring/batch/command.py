@@ -30,6 +30,12 @@ from .run import MAX_JOBS
               help="table: bảng xếp hạng; csv: cho bảng tính; json: dữ liệu (có niêm phong); markdown: báo cáo; "
                    "html: trang in A4 (biểu đồ, bảng xếp hạng, rồi báo cáo từng đơn vị, mỗi đơn vị một trang); "
                    "xlsx: tệp Excel (cần -o).")
+@click.option("--csv-separator", "csv_separator", type=click.Choice([",", ";"]), default=",", show_default=True,
+              help="Dấu phân cách cột của --format csv; Excel cài tiếng Việt cần ';'. Tệp csv luôn là UTF-8 có BOM "
+                   "để Excel đọc đúng chữ tiếng Việt.")
+@click.option("--csv-decimal-comma", is_flag=True,
+              help="Viết số thập phân với dấu phẩy (10,5) trong --format csv, như Excel cài tiếng Việt đọc; "
+                   "dùng cùng --csv-separator ';'.")
 @click.option("--jobs", "jobs", type=click.IntRange(min=1, max=MAX_JOBS), metavar="N",
               help="Số tiến trình chấm song song (mặc định: số nhân CPU; không quá số nhân CPU và số hồ sơ; "
                    "thư mục nhỏ luôn chấm tuần tự).")
@@ -37,7 +43,8 @@ from .run import MAX_JOBS
               help="Cho phép chấm thử hồ sơ của tỉnh khác với bộ tiêu chí đã chọn (--rules).")
 @click.option("-o", "--output", metavar="FILE", help="Ghi kết quả vào tệp (ghi nguyên tử) thay vì stdout.")
 @click.option("--force", is_flag=True, help="Cho phép ghi đè tệp kết quả đã có (không bao giờ ghi đè tệp đầu vào).")
-def batch(folder, reviews, rules, rules_dir, fmt, jobs, allow_other_province, output, force):
+def batch(folder, reviews, rules, rules_dir, fmt, csv_separator, csv_decimal_comma, jobs, allow_other_province, output,
+          force):
     """Chấm và xếp hạng mọi hồ sơ trong một thư mục (các phường, xã của một huyện trong một năm).
 
     In bảng xếp hạng (hạng, đơn vị, điểm tự chấm, điểm thẩm định, xếp loại, nội dung thay đổi
@@ -52,6 +59,7 @@ def batch(folder, reviews, rules, rules_dir, fmt, jobs, allow_other_province, ou
     Ví dụ:
       dvcq batch samples/quang-ngai --reviews samples/quang-ngai/reviews
       dvcq batch hoso/2023 --reviews thamdinh/2023 --format csv -o xephang-2023.csv
+      dvcq batch hoso/2023 --format csv --csv-separator ';' --csv-decimal-comma -o xephang-excel.csv
       dvcq batch hoso/2023 --reviews thamdinh/2023 --format html -o xephang-2023.html
     """
     from ..cli import emit
@@ -60,6 +68,8 @@ def batch(folder, reviews, rules, rules_dir, fmt, jobs, allow_other_province, ou
 
     if fmt in BINARY and not output:  # refused before scoring a whole district, not after
         raise UsageError.one(f"định dạng {fmt} là tệp nhị phân: cần -o TÊN_TỆP")
+    if fmt != "csv" and (csv_separator != "," or csv_decimal_comma):
+        raise UsageError.one("--csv-separator và --csv-decimal-comma chỉ dùng với --format csv")
     folder_p = Path(folder)
     results = fmt == "html"  # only the printed page carries each ward's full report
     reviews_p = Path(reviews) if reviews else None
@@ -79,6 +89,11 @@ def batch(folder, reviews, rules, rules_dir, fmt, jobs, allow_other_province, ou
         from .render import render_json_chunks
 
         emit(render_json_chunks(result), output, protect=inputs, force=force)
+    elif fmt == "csv":
+        from .render import render_csv
+
+        emit(render_csv(result, separator=csv_separator, decimal_comma=csv_decimal_comma), output, protect=inputs,
+             force=force)
     else:
         emit(render(result, fmt), output, protect=inputs, force=force)
     if result.failed:

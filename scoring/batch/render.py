@@ -144,22 +144,33 @@ CSV_HEADERS = ["bo_tieu_chi", "ky", "hang", "don_vi", "huyen", "tu_cham", "tham_
                "xep_loai", "thay_doi_nhieu_nhat", "ghi_chu", "tep", "trang_thai"]
 
 
-def _plain(d: Optional[Decimal]) -> str:
+def _plain(d: Optional[Decimal], comma: bool = False) -> str:
     if d is None:
         return ""
-    return plain_number(d)
+    return plain_number(d, decimal_comma=comma)
 
 
-def render_csv(b: BatchResult) -> str:
+CSV_SEPARATORS = (",", ";")
+
+
+def render_csv(b: BatchResult, *, separator: str = ",", decimal_comma: bool = False) -> str:
+    """The ranking for a spreadsheet: UTF-8 with a byte-order mark, without which Excel reads the file
+    as the machine's ANSI code page and garbles every Vietnamese letter. Excel in a Vietnamese locale
+    splits on ";" and reads "10,5" as a number (`separator=";"`, `decimal_comma=True`); the defaults
+    suit LibreOffice, scripts and English-locale Excel."""
+    if separator not in CSV_SEPARATORS:
+        raise ValueError(f"separator {separator!r}")
     buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
+    buf.write("\ufeff")
+    w = csv.writer(buf, delimiter=separator, lineterminator="\n")
     w.writerow(CSV_HEADERS)
     for g in b.groups:
         for r in g.rows:
             s = r.s
             w.writerow([g.pack["id"], period_label(g.period), r.rank if r.rank is not None else "", s.ward,
-                        s.district or "", _plain(s.self_total), _plain(s.verified_total), _plain(s.total),
-                        r.grade[0], r.grade[1], "; ".join(f"{i} {_plain(d)}" for i, d in s.moved), r.note, s.file,
+                        s.district or "", _plain(s.self_total, decimal_comma), _plain(s.verified_total, decimal_comma),
+                        _plain(s.total, decimal_comma), r.grade[0], r.grade[1],
+                        "; ".join(f"{i} {_plain(d, decimal_comma)}" for i, d in s.moved), r.note, s.file,
                         "xep_hang" if r.rank is not None else "khong_du_dieu_kien"])
     for f in b.failed:
         w.writerow(["", "", "", "", "", "", "", "", "", "", "", " | ".join(f.problems), f.file, "loi"])

@@ -20,7 +20,7 @@ from typing import Callable, Optional
 
 from ..errors import DvcqError, UsageError
 
-RECORD_SUFFIXES = (".yaml", ".yml", ".json", ".xlsx")
+RECORD_SUFFIXES = (".yaml", ".yml", ".json", ".xlsx", ".ods", ".xls")  # .xls: refused with how to convert
 REVIEW_MARK = ".review."       # `x.review.yaml` is a review, never a record
 PARALLEL_FROM = 100            # below this, starting worker processes costs more than it saves
 CHUNK = 64                     # records per message to and from a worker (fewer, larger messages)
@@ -181,7 +181,7 @@ def score_task(task: Task):
     except DvcqError as exc:
         return Failed(task.display, [p.render() for p in exc.problems] or [str(exc)])
     except ImportError as exc:
-        if task.path.lower().endswith(".xlsx"):  # the optional workbook reader is not installed
+        if task.path.lower().endswith((".xlsx", ".ods")):  # the optional workbook reader is not installed
             return Failed(task.display, [f"{task.display}: chưa đọc được tệp Excel ở bản cài đặt này ({exc})"])
         return Failed(task.display, [f"lỗi nội bộ ({type(exc).__name__}): {exc}"], internal=True)
     except Exception as exc:  # our bug: keep going, but say so and make the run fail
@@ -353,7 +353,7 @@ def run_batch(folder: Path, reviews: Optional[Path] = None, rules: Optional[str]
 
     files = record_files(folder) if files is None else files
     if not files:
-        raise UsageError.one("thư mục không có hồ sơ nào (.yaml, .yml, .json, .xlsx)", file=str(folder),
+        raise UsageError.one("thư mục không có hồ sơ nào (.yaml, .yml, .json, .xlsx, .ods)", file=str(folder),
                              hint="tệp *.review.* là tệp thẩm định, không phải hồ sơ")
     failed: list[Failed] = []
     by_sha: dict[tuple[str, str], list] = {}   # ("record", content hash) | ("evidence", file hash) → reviews

@@ -34,6 +34,7 @@ REPORTERS: dict[str, Reporter] = {r.format: r for r in (
     Reporter("html", {RESULT: "scoring.render.html:render",
                       BATCH: "scoring.batch.printed:render_html"}),
     Reporter("xlsx", {RESULT: "scoring.render.xlsx:render",
+                      VERIFICATION: "scoring.render.xlsx:render_verification",
                       BATCH: "scoring.batch.printed:render_xlsx"}, binary=True),
 )}
 

@@ -19,7 +19,8 @@ from openpyxl.chart import BarChart, Reference
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
-from ..workbook.xlsxio import force_text, put_value, save
+from .charts import ticks
+from ..workbook.xlsxio import NUMBER_FORMAT, force_text, put_value, save
 from .batch_html import (TITLE, Problems, Ranking, check_rows, final_total, grade_list, moved_text, ordered,
                          rank_text)
 
@@ -118,9 +119,11 @@ def ranking_sheet(wb: Workbook, name: str, ranking: Ranking) -> dict[str, object
         _put(ws, row, 6, None, align="center")
         if v is not None:
             ws.cell(row, 6).value = f"=E{row}-D{row}"
+            ws.cell(row, 6).number_format = NUMBER_FORMAT
             cached[f"F{row}"] = Decimal(v) - Decimal(r["self_total"])
         _put(ws, row, 7, None, align="center")
         ws.cell(row, 7).value = f'=IF(E{row}="",D{row},E{row})'  # the total the ranking uses
+        ws.cell(row, 7).number_format = NUMBER_FORMAT
         cached[f"G{row}"] = final_total(r)
         _put(ws, row, 8, str(r["grade"]))
         _put(ws, row, 9, moved_text(r))
@@ -178,6 +181,13 @@ def grades_sheet(wb: Workbook, name: str, ranking: Ranking) -> dict[str, object]
         chart.add_data(Reference(gs, min_col=2, min_row=HEADER_ROW, max_row=total_row - 1), titles_from_data=True)
         chart.set_categories(Reference(gs, min_col=1, min_row=HEADER_ROW + 1, max_row=total_row - 1))
         chart.legend = None
+        # counts of units: gridlines on whole numbers only, as in the printed chart (charts.ticks)
+        end, grid = ticks(Decimal(max(n for _, n in counts) or 1), whole=True)
+        chart.y_axis.scaling.min = 0
+        chart.y_axis.scaling.max = int(end)
+        chart.y_axis.majorUnit = int(grid[1] - grid[0])
+        chart.y_axis.number_format = "0"
+        chart.y_axis.title = "số đơn vị"
         chart.height, chart.width = 7.5, 16
         gs.add_chart(chart, f"D{HEADER_ROW}")
     _print_setup(gs, "L", max(total_row, HEADER_ROW + 16))

@@ -17,8 +17,9 @@ from openpyxl.utils import get_column_letter
 
 from ..pack import fmt_number
 from ..result import ItemResult, Result
+from ..vietnamese import plain_number
 from . import sentences
-from ..workbook.xlsxio import put_value, save
+from ..workbook.xlsxio import NUMBER_FORMAT, put_value, save
 from ..vietnamese import status_label
 
 SHEET = "Bảng điểm"
@@ -46,8 +47,15 @@ def _lines(text: str, width: int) -> int:
 class _Table:
     """Writes rows top-down, remembering each formula's engine value for the cached result."""
 
-    def __init__(self, result: Result):
+    def __init__(self, result: Result, own: Optional[Result] = None, notes: Optional[dict] = None):
         self.r = result
+        # A verification's table: the self score fills "Điểm tự chấm" beside the verified points, and
+        # each item's note carries the review's findings about it.
+        self.own = own
+        self.own_items = {it.id: it for it in own.items} if own else {}
+        self.own_crit = {c.id: c.points for c in own.criteria} if own else {}
+        self.extra_notes = notes or {}
+        self.signer: Optional[str] = None
         self.wb = Workbook()
         self.ws = self.wb.active
         self.ws.title = SHEET
@@ -72,17 +80,21 @@ class _Table:
         cell.value = "=" + text
         cell.font = _font(bold=bold)
         cell.alignment = Alignment(horizontal="center", vertical="top")
+        cell.number_format = NUMBER_FORMAT
         self.cached[self.ref(col)] = value
 
-    def sum_pair(self, cells_row: list[int], value: Decimal, bold: bool = False) -> None:
-        """The points column sums to the engine's value; the other column sums what gets typed in."""
+    def sum_pair(self, cells_row: list[int], value: Decimal, bold: bool = False, other_value="") -> None:
+        """The points column sums to the engine's value; the other column sums what gets typed in
+        (`other_value`: its result when the other column is filled too, as in a verification)."""
         if not cells_row:
             self.put(self.col_pts, value, bold=bold, align="center")
+            if other_value != "":
+                self.put(self.col_other, other_value, bold=bold, align="center")
             return
         pts = ",".join(self.ref(self.col_pts, r) for r in cells_row)
         other = ",".join(self.ref(self.col_other, r) for r in cells_row)
         self.formula(self.col_pts, f"SUM({pts})", value, bold)
-        self.formula(self.col_other, f'IF(COUNT({other})=0,"",SUM({other}))', "", bold)
+        self.formula(self.col_other, f'IF(COUNT({other})=0,"",SUM({other}))', other_value, bold)
 
     def merge(self, first: int, last: int, text: str, **kw) -> None:
         self.put(first, text, **kw)
@@ -150,14 +162,17 @@ class _Table:
         self.put(COL_TITLE, it.title)
         self.put(COL_MAX, it.max, align="center")
         self.put(COL_BASIS, it.reason)
-        note = _note(it)
+        note = "\n".join(x for x in (_note(it), self.extra_notes.get(it.id, "")) if x)
         self.put(COL_NOTE, note)
         self.box()
         self.height(max(_lines(it.title, WIDTHS[1]), _lines(it.reason, WIDTHS[3]), _lines(note, WIDTHS[6])))
+        own = self.own_items.get(it.id)
         if it.method == "sum" and it.parts:
             self.row += 1
             part_rows = []
             for n, p in enumerate(it.parts):
+                if own is not None and n < len(own.parts):
+                    self.put(self.col_other, own.parts[n].points, align="center")
                 self.put(COL_ID, f"{chr(ord('a') + n)})", align="center")
                 self.put(COL_TITLE, f"– {p.title}", italic=True)
                 self.put(COL_MAX, p.max, align="center")
@@ -170,14 +185,17 @@ class _Table:
                 self.row += 1
             end = self.row
             self.row = row
-            self.sum_pair(part_rows, it.points)
+            self.sum_pair(part_rows, it.points, other_value=own.points if own is not None else "")
             self.row = end
         else:
             self.put(self.col_pts, it.points, align="center")
+            if own is not None:
+                self.put(self.col_other, own.points, align="center")
             self.row += 1
         return row
 
-    def section(self, ident: str, title: str, maximum, items: list[ItemResult], value: Decimal) -> int:
+    def section(self, ident: str, title: str, maximum, items: list[ItemResult], value: Decimal,
+                own_value="") -> int:
         head = self.row
         self.put(COL_ID, ident, bold=True, align="center")
         self.put(COL_TITLE, title, bold=True)
@@ -191,7 +209,7 @@ class _Table:
         rows = [self.item(it) for it in items]
         end = self.row
         self.row = head
-        self.sum_pair(rows, value, bold=True)
+        self.sum_pair(rows, value, bold=True, other_value=own_value)
         self.row = end
         return head
 
@@ -200,7 +218,7 @@ class _Table:
         self.put(COL_TITLE, "Cộng điểm các tiêu chí", bold=True)
         maxes = ",".join(self.ref(COL_MAX, x) for x in crit_rows)
         self.formula(COL_MAX, f"SUM({maxes})", sum((c.max for c in r.criteria), Decimal(0)), bold=True)
-        self.sum_pair(crit_rows, r.subtotal, bold=True)
+        self.sum_pair(crit_rows, r.subtotal, bold=True, other_value=self.own.subtotal if self.own else "")
         self.box()
         sub = self.row
         self.row += 1
@@ -208,37 +226,56 @@ class _Table:
         self.put(COL_MAX, r.max_total, bold=True, align="center")
         terms = [sub] + [x for x in (bonus_row, ded_row) if x]
         expr = "+".join(self.ref(self.col_pts, x) for x in terms)
+        self.total_row = self.row
         self.formula(self.col_pts, f"MIN({self.ref(COL_MAX)},MAX(0,{expr}))", r.total, bold=True)
         expr = "+".join(f"N({self.ref(self.col_other, x)})" for x in terms)  # N(""): a blank section adds 0
         self.formula(self.col_other, f'IF({self.ref(self.col_other, sub)}="","",MIN({self.ref(COL_MAX)},MAX(0,{expr})))',
-                     "", bold=True)
+                     self.own.total if self.own else "", bold=True)
         if r.raw_total != r.total:
             self.put(COL_NOTE, f"Tổng {fmt_number(r.raw_total)} được giới hạn trong 0–{fmt_number(r.max_total)}")
         self.box()
         self.row += 1
 
     def grade(self) -> None:
+        """The grade and the gap to the next one, as formulas over the total so they follow typed-in points.
+
+        In a self-scoring table the same two lines follow the verified total as well (blank until the
+        district fills "Điểm thẩm định"). Vetoes are facts of the record, not of the points: a band a
+        veto blocks is left out of the formula, as the engine leaves it out of the choice.
+        """
         g = self.r.grade
-        self.put(COL_TITLE, "XẾP LOẠI", bold=True)
-        self.merge(COL_BASIS, COL_VERIFIED, g.label, bold=True)
         notes = []
         if g.capped_from:
             held = [v for v in g.vetoes if v.holds]
             notes.append(f"Đủ điểm mức '{g.capped_from}' nhưng bị hạ: " + "; ".join(f"{v.id} {v.reason}" for v in held))
-        self.put(COL_NOTE, "\n".join(notes))
-        self.box()
-        self.height(_lines("\n".join(notes), WIDTHS[6]) if notes else 1)
-        self.row += 1
-        if g.next_grade:
-            n = g.next_grade
-            if n["blocked_by"]:
-                text = f"Không thể đạt mức '{n['label']}' do điều kiện loại trừ {', '.join(n['blocked_by'])}"
-            else:
-                text = f"Cần thêm {fmt_number(n['points_needed'])} điểm để đạt mức '{n['label']}' (từ {fmt_number(n['min'])} điểm)"
-            self.put(COL_TITLE, "Khoảng cách tới mức trên")
-            self.merge(COL_BASIS, COL_NOTE, text)
+        gap = _gap_text(g)
+        lines = [("XẾP LOẠI", "Khoảng cách tới mức trên", self.col_pts, g.label, gap)]
+        if self.r.mode != "verified":
+            lines.append(("Xếp loại theo điểm thẩm định", "Khoảng cách tới mức trên (theo điểm thẩm định)",
+                          self.col_other, "", ""))
+        elif self.own is not None:  # the self grade under the record's own vetoes (`_choose` reads them)
+            lines.append(("Xếp loại theo điểm tự chấm", "Khoảng cách tới mức trên (theo điểm tự chấm)",
+                          self.col_other, self.own.grade.label, _gap_text(self.own.grade)))
+        for k, (title, gap_title, col, label, gap) in enumerate(lines):
+            total = self.ref(col, self.total_row)
+            self.put(COL_TITLE, title, bold=k == 0)
+            self.merge(COL_BASIS, COL_VERIFIED, "", bold=True)
+            basis = self.r if k == 0 or self.own is None else self.own
+            self.formula(COL_BASIS, _blank_if(total, k > 0, _grade_formula(basis, total)), label, bold=True)
+            self.ws.cell(self.row, COL_BASIS).alignment = Alignment(horizontal="left", vertical="top", wrap_text=True)
+            if k == 0:
+                self.put(COL_NOTE, "\n".join(notes))
+                self.height(_lines("\n".join(notes), WIDTHS[6]) if notes else 1)
             self.box()
             self.row += 1
+            if len(self.r.bands) > 1:
+                self.put(COL_TITLE, gap_title)
+                self.merge(COL_BASIS, COL_NOTE, "")
+                self.formula(COL_BASIS, _blank_if(total, k > 0, _gap_formula(basis, total)), gap)
+                self.ws.cell(self.row, COL_BASIS).alignment = Alignment(horizontal="left", vertical="top",
+                                                                         wrap_text=True)
+                self.box()
+                self.row += 1
         if self.r.pending:
             text = "; ".join(f"{p['id']} (0–{fmt_number(p['max'])} điểm)" for p in self.r.pending)
             self.put(COL_TITLE, "Điểm chờ cấp thẩm định")
@@ -259,7 +296,8 @@ class _Table:
         self.merge(5, 7, f"{e['ward']}, ngày ….. tháng ….. năm …….", italic=True, align="center")
         self.row += 1
         if self.r.mode == "verified":
-            left, right = ("NGƯỜI THẨM ĐỊNH", "(Ký, ghi rõ họ tên)"), ("TM. CƠ QUAN THẨM ĐỊNH", "(Ký tên, đóng dấu)")
+            unit = (self.signer or "CƠ QUAN THẨM ĐỊNH").upper()
+            left, right = ("NGƯỜI THẨM ĐỊNH", "(Ký, ghi rõ họ tên)"), (f"TM. {unit}", "(Ký tên, đóng dấu)")
         else:
             left, right = ("NGƯỜI LẬP BIỂU", "(Ký, ghi rõ họ tên)"), ("TM. ỦY BAN NHÂN DÂN\nCHỦ TỊCH", "(Ký tên, đóng dấu)")
         self.merge(1, 3, left[0], bold=True, align="center")
@@ -292,6 +330,69 @@ class _Table:
         ws.freeze_panes = f"A{header_row + 1}"
 
 
+def _q(text: str) -> str:
+    """A text constant inside a formula."""
+    return '"' + text.replace('"', '""') + '"'
+
+
+def _num(d: Decimal) -> str:
+    return plain_number(d)
+
+
+def _blocked(r: Result) -> set[str]:
+    return {v.grade for v in r.grade.vetoes if v.holds}
+
+
+def _choose(r: Result, total: str, pick) -> str:
+    """Nested IFs over the bands a veto does not block, highest first: `pick(band)` for the first one
+    whose minimum `total` reaches (the last band, with minimum 0, closes the chain)."""
+    allowed = [b for b in r.bands if b[0] not in _blocked(r)]
+    expr = pick(allowed[-1])
+    for band in reversed(allowed[:-1]):
+        expr = f"IF({total}>={_num(band[2])},{pick(band)},{expr})"
+    return expr
+
+
+def _grade_formula(r: Result, total: str) -> str:
+    return _choose(r, total, lambda band: _q(band[1]))
+
+
+def _gap_formula(r: Result, total: str) -> str:
+    """What `_gap_text` says, for whatever band the total reaches: the points still needed are computed,
+    written with a decimal comma whatever the spreadsheet's locale (SUBSTITUTE of the number as text)."""
+    ids = [b[0] for b in r.bands]
+
+    def pick(band) -> str:
+        k = ids.index(band[0])
+        if k == 0:
+            return '""'
+        above = r.bands[k - 1]
+        blocked = [v.id for v in r.grade.vetoes if v.grade == above[0] and v.holds]
+        if blocked:
+            return _q(_blocked_text(above[1], blocked))
+        need = f'SUBSTITUTE(ROUND({_num(above[2])}-{total},6)&"",".",",")'
+        return f'"Cần thêm "&{need}&{_q(f" điểm để đạt mức {chr(39)}{above[1]}{chr(39)} (từ {fmt_number(above[2])} điểm)")}'
+
+    return _choose(r, total, pick)
+
+
+def _blank_if(total: str, blank: bool, expr: str) -> str:
+    return f'IF({total}="","",{expr})' if blank else expr
+
+
+def _blocked_text(label: str, blocked: list[str]) -> str:
+    return f"Không thể đạt mức '{label}' do điều kiện loại trừ {', '.join(blocked)}"
+
+
+def _gap_text(g) -> str:
+    n = g.next_grade
+    if not n:
+        return ""
+    if n["blocked_by"]:
+        return _blocked_text(n["label"], n["blocked_by"])
+    return f"Cần thêm {fmt_number(n['points_needed'])} điểm để đạt mức '{n['label']}' (từ {fmt_number(n['min'])} điểm)"
+
+
 def _note(it: ItemResult) -> str:
     parts = []
     if it.pending:
@@ -304,23 +405,41 @@ def _note(it: ItemResult) -> str:
 
 
 def render(result: Result) -> bytes:
-    t = _Table(result)
+    return _render(_Table(result))
+
+
+def render_verification(v) -> bytes:
+    """`dvcq verify --format xlsx`: the official table of verified scores, self-scored points beside
+    them, each changed item's note naming the review's findings; signed for the verifying unit."""
+    notes: dict[str, str] = {}
+    for ch in v.changes:
+        texts = [f"Kết luận #{n}: {v.finding(n).reason}" for n in ch.findings]
+        if ch.delta != 0 or texts:
+            notes[ch.id] = "\n".join(texts)
+    t = _Table(v.verified, own=v.self_result, notes=notes)
+    t.signer = v.review.head.reviewer.unit
+    return _render(t)
+
+
+def _render(t: _Table) -> bytes:
+    result = t.r
     t.heading()
     header_row = t.header()
     crit_rows = []
     for c in result.criteria:
         items = [i for i in result.items if i.section == "criteria" and i.criterion == c.id]
-        crit_rows.append(t.section(c.id, c.title.upper(), c.max, items, c.points))
+        crit_rows.append(t.section(c.id, c.title.upper(), c.max, items, c.points, t.own_crit.get(c.id, "")))
     bonus_row = ded_row = None
     bonus = [i for i in result.items if i.section == "bonus"]
     if bonus:
-        bonus_row = t.section("", "ĐIỂM THƯỞNG", None, bonus, result.bonus)
+        bonus_row = t.section("", "ĐIỂM THƯỞNG", None, bonus, result.bonus, t.own.bonus if t.own else "")
     deds = [i for i in result.items if i.section == "deductions"]
     if deds:
-        ded_row = t.section("", "ĐIỂM TRỪ", None, deds, result.deductions)
+        ded_row = t.section("", "ĐIỂM TRỪ", None, deds, result.deductions, t.own.deductions if t.own else "")
     t.totals(crit_rows, bonus_row, ded_row)
     t.grade()
     t.signatures()
     t.page_setup(header_row)
-    title = f"Bảng điểm công tác dân vận chính quyền — {result.evidence['ward']} — năm {result.evidence['period']['year']}"
+    what = "Bảng điểm thẩm định" if result.mode == "verified" else "Bảng điểm"
+    title = f"{what} công tác dân vận chính quyền — {result.evidence['ward']} — năm {result.evidence['period']['year']}"
     return save(t.wb, title, {SHEET: t.cached})

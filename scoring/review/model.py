@@ -156,11 +156,37 @@ class LoadedReview:
 def load_review(path: str | Path) -> LoadedReview:
     """Read and shape-check a review file; ReviewError lists every problem with file:line."""
     p = Path(path)
+    if p.suffix.lower() == ".xlsx":
+        return _load_form(p)
     try:
         data, lines, sha256 = load_document_hashed(p, "tệp thẩm định")
     except LoadFailure as exc:
         raise ReviewError([exc.problem])
-    name = str(p)
+    return review_from_data(data, str(p), lines, sha256)
+
+
+def _load_form(p: Path) -> LoadedReview:
+    """The Excel form of `dvcq review new`, read into the data a YAML review holds and checked the same
+    way; a problem names the form's row instead of a line."""
+    import hashlib
+
+    from ..files import MAX_INPUT, read_bytes
+    from .skeleton import form_data, read_form
+
+    raw = read_bytes(p, "tệp thẩm định", MAX_INPUT, ReviewError)
+    data, where = form_data(read_form(raw, str(p)))
+    try:
+        return review_from_data(data, str(p), {}, hashlib.sha256(raw).hexdigest())
+    except ReviewError as exc:
+        for pr in exc.problems:
+            m = re.match(r"kết luận #(\d+)", pr.message)
+            if m and int(m.group(1)) - 1 in where:
+                pr.file = f"{p}, trang 'Thẩm định', {where[int(m.group(1)) - 1]}"
+        raise
+
+
+def review_from_data(data: Any, name: str, lines: dict, sha256: str) -> LoadedReview:
+    """Validate a review's data (from YAML, JSON or the Excel form): every problem, with its place."""
     if not isinstance(data, dict):
         raise ReviewError.one("tệp thẩm định phải là một bảng khóa: giá trị (review_of, reviewer, reviewed_on, findings)",
                               file=name, line=1)

@@ -100,7 +100,7 @@ def _pack_note(meta: dict, rules: Optional[str]) -> list[str]:
 @click.command()
 @click.argument("source", metavar="TỆP")
 @click.option("-o", "--output", required=True, metavar="TỆP_KẾT_QUẢ",
-              help="phieu.xlsx → hoso.yaml (hoặc .json); hoso.yaml → phieu.xlsx.")
+              help="phieu.xlsx (hoặc .ods) → hoso.yaml (hoặc .json); hoso.yaml → phieu.xlsx.")
 @click.option("--rules", "rules", metavar="PACK.yaml|MÃ",
               help="Khi chuyển sang Excel: bộ tiêu chí cho nhãn và danh mục. Mặc định: bộ có hiệu lực cho tỉnh và kỳ "
                    "của hồ sơ.")
@@ -114,7 +114,7 @@ def convert(source, output, rules, force):
       dvcq convert samples/quang-ngai/pho-van-2023.yaml -o phieu.xlsx
     """
     src, dst = _suffix(source), _suffix(output)
-    if src == ".xlsx" and dst in YAML_SUFFIXES:
+    if src in (".xlsx", ".ods") and dst in YAML_SUFFIXES:
         from ..render.json import dumps
         from .reader import read
         from .yamlout import dump, record_data

@@ -34,11 +34,14 @@ class Column:
     width: int          # starting width in characters; the writer widens it to fit the content
     hint: str = ""      # the input message shown when the cell is selected
     wrap: bool = False
+    fit: bool = True    # widened to its longest value; the code column stays narrow (the label comes first)
 
+
+ID_WIDTH = 12  # the code column: narrow, after the Vietnamese label a clerk reads first
 
 WARD_COLUMNS = [
-    Column("id", "Mã trường", 22),
     Column("label", "Nội dung", 44, wrap=True),
+    Column("id", "Mã trường", ID_WIDTH, fit=False),
     Column("value", "Giá trị", 40, wrap=True),
     Column("help", "Hướng dẫn", 50, wrap=True),
 ]
@@ -60,8 +63,10 @@ KIND_WORDS = {"phường": "phuong", "xã": "xa", "thị trấn": "thi_tran"}
 STATUS_WORDS = {"hoàn chỉnh": "final", "đang hoàn thiện": "in_progress"}
 
 DOC_COLUMNS = [
-    Column("id", "Mã văn bản", 30),
-    Column("label", "Văn bản theo bộ tiêu chí", 44, wrap=True),
+    Column("label", "Văn bản theo bộ tiêu chí", 40, wrap=True),
+    Column("id", "Mã văn bản", ID_WIDTH, fit=False),
+    Column("feeds", "Dùng để chấm (điểm tối đa)", 18, wrap=True),
+    Column("entry", "Cần nhập", 24, wrap=True),
     Column("kind", "Loại", 7),
     Column("present", "Đã có văn bản", 10, "có / không"),
     Column("number", "Số, ký hiệu", 16, "Giữ nguyên như trên văn bản, ví dụ 15/KH-UBND"),
@@ -76,9 +81,11 @@ DOC_COLUMNS = [
 ]
 
 FACT_COLUMNS = [
-    Column("id", "Mã số liệu", 34),
-    Column("label", "Nội dung", 50, wrap=True),
-    Column("unit", "Đơn vị tính", 14, wrap=True),
+    Column("label", "Nội dung", 40, wrap=True),
+    Column("id", "Mã số liệu", ID_WIDTH, fit=False),
+    Column("feeds", "Dùng để chấm (điểm tối đa)", 18, wrap=True),
+    Column("entry", "Cần nhập", 24, wrap=True),
+    Column("unit", "Đơn vị tính", 12, wrap=True),
     Column("type", "Loại", 10),
     Column("value", "Giá trị", 14, "Số đếm: số nguyên ≥ 0; có/không; hoặc \"không phát sinh\""),
     Column("num", "Tử số", 9, "Số nguyên ≥ 0"),
@@ -87,13 +94,21 @@ FACT_COLUMNS = [
     Column("done", "Đã thực hiện", 11, "Số nội dung đã thực hiện"),
     Column("total", "Tổng số nội dung", 11, "Theo bộ tiêu chí"),
     Column("na_items", "Số nội dung không phát sinh", 13, "Số nội dung không phát sinh (không bị trừ điểm)"),
-    Column("reason", "Lý do không phát sinh", 24, wrap=True),
-    Column("source", "Nguồn", 44, "Văn bản, trang, đoạn trích dẫn làm căn cứ", wrap=True),
-    Column("note", "Ghi chú", 30, wrap=True),
+    Column("reason", "Lý do không phát sinh", 20, wrap=True),
+    Column("source", "Nguồn", 36, "Văn bản, trang, đoạn trích dẫn làm căn cứ", wrap=True),
+    Column("note", "Ghi chú", 24, wrap=True),
     Column("confidence", "Độ tin cậy", 10, "Số từ 0 đến 1 (bản nháp trích xuất tự động)"),
     Column("review", "Cần xem lại", 10, "có / không"),
 ]
 
+SHEET_GUIDE = "Hướng dẫn"
+# What to type on a figure's row, by its type (the "Cần nhập" column).
+ENTRY_HINTS = {
+    "count": "Số nguyên ≥ 0 ở cột Giá trị",
+    "yesno": "có hoặc không ở cột Giá trị",
+    "rate": "Tử số và Mẫu số (vd. 14 và 16); nếu văn bản chỉ nêu tỷ lệ: cột Tỷ lệ (%)",
+    "checklist": "Đã thực hiện và Số nội dung không phát sinh, trên Tổng số nội dung",
+}
 NOTE_COLUMNS = [
     Column("text", "Nội dung ghi chú", 80, wrap=True),
     Column("source", "Nguồn", 60, wrap=True),

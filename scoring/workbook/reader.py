@@ -112,7 +112,7 @@ class _Reader:
             self.fail("tệp không có trang này (không phải phiếu lập bằng `dvcq template`?)", title,
                       hint=did_you_mean(title, names))
             return None
-        id_header = columns[0].header
+        id_header = next((c.header for c in columns if c.key == "id"), columns[0].header)  # notes: no code column
         for r in range(1, min(HEADER_SCAN, ws.max_row) + 1):
             heads = {c: C.word(ws.cell(r, c).value) for c in range(1, min(ws.max_column, MAX_COLUMNS) + 1)}
             if any(h and L.norm(h) == L.norm(id_header) for h in heads.values()):
@@ -424,8 +424,16 @@ class _Reader:
 
 
 def _open(p: Path):
+    """The workbook and the bytes openpyxl reads (an .ods is first copied into an .xlsx workbook)."""
     name = str(p)
     raw = read_bytes(p, "tệp hồ sơ minh chứng", MAX_BYTES, EvidenceError)
+    if p.suffix.lower() == ".ods":
+        from . import odsio
+
+        wb = odsio.to_workbook(raw, name)
+        converted = io.BytesIO()
+        wb.save(converted)  # so that reading cached formula values finds the same cells
+        return wb, converted.getvalue(), raw
     not_xlsx = "không phải tệp Excel .xlsx hợp lệ (tệp .xls cũ, tệp có mật khẩu hoặc tệp hỏng): mở bằng Excel/LibreOffice " \
                "rồi lưu lại dạng .xlsx"
     try:
@@ -442,13 +450,13 @@ def _open(p: Path):
         raise
     except Exception:  # openpyxl raises many types for a damaged package; all mean the same to a clerk
         raise EvidenceError.one(not_xlsx, file=name)
-    return wb, raw
+    return wb, raw, raw
 
 
 def read(path: str | Path) -> tuple[LoadedEvidence, dict]:
     """The record and the workbook's metadata (the pack it was made for)."""
     p = Path(path)
-    wb, raw = _open(p)
+    wb, raw, original = _open(p)
     rd = _Reader(wb, raw, str(p))
     meta = rd.meta()
     ward, period, status = rd.ward()
@@ -475,7 +483,7 @@ def read(path: str | Path) -> tuple[LoadedEvidence, dict]:
     if rd.problems:
         raise EvidenceError(rd.problems)
     made_for = {k.split(".", 1)[1]: str(meta[k]) for k in ("pack.id", "pack.version", "pack.sha256") if k in meta}
-    return LoadedEvidence(path=str(p), sha256=hashlib.sha256(raw).hexdigest(), record=record,
+    return LoadedEvidence(path=str(p), sha256=hashlib.sha256(original).hexdigest(), record=record,
                           made_for=made_for or None, addresses=rd.addr), meta
 
 

@@ -14,7 +14,7 @@ from decimal import Decimal
 from typing import Any, Optional
 
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
@@ -25,6 +25,7 @@ from .xlsxio import exact_number, force_text, put_value, save
 from ..vietnamese import status_label
 
 HEAD_FILL = PatternFill("solid", fgColor="DDEBF7")
+LOCKED, OPEN = Protection(locked=True), Protection(locked=False)
 FIXED_FILL = PatternFill("solid", fgColor="F2F2F2")   # filled from the pack: read, not typed
 UNUSED_FILL = PatternFill("solid", fgColor="BFBFBF")  # a value column this row's type does not use
 THIN = Side(style="thin", color="999999")
@@ -76,13 +77,16 @@ class _Sheet:
         put_value(cell, _cell_value(value))
         cell.border = BORDER
         cell.alignment = Alignment(wrap_text=col.wrap, vertical="top")
+        cell.protection = LOCKED if fixed else OPEN  # the sheet is protected: only what a clerk types is open
+        if key == "id":
+            cell.font = Font(size=8, color="666666")
         if fixed:
             cell.fill = FIXED_FILL
         if isinstance(value, date):
             cell.number_format = DATE_FORMAT
         elif fmt:
             cell.number_format = fmt
-        if value is not None:
+        if value is not None and col.fit:
             text = "00/00/0000" if isinstance(value, date) else str(value)
             longest = max(len(line) for line in text.split("\n"))
             limit = col.width if col.wrap else MAX_WIDTH
@@ -95,6 +99,7 @@ class _Sheet:
         cell.border = BORDER
         col = self.columns[self.col[key] - 1]
         cell.alignment = Alignment(wrap_text=col.wrap, vertical="top")
+        cell.protection = LOCKED if fill is UNUSED_FILL else OPEN  # greyed: does not apply to this row
         if fill:
             cell.fill = fill
         if fmt:
@@ -130,8 +135,13 @@ class _Sheet:
     def next(self) -> None:
         self.row += 1
 
-    def finish(self, freeze: str) -> None:
+    def finish(self, freeze: str, protect: bool = True, pages_wide: int = 1) -> None:
         ws = self.ws
+        if protect:
+            # No password: a guard against typing over labels or into cells that do not apply, not a lock.
+            # Clerks may still resize, hide and format columns and rows.
+            ws.protection.sheet = True
+            ws.protection.formatCells = ws.protection.formatColumns = ws.protection.formatRows = False
         for row, n in self.lines.items():
             if n > 1:  # neither Excel nor LibreOffice reliably grows rows of wrapped text on open
                 ws.row_dimensions[row].height = 15 * n + 2
@@ -142,9 +152,16 @@ class _Sheet:
         ws.print_title_rows = f"{L.HEADER_ROW}:{L.HEADER_ROW}"
         ws.page_setup.orientation = "landscape"
         ws.page_setup.paperSize = ws.PAPERSIZE_A4
-        ws.page_setup.fitToWidth = 1
+        # A wide sheet prints two A4 pages across, each starting with the label (and code) columns,
+        # rather than one page shrunk below a readable size.
+        ws.page_setup.fitToWidth = pages_wide
         ws.page_setup.fitToHeight = 0
         ws.sheet_properties.pageSetUpPr.fitToPage = True
+        if pages_wide > 1:
+            ws.print_title_cols = "A:B"
+        ws.page_margins.left = ws.page_margins.right = 0.4
+        ws.page_margins.top = ws.page_margins.bottom = 0.5
+        ws.oddFooter.center.text = "&A — trang &P/&N"
         ws.print_area = f"A1:{last}{max(self.row - 1, L.HEADER_ROW)}"
 
 
@@ -238,9 +255,14 @@ def _docs_sheet(wb: Workbook, pack, rec: Optional[Evidence], columns: list[L.Col
     s = _Sheet(wb, L.SHEET_DOCS, columns, "VĂN BẢN LÀM MINH CHỨNG",
                _pack_lines(pack) + ["Mỗi dòng một văn bản. Văn bản chưa có: để trống cả dòng (hoặc ghi \"không\" ở cột "
                                     "\"Đã có văn bản\"). Ngày ghi dạng dd/mm/yyyy."])
+    feeds, by_sent = _feeds(pack)
     for did, dd, doc in _doc_rows(pack, rec):
         s.put("id", did, fixed=True)
-        s.put("label", dd.label if dd else None, fixed=True)
+        s.put("label", dd.label if dd else did, fixed=True)
+        s.put("feeds", feeds.get(did), fixed=True)
+        sent = pack is None or did in by_sent or (doc is not None and doc.sent_on is not None)
+        s.put("entry", "Số, ký hiệu; ngày ban hành" + ("; ngày gửi (chấm theo ngày gửi)" if did in by_sent else ""),
+              fixed=True)
         s.put("kind", dd.kind if dd else None, fixed=True)
         if doc is not None:
             s.put("present", True)
@@ -253,7 +275,7 @@ def _docs_sheet(wb: Workbook, pack, rec: Optional[Evidence], columns: list[L.Col
             for key in ("issued_on", "sent_on"):
                 v = getattr(doc, key)
                 if v is None:
-                    s.blank(key, fmt=DATE_FORMAT)
+                    s.blank(key, fill=UNUSED_FILL if key == "sent_on" and not sent else None, fmt=DATE_FORMAT)
                 else:
                     s.put(key, v)
             for key in L.DRAFT_KEYS:
@@ -264,17 +286,40 @@ def _docs_sheet(wb: Workbook, pack, rec: Optional[Evidence], columns: list[L.Col
                     else:
                         s.put(key, v)
         else:
-            for c in columns[3:]:
-                s.blank(c.key, fmt=DATE_FORMAT if c.key in ("issued_on", "sent_on") else
+            for c in columns[columns.index(next(x for x in columns if x.key == "present")):]:
+                s.blank(c.key, fill=UNUSED_FILL if c.key == "sent_on" and not sent else None,
+                        fmt=DATE_FORMAT if c.key in ("issued_on", "sent_on") else
                         ("@" if c.key in ("number", "issuer", "title", "source", "note") else None))
         _choice(s, "present", [L.YES, L.NO], "Đơn vị đã có văn bản này chưa?")
         _date(s, "issued_on", "Ngày ban hành")
-        _date(s, "sent_on", "Ngày gửi")
+        if sent:
+            _date(s, "sent_on", "Ngày gửi")
         if "confidence" in s.col:
             _confidence(s)
             _choice(s, "review", [L.YES, L.NO], "Bản nháp: có cần người xem lại không?")
         s.next()
-    s.finish("C5")
+    s.finish("C5", pages_wide=2)
+
+
+def _feeds(pack) -> tuple[dict[str, str], set[str]]:
+    """Each identifier → the items it is scored in ("TC1.1 (4 đ)"), and the documents judged by the
+    date they were sent (a report's deadline), for which alone "Ngày gửi" applies."""
+    if pack is None:
+        return {}, set()
+    from ..vietnamese import fmt_number
+
+    uses: dict[str, list[str]] = {}
+    by_sent: set[str] = set()
+    for _, item, bound in pack.items:
+        for leaf in bound.leaves():
+            ids = list(leaf.method.inputs())
+            if getattr(leaf.method, "date", None) == "sent_on":
+                by_sent.update(ids)
+            for i in ids:
+                tag = f"{item.id} ({fmt_number(item.max)} đ)"
+                if tag not in uses.setdefault(i, []):
+                    uses[i].append(tag)
+    return {i: "; ".join(tags) for i, tags in uses.items()}, by_sent
 
 
 def _fact_rows(pack, rec: Optional[Evidence]):
@@ -293,10 +338,13 @@ def _facts_sheet(wb: Workbook, pack, rec: Optional[Evidence], columns: list[L.Co
     s = _Sheet(wb, L.SHEET_FACTS, columns, "SỐ LIỆU LÀM MINH CHỨNG",
                _pack_lines(pack) + ["Mỗi dòng một số liệu; chỉ nhập vào các ô trắng của dòng đó. Việc không phát sinh: "
                                     "ghi \"không phát sinh\" ở cột \"Giá trị\". Số liệu chưa có: để trống."])
+    feeds, _ = _feeds(pack)
     for fid, fd, fv in _fact_rows(pack, rec):
         typ = fv.kind if fv is not None and fv.kind != "not_applicable" else (fd.type if fd else None)
         s.put("id", fid, fixed=True)
-        s.put("label", fd.label if fd else None, fixed=True)
+        s.put("label", fd.label if fd else fid, fixed=True)
+        s.put("feeds", feeds.get(fid), fixed=True)
+        s.put("entry", L.ENTRY_HINTS.get(typ, "Giá trị theo loại số liệu"), fixed=True)
         s.put("unit", fd.unit if fd else None, fixed=True)
         s.put("type", L.TYPE_WORDS.get(typ) if typ else None, fixed=True)
         values = _fact_cells(fv)
@@ -316,7 +364,7 @@ def _facts_sheet(wb: Workbook, pack, rec: Optional[Evidence], columns: list[L.Co
                 s.put(key, v, fmt="@" if isinstance(v, str) else None)
         _fact_validation(s, fid, typ, fd)
         s.next()
-    s.finish("C5")
+    s.finish("C5", pages_wide=2)
 
 
 def _fact_cells(fv: Optional[FactValue]) -> dict:
@@ -381,7 +429,67 @@ def _notes_sheet(wb: Workbook, rec: Optional[Evidence]) -> None:
         s.blank("text", fmt="@")
         s.blank("source", fmt="@")
         s.next()
-    s.finish("A5")
+    s.finish("A5", protect=False)
+
+
+GUIDE = [
+    ("Cách điền phiếu", None),
+    ("1. Trang \"Đơn vị và kỳ\": tên phường, xã; huyện; tỉnh; năm (và quý nếu đánh giá theo quý); tình trạng hồ sơ.", None),
+    ("2. Trang \"Văn bản\": mỗi dòng một văn bản của bộ tiêu chí. Đã có: ghi số, ký hiệu, ngày ban hành (dd/mm/yyyy); "
+     "ngày gửi chỉ ở văn bản chấm theo ngày gửi. Chưa có: để trống cả dòng.", None),
+    ("3. Trang \"Số liệu\": cột \"Cần nhập\" nói nhập gì ở mỗi dòng (số đếm, có/không, tử số và mẫu số, hoặc tỷ lệ %). "
+     "Việc không phát sinh trong kỳ: ghi \"không phát sinh\" ở cột Giá trị. Số liệu chưa có: để trống.", None),
+    ("4. Cột \"Dùng để chấm\" cho biết dòng đó dùng cho tiêu chí nào, tối đa bao nhiêu điểm.", None),
+    ("5. Ghi nguồn (văn bản, trang, đoạn trích) cho mỗi số liệu, văn bản: cấp thẩm định đối chiếu theo nguồn.", None),
+    ("6. Lưu tệp dạng .xlsx (hoặc .ods) rồi chấm: dvcq score phieu.xlsx", None),
+    ("Màu ô", None),
+    ("Ô trắng: nhập. Ô xám nhạt: nội dung của bộ tiêu chí, không sửa. Ô xám đậm: không áp dụng cho dòng này (đã khóa).", None),
+    ("Số thập phân ghi bằng dấu phẩy như Excel tiếng Việt (95,2) hoặc dấu chấm (95.2); ngày ghi dd/mm/yyyy.", None),
+]
+
+
+def _guide_sheet(wb: Workbook, pack) -> None:
+    """The "Hướng dẫn" sheet: how to fill the workbook, what the colours mean, and the pack's items
+    with their maximum points (what each figure is scored in)."""
+    ws = wb.create_sheet(L.SHEET_GUIDE)
+    ws.column_dimensions["A"].width = 12
+    ws.column_dimensions["B"].width = 90
+    ws.column_dimensions["C"].width = 12
+    force_text(ws.cell(1, 1), "HƯỚNG DẪN ĐIỀN HỒ SƠ MINH CHỨNG CÔNG TÁC DÂN VẬN CHÍNH QUYỀN")
+    ws.cell(1, 1).font = Font(bold=True, size=13)
+    force_text(ws.cell(2, 1), _pack_lines(pack)[0])
+    ws.cell(2, 1).font = Font(italic=True)
+    row = 4
+    for text, _ in GUIDE:
+        heading = not text[0].isdigit() and len(text) < 20
+        force_text(ws.cell(row, 1 if heading else 2), text)
+        cell = ws.cell(row, 1 if heading else 2)
+        cell.font = Font(bold=heading)
+        cell.alignment = Alignment(wrap_text=not heading, vertical="top")
+        if not heading:
+            ws.row_dimensions[row].height = 15 * wrapped_lines(text, 90) + 2
+        row += 1
+    if pack is not None:
+        row += 1
+        force_text(ws.cell(row, 1), "Các tiêu chí và điểm tối đa")
+        ws.cell(row, 1).font = Font(bold=True)
+        row += 1
+        for crit in pack.data.criteria:
+            for ident, title, top, bold in [(crit.id, crit.title, crit.max, True)] + \
+                    [(i.id, i.title, i.max, False) for i in crit.items]:
+                force_text(ws.cell(row, 1), ident)
+                force_text(ws.cell(row, 2), title)
+                put_value(ws.cell(row, 3), top)
+                for c in (1, 2, 3):
+                    ws.cell(row, c).font = Font(bold=bold)
+                    ws.cell(row, c).alignment = Alignment(wrap_text=True, vertical="top")
+                ws.row_dimensions[row].height = 15 * wrapped_lines(title, 90) + 2
+                row += 1
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = "portrait"
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_area = f"A1:C{row}"
 
 
 def _meta_sheet(wb: Workbook, pack, rec: Optional[Evidence]) -> None:
@@ -416,6 +524,7 @@ def build(pack, rec: Optional[Evidence] = None) -> bytes:
     drafts = _uses_draft_keys(rec)
     doc_cols = [c for c in L.DOC_COLUMNS if drafts or c.key not in L.DRAFT_KEYS]
     fact_cols = [c for c in L.FACT_COLUMNS if drafts or c.key not in L.DRAFT_KEYS]
+    _guide_sheet(wb, pack)
     _ward_sheet(wb, pack, rec)
     _docs_sheet(wb, pack, rec, doc_cols)
     _facts_sheet(wb, pack, rec, fact_cols)

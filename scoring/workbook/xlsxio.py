@@ -19,6 +19,10 @@ from openpyxl import Workbook
 from ..vietnamese import plain_number
 
 FIXED_TIME = (1980, 1, 1, 0, 0, 0)  # the zip format's epoch: carries no information
+# Numbers shown as a Vietnamese reader writes them ("10,5"; LCID 0x042A is vi-VN): LibreOffice honours
+# the format's locale whatever the machine's; Excel follows the system's separators, which a
+# Vietnamese Windows sets to the same. General keeps every digit of an exact decimal.
+NUMBER_FORMAT = "[$-42A]General"
 
 
 def _core_xml(title: str) -> bytes:
@@ -97,3 +101,5 @@ def put_value(cell, value) -> None:
 
         value = shown(value)
     force_text(cell, exact_number(value) if isinstance(value, Decimal) else value)
+    if isinstance(cell.value, (int, float)) and not isinstance(cell.value, bool):
+        cell.number_format = NUMBER_FORMAT

@@ -14,6 +14,8 @@ from scoring.api import score as score_file
 from scoring.cli import main
 from scoring.evidence import load_evidence
 from scoring.render.xlsx import HEADERS, SHEET, render
+from scoring.vietnamese import fmt_number
+from scoring.workbook.xlsxio import NUMBER_FORMAT
 
 from printtools import pdf_text, to_pdf
 from support import QN_SAMPLES, SAMPLES
@@ -75,7 +77,13 @@ def test_table_values_formulas_and_cached_results_agree_with_the_engine(sample):
     assert _dec(values.cell(total, 5).value) == result.total
     assert _dec(values.cell(_row_with(formulas, "Cộng điểm các tiêu chí"), 5).value) == result.subtotal
     grade = _row_with(formulas, "XẾP LOẠI")
-    assert formulas.cell(grade, 4).value == result.grade.label
+    assert str(formulas.cell(grade, 4).value).startswith("=IF(")  # follows the total
+    assert values.cell(grade, 4).value == result.grade.label
+    gap = values.cell(_row_with(formulas, "Khoảng cách tới mức trên"), 4).value
+    n = result.grade.next_grade
+    assert (gap or "") == ("" if not n else f"Cần thêm {fmt_number(n['points_needed'])} điểm để đạt mức '{n['label']}' "
+                                               f"(từ {fmt_number(n['min'])} điểm)" if not n["blocked_by"] else gap)
+    assert formulas.cell(total, 5).number_format == NUMBER_FORMAT
 
 
 def test_header_carries_legal_basis_draft_status_and_signature_lines():
@@ -134,12 +142,68 @@ def test_libreoffice_computes_the_same_totals_from_the_formulas(sample, tmp_path
     out = to_pdf(soffice, path, tmp_path, "csv:Text - txt - csv (StarCalc):44,34,76,1")
     rows = list(csv.reader(out.read_text(encoding="utf-8").splitlines()))
     by_title = {r[1]: r for r in rows if len(r) > 4}
-    assert Decimal(by_title["TỔNG ĐIỂM"][4]) == result.total
-    assert Decimal(by_title["Cộng điểm các tiêu chí"][4]) == result.subtotal
+    assert _shown(by_title["TỔNG ĐIỂM"][4]) == result.total
+    assert _shown(by_title["Cộng điểm các tiêu chí"][4]) == result.subtotal
     assert by_title["TỔNG ĐIỂM"][5] == ""  # nothing verified yet: the verified total stays blank
+    assert by_title["XẾP LOẠI"][3] == result.grade.label
+    assert by_title["Xếp loại theo điểm thẩm định"][3] == ""
     by_id = {r[0]: r for r in rows if r and r[0]}
     for c in result.criteria:
-        assert Decimal(by_id[c.id][4]) == c.points
+        assert _shown(by_id[c.id][4]) == c.points
+
+
+def _shown(text: str) -> Decimal:
+    """A number as LibreOffice shows it under the sheet's Vietnamese format: "10,5", never "10.5"."""
+    assert "." not in text, text
+    return Decimal(text.replace(",", "."))
+
+
+def _recalculated_csv(soffice, path, tmp_path) -> dict:
+    out = to_pdf(soffice, path, tmp_path, "csv:Text - txt - csv (StarCalc):44,34,76,1")
+    return {r[1]: r for r in csv.reader(out.read_text(encoding="utf-8").splitlines()) if len(r) > 4}
+
+
+def test_a_verifier_typing_points_sees_the_verified_total_grade_and_gap_follow(tmp_path, soffice):
+    """Fill "Điểm thẩm định" as a verifier would (openpyxl, then LibreOffice recalculates on opening)."""
+    from openpyxl import load_workbook
+
+    result = score_file(PHO_VAN)
+    src = tmp_path / "src.xlsx"
+    src.write_bytes(render(result))
+    wb = load_workbook(src)
+    ws = wb[SHEET]
+    rows = _rows_by_id(ws)
+    items = [it for it in result.items if it.method != "sum" and it.section == "criteria"]
+    # the verifier confirms every self-scored item, then halves one: a decimal total
+    for it in items:
+        ws.cell(rows[it.id], 6).value = float(it.points)
+    for it in result.items:  # the parts of sum items
+        if it.method == "sum":
+            for k, p in enumerate(it.parts, start=1):
+                ws.cell(rows[it.id] + k, 6).value = float(p.points)
+    cut = next(it for it in items if it.points >= 1)
+    ws.cell(rows[cut.id], 6).value = float(cut.points) - 0.5
+    expected = result.total - Decimal("0.5")
+    path = tmp_path / "bang-diem.xlsx"
+    wb.save(path)
+    by_title = _recalculated_csv(soffice, path, tmp_path)
+    assert _shown(by_title["TỔNG ĐIỂM"][5]) == expected
+    assert by_title["TỔNG ĐIỂM"][5].endswith(",5")
+    bands = sorted(result.bands, key=lambda b: b[2], reverse=True)
+    blocked = {v.grade for v in result.grade.vetoes if v.holds}
+    reached = next(b for b in bands if b[0] not in blocked and expected >= b[2])
+    assert by_title["Xếp loại theo điểm thẩm định"][3] == reached[1]
+    k = [b[0] for b in bands].index(reached[0])
+    gap = by_title["Khoảng cách tới mức trên (theo điểm thẩm định)"][3]
+    if k and bands[k - 1][0] not in blocked:
+        assert gap == (f"Cần thêm {fmt_number(bands[k - 1][2] - expected)} điểm để đạt mức '{bands[k - 1][1]}' "
+                       f"(từ {fmt_number(bands[k - 1][2])} điểm)")
+    # the self side is unchanged and LibreOffice agrees with the engine, gap included
+    assert by_title["XẾP LOẠI"][3] == result.grade.label
+    n = result.grade.next_grade
+    if n and not n["blocked_by"]:
+        assert by_title["Khoảng cách tới mức trên"][3] == (
+            f"Cần thêm {fmt_number(n['points_needed'])} điểm để đạt mức '{n['label']}' (từ {fmt_number(n['min'])} điểm)")
 
 
 def test_xlsx_converts_to_pdf_with_vietnamese_text(tmp_path, soffice, pdftotext, artifacts):

@@ -12,7 +12,7 @@ from scoring.workbook import layout as L
 from scoring.workbook.reader import read
 from scoring.workbook.writer import template
 
-from wbhelp import col, open_bytes, row_of, set_cell
+from wbhelp import col, open_bytes, row_of, set_cell, id_col
 
 FACTS, DOCS, WARD = L.SHEET_FACTS, L.SHEET_DOCS, L.SHEET_WARD
 
@@ -149,20 +149,21 @@ def test_a_date_with_a_time_and_a_formula_without_result_are_refused(blank, tmp_
 
 
 def test_rows_that_break_the_sheet_structure(blank, tmp_path):
-    ws = blank[FACTS]
+    ws = blank[FACTS]  # the code column is B, after the label
+    assert id_col(ws) == 2
     r = row_of(ws, "models.registered")
     ws.cell(r, col(ws, "Giá trị"), 1)
-    ws.cell(r + 200, 1, "models.registered")  # a copied row: the same identifier twice, both filled
+    ws.cell(r + 200, id_col(ws), "models.registered")  # a copied row: the same identifier twice, both filled
     ws.cell(r + 200, col(ws, "Giá trị"), 2)
-    ws.cell(r + 201, 1, "Mô hình mới")  # not an identifier
+    ws.cell(r + 201, id_col(ws), "Mô hình mới")  # not an identifier
     ws.cell(r + 201, col(ws, "Giá trị"), 1)
     ws.cell(r + 202, col(ws, "Giá trị"), 4)  # a value without an identifier
     ws.cell(L.HEADER_ROW, ws.max_column + 1, "Ghi chu them")
     ws.cell(r, ws.max_column, "ghi thêm")
     msgs, _ = _problems(blank, tmp_path)
-    assert any(f"ô A{r + 200} " in m and "bị lặp" in m for m in msgs)
-    assert any(f"ô A{r + 201} " in m and "không đúng dạng" in m for m in msgs)
-    assert any(f"ô A{r + 202}: " in m and "thiếu mã" in m for m in msgs)
+    assert any(f"ô B{r + 200} " in m and "bị lặp" in m for m in msgs)
+    assert any(f"ô B{r + 201} " in m and "không đúng dạng" in m for m in msgs)
+    assert any(f"ô B{r + 202}: " in m and "thiếu mã" in m for m in msgs)
     assert any("không thuộc mẫu phiếu" in m and "'Ghi chú'" in m for m in msgs)
 
 

@@ -26,22 +26,22 @@ def _rule_for(ws, cell: str):
 
 def test_sheets_headers_and_pack_identity(qn_pack):
     wb = open_bytes(template(qn_pack))
-    assert wb.sheetnames == [L.SHEET_WARD, L.SHEET_DOCS, L.SHEET_FACTS, L.SHEET_NOTES, L.SHEET_META]
-    assert wb[L.SHEET_META].sheet_state == "hidden" and wb.active.title == L.SHEET_WARD
+    assert wb.sheetnames == [L.SHEET_GUIDE, L.SHEET_WARD, L.SHEET_DOCS, L.SHEET_FACTS, L.SHEET_NOTES, L.SHEET_META]
+    assert wb[L.SHEET_META].sheet_state == "hidden" and wb.active.title == L.SHEET_GUIDE
     meta = {r[0].value: r[1].value for r in wb[L.SHEET_META].iter_rows()}
     assert meta == {"format": L.FORMAT, "pack.id": qn_pack.id, "pack.version": qn_pack.meta.version,
                     "pack.sha256": qn_pack.sha256, "pack.file": "qd-1211-2022.yaml", "pack.status": "draft"}
     facts = wb[L.SHEET_FACTS]
     heads = [facts.cell(L.HEADER_ROW, c).value for c in range(1, facts.max_column + 1)]
     assert heads == [c.header for c in L.FACT_COLUMNS if c.key not in L.DRAFT_KEYS]
-    ids = [facts.cell(r, 1).value for r in range(L.FIRST_ROW, facts.max_row + 1)]
+    ids = [facts.cell(r, 2).value for r in range(L.FIRST_ROW, facts.max_row + 1)]
     assert ids == [f for f in qn_pack.vocabulary.facts if f != "ward.residential_groups"]
     r = row_of(facts, "petitions.settled")
     assert facts.cell(r, col(facts, "Nội dung")).value == "Tỷ lệ đơn thư thuộc thẩm quyền được giải quyết"
     assert facts.cell(r, col(facts, "Đơn vị tính")).value == "đơn"
     assert facts.cell(r, col(facts, "Loại")).value == "tỷ lệ"
     docs = wb[L.SHEET_DOCS]
-    assert [docs.cell(r, 1).value for r in range(L.FIRST_ROW, docs.max_row + 1)] == list(qn_pack.vocabulary.documents)
+    assert [docs.cell(r, 2).value for r in range(L.FIRST_ROW, docs.max_row + 1)] == list(qn_pack.vocabulary.documents)
     assert docs.cell(row_of(docs, "plan.dvcq_annual"), col(docs, "Loại")).value == "KH"
     ward = wb[L.SHEET_WARD]
     assert ward[ref(ward, "ward.province", "Giá trị")].value == "Quảng Ngãi"
@@ -82,8 +82,8 @@ def test_frozen_headers_and_widths_that_fit_labels(qn_pack):
         assert ws.freeze_panes == f"C{L.FIRST_ROW}"
         assert ws.print_title_rows == f"${L.HEADER_ROW}:${L.HEADER_ROW}"
     facts = wb[L.SHEET_FACTS]
-    id_width = facts.column_dimensions["A"].width
-    assert id_width >= max(len(f) for f in qn_pack.vocabulary.facts) + 1
+    assert facts.cell(L.HEADER_ROW, 1).value == "Nội dung"  # the Vietnamese label first, the code narrow after it
+    assert facts.column_dimensions["B"].width == L.ID_WIDTH
     label = facts.column_dimensions[get_column_letter(col(facts, "Nội dung"))]
     assert label.width >= 40
     long_row = row_of(facts, "democracy.groups")  # a label longer than the column wraps onto a taller row
@@ -114,3 +114,83 @@ def test_template_command(tmp_path, runner, qn_pack):
     assert r.exit_code == 2 and ".xlsx" in r.stderr
     r = runner.invoke(main, ["template", "--rules", str(QN_PACK), "-o", str(QN_PACK), "--force"])
     assert r.exit_code == 2 and QN_PACK.read_text(encoding="utf-8").startswith("# Bộ tiêu chí")
+
+
+def test_each_row_says_what_to_enter_and_which_item_it_feeds(qn_pack):
+    wb = open_bytes(template(qn_pack))
+    facts = wb[L.SHEET_FACTS]
+    settled = row_of(facts, "petitions.settled")
+    assert facts.cell(settled, 1).value == "Tỷ lệ đơn thư thuộc thẩm quyền được giải quyết"
+    assert "Tử số và Mẫu số" in facts.cell(settled, col(facts, "Cần nhập")).value
+    feeds = facts.cell(settled, col(facts, "Dùng để chấm (điểm tối đa)")).value
+    item = next(i for c in qn_pack.data.criteria for i in c.items
+                if i.id == feeds.split(" ")[0])  # "TC5.4 (6 đ)": an item of the pack, with its maximum
+    assert feeds.startswith(f"{item.id} (") and " đ)" in feeds
+    dialogues = row_of(facts, "reception.dialogues")
+    assert "Số nguyên" in facts.cell(dialogues, col(facts, "Cần nhập")).value
+
+
+def test_cells_that_do_not_apply_are_greyed_and_locked_the_rest_open(qn_pack):
+    from scoring.workbook.writer import UNUSED_FILL
+
+    wb = open_bytes(template(qn_pack))
+    docs = wb[L.SHEET_DOCS]
+    assert docs.protection.sheet
+    plan = row_of(docs, "plan.dvcq_annual")
+    sent = docs.cell(plan, col(docs, "Ngày gửi"))  # a plan is judged by when it was issued, not sent
+    assert sent.protection.locked and sent.fill.fgColor.rgb.endswith(UNUSED_FILL.fgColor.rgb[-6:])
+    assert not docs.cell(plan, col(docs, "Ngày ban hành")).protection.locked
+    assert docs.cell(plan, 1).protection.locked  # labels are not typed over
+    facts = wb[L.SHEET_FACTS]
+    settled = row_of(facts, "petitions.settled")
+    assert facts.cell(settled, col(facts, "Tử số")).protection.locked is False
+    assert facts.cell(settled, col(facts, "Đã thực hiện")).protection.locked  # a rate has no checklist cells
+    reports = [d for d in qn_pack.vocabulary.documents if "Ngày gửi" in (docs.cell(row_of(docs, d), col(docs, "Cần nhập")).value or "")
+               or "ngày gửi" in (docs.cell(row_of(docs, d), col(docs, "Cần nhập")).value or "")]
+    for d in reports:  # a report judged by its sending date keeps the cell open
+        assert not docs.cell(row_of(docs, d), col(docs, "Ngày gửi")).protection.locked
+
+
+def test_the_guide_sheet_explains_filling_and_lists_the_items(qn_pack):
+    ws = open_bytes(template(qn_pack))[L.SHEET_GUIDE]
+    texts = [str(c.value) for row in ws.iter_rows() for c in row if c.value is not None]
+    joined = "\n".join(texts)
+    assert "không phát sinh" in joined and "dd/mm/yyyy" in joined and "dvcq score" in joined
+    first = qn_pack.data.criteria[0]
+    assert first.id in texts and first.items[0].id in texts
+
+
+def test_wide_sheets_print_two_a4_pages_across_with_the_labels_repeated(qn_pack):
+    wb = open_bytes(template(qn_pack))
+    for name in (L.SHEET_DOCS, L.SHEET_FACTS):
+        ws = wb[name]
+        assert int(ws.page_setup.paperSize) == 9 and ws.page_setup.orientation == "landscape"
+        assert ws.page_setup.fitToWidth == 2 and ws.print_title_cols == "$A:$B"
+
+
+def test_the_template_prints_legibly_through_libreoffice(qn_pack, tmp_path):
+    """Converted to PDF by LibreOffice: each data page is A4, the labels' text is at least 7 pt."""
+    import shutil
+    import subprocess
+
+    import pytest
+
+    soffice = shutil.which("soffice")
+    pdffonts = shutil.which("pdftotext")
+    if not soffice or not pdffonts:
+        pytest.skip("không có soffice/pdftotext: chạy scripts/install-system-deps.sh")
+    path = tmp_path / "phieu.xlsx"
+    path.write_bytes(template(qn_pack))
+    subprocess.run([soffice, "--headless", "--norestore", f"-env:UserInstallation={(tmp_path / 'lo').as_uri()}",
+                    "--convert-to", "pdf", str(path), "--outdir", str(tmp_path)], capture_output=True, timeout=180,
+                   check=True)
+    html = subprocess.run(["pdftotext", "-bbox", str(tmp_path / "phieu.pdf"), "-"], capture_output=True, text=True,
+                          timeout=60, check=True).stdout
+    import re
+
+    pages = re.findall(r'<page width="([\d.]+)" height="([\d.]+)"', html)
+    assert pages and all(abs(float(w) - 841.9) < 2 or abs(float(w) - 595.3) < 2 for w, _ in pages)  # A4
+    words = re.findall(r'<word xMin="[\d.]+" yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">Tỷ</word>', html)
+    assert words
+    heights = [float(b) - float(a) for a, b in words]
+    assert min(heights) >= 7, heights  # a word's box: about the font size in points

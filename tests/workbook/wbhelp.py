@@ -19,9 +19,16 @@ def col(ws, header: str) -> int:
     raise KeyError(header)
 
 
+def id_col(ws) -> int:
+    """The code column (after the Vietnamese label), found by its header as the reader finds it."""
+    heads = {L.WARD_COLUMNS[1].header, L.DOC_COLUMNS[1].header, L.FACT_COLUMNS[1].header}
+    return next(c for c in range(1, ws.max_column + 1) if ws.cell(L.HEADER_ROW, c).value in heads)
+
+
 def row_of(ws, ident: str) -> int:
+    c = id_col(ws)
     for r in range(L.FIRST_ROW, ws.max_row + 1):
-        if ws.cell(r, 1).value == ident:
+        if ws.cell(r, c).value == ident:
             return r
     raise KeyError(ident)
 
