@@ -98,10 +98,10 @@ def emit(text, output: str | None, protect=(), force: bool = False) -> None:
             click.echo(chunk, nl=False)
 
 
-def render(result, fmt: str):
+def render(result, fmt: str, **options):
     from .render import render as r
 
-    return r(result, fmt)
+    return r(result, fmt, **options)
 
 
 rules_option = click.option("--rules", "rules", metavar="PACK.yaml",
@@ -145,10 +145,12 @@ def main():
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True,
               help="table: bảng cho màn hình/in; json: dữ liệu cho công cụ khác; markdown: báo cáo; "
                    "html: trang báo cáo in được; xlsx: bảng tự chấm Excel (cần -o).")
+@click.option("--with-trail", is_flag=True,
+              help="html: in cả phần giải trình từng nội dung (mặc định chỉ hiện trên màn hình, gấp lại).")
 @other_option
 @output_option
 @force_option
-def score(evidence, rules, fmt, allow_other_province, output, force):
+def score(evidence, rules, fmt, with_trail, allow_other_province, output, force):
     """Chấm điểm một hồ sơ (YAML/JSON): điểm từng nội dung, tổng điểm, xếp loại.
 
     \b
@@ -158,10 +160,14 @@ def score(evidence, rules, fmt, allow_other_province, output, force):
     """
     from . import api
 
+    if os.path.isdir(evidence):
+        raise UsageError.one("đây là một thư mục; 'dvcq score' chấm một hồ sơ", file=shown(evidence),
+                             hint=f"để chấm và xếp hạng mọi hồ sơ trong thư mục: dvcq batch {shown(evidence)}")
     record = api.load_record(evidence)
     pack = api.choose_pack(record, rules, allow_other_province=allow_other_province)
     result = api.score(record, pack, allow_other_province=allow_other_province)
-    emit(render(result, fmt), output, protect=[evidence, rules, pack.path], force=force)
+    options = {"with_trail": True} if with_trail and fmt == "html" else {}
+    emit(render(result, fmt, **options), output, protect=[evidence, rules, pack.path], force=force)
 
 
 @main.command()

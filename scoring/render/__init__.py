@@ -53,8 +53,9 @@ def reporter(fmt: str, kind: str = RESULT):
     return getattr(importlib.import_module(module), name)
 
 
-def render(value, fmt: str, kind: str = RESULT):
-    return reporter(fmt, kind)(value)
+def render(value, fmt: str, kind: str = RESULT, **options):
+    """`options` (e.g. `with_trail` for html) go to the reporter; only the formats that take them get them."""
+    return reporter(fmt, kind)(value, **options)
 
 
 def available() -> list[str]:

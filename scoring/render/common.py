@@ -8,6 +8,36 @@ from . import sentences
 HEADERS = ["Mã", "Nội dung", "Tối đa", "Điểm", "Căn cứ chấm điểm"]
 
 
+def fact_labels(r: Result):
+    """`label(code)`: the Vietnamese label a clerk reads for an evidence code of the result's pack.
+
+    The result carries only the pack's summary (its JSON contract), so the labels come from the pack
+    with the same bytes, already loaded to score it; a pack no longer at hand leaves the code as is."""
+    from ..packstore import STORE
+
+    pack = STORE.loaded(r.pack.get("sha256"))
+    return pack.fact_label if pack is not None else (lambda code: code)
+
+
+def grade_label(r: Result, grade_id: str) -> str:
+    """A grade's label ('Xuất sắc') from its id ('xuat_sac'), through the result's pack when at hand."""
+    from ..packstore import STORE
+
+    if r.grade.id == grade_id:
+        return r.grade.label
+    pack = STORE.loaded(r.pack.get("sha256"))
+    for g in (pack.data.grades if pack is not None else ()):
+        if g.id == grade_id:
+            return g.label
+    return grade_id
+
+
+def labelled(r: Result, codes) -> str:
+    """'số hội nghị sơ kết (leadership.reviews_held); …': labels first, codes beside, '; ' between."""
+    label = fact_labels(r)
+    return "; ".join(f"{label(c)} ({c})" if label(c) != c else c for c in codes)
+
+
 def header_lines(r: Result) -> list[str]:
     p, e = r.pack, r.evidence
     lines = []
