@@ -32,6 +32,7 @@ REPORTERS: dict[str, Reporter] = {r.format: r for r in (
                           VERIFICATION: "scoring.review.render:render_markdown",
                           BATCH: "scoring.batch.render:render_markdown"}),
     Reporter("html", {RESULT: "scoring.render.html:render",
+                      VERIFICATION: "scoring.review.render:render_html",
                       BATCH: "scoring.batch.printed:render_html"}),
     Reporter("xlsx", {RESULT: "scoring.render.xlsx:render",
                       BATCH: "scoring.batch.printed:render_xlsx"}, binary=True),

@@ -138,3 +138,71 @@ def render_json(v: Verification) -> str:
 
 def render(v: Verification, fmt: str) -> str:
     return report(v, fmt, VERIFICATION)
+
+
+def render_html(v: Verification) -> str:
+    """The verification record as the verifying unit issues and signs it: its national header, the
+    record's title, self vs verified per item with the reasons, the findings, both totals and grades."""
+    from ..render.html import e, national_header, page, signatures, status_label
+
+    r, h = v.verified, v.review.head
+    ev, p = r.evidence, r.pack
+    period = f"quý {ev['period']['quarter']} năm {ev['period']['year']}" if ev["period"]["quarter"] \
+        else f"năm {ev['period']['year']}"
+    where = ", ".join(x for x in (ev["ward"], ev["district"], ev["province"]) if x)
+    parts = ['<section class="ward verification">',
+             national_header(h.reviewer.unit, None, ev["district"] or ev["province"], h.reviewed_on),
+             f"<h1>Biên bản thẩm định kết quả tự chấm điểm công tác dân vận chính quyền {e(period)}</h1>",
+             f'<p class="sub"><b>{e(where)}</b></p>',
+             f'<p class="meta">Căn cứ {e(p["legal_basis"])}</p>',
+             f'<p class="meta">Bộ tiêu chí: {e(p["title"])} — phiên bản {e(p["version"])}, trạng thái: '
+             f'{e(status_label(p["status"]))}</p>']
+    parts += [f'<p class="banner">{e(line.lstrip("⚠ "))}</p>' for line in header_lines(r) if line.startswith("⚠")]
+    s = v.self_result
+    cells = [("Tổng điểm tự chấm", f"{fmt_number(s.total)}/{fmt_number(s.max_total)}"),
+             ("Tổng điểm thẩm định", f"{fmt_number(r.total)}/{fmt_number(r.max_total)}"),
+             ("Chênh lệch", signed(r.total - s.total) or "không đổi"),
+             ("Xếp loại tự chấm", s.grade.label), ("Xếp loại thẩm định", r.grade.label),
+             ("Số kết luận", str(len(v.findings)))]
+    parts.append('<dl class="summary">' + "".join(f"<div><dt>{e(k)}</dt><dd>{e(x)}</dd></div>" for k, x in cells)
+                 + "</dl>")
+    num = ' class="num"'
+    head = "".join(f"<th{num if 2 <= i <= 5 else ''}>{e(t)}</th>" for i, t in enumerate(HEADERS))
+    body = []
+    for row in rows(v):
+        crit = not row[0] or row[1].isupper()
+        cells_html = "".join(
+            f'<td class="num{" lost" if i == 5 and c.startswith("−") else ""}">{e(c)}</td>' if 2 <= i <= 5
+            else f"<td>{'<br>'.join(e(x) for x in c.split(chr(10)))}</td>" for i, c in enumerate(row))
+        body.append(f'<tr class="{"crit" if crit else "item"}">{cells_html}</tr>')
+    cols = ('<colgroup><col class="id"><col class="title"><col class="n"><col class="n"><col class="n"><col class="n">'
+            '<col class="reason"></colgroup>')
+    parts.append(f'<h2>Điểm từng nội dung: tự chấm và thẩm định</h2><table class="scores review">{cols}'
+                 f"<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>")
+    lines = finding_lines(v)
+    parts.append("<h2>Kết luận thẩm định</h2>")
+    if lines:
+        parts.append('<ol class="findings">' + "".join(
+            f"<li>{e(lines[i].split(' ', 1)[1])}<br><i>{e(lines[i + 1].strip())}</i></li>"
+            for i in range(0, len(lines), 2)) + "</ol>")
+    else:
+        parts.append("<p>Không có kết luận nào: công nhận kết quả tự chấm.</p>")
+    parts.append("<h2>Tổng hợp</h2><ul>" + "".join(f"<li>{e(x.strip())}</li>" for x in total_lines(v) + _trailer(v))
+                 + "</ul>")
+    reviewer = e(h.reviewer.name) if h.reviewer.name else ""
+    parts.append(signatures(("NGƯỜI THẨM ĐỊNH", "(Ký, ghi rõ họ tên)" + (f"<br><br><br><br>{reviewer}" if reviewer else "")),
+                            (f"TM. {e(h.reviewer.unit.upper())}" + (f"<br>{e(h.reviewer.title.upper())}"
+                                                                    if h.reviewer.title else ""),
+                             "(Ký tên, đóng dấu)")))
+    parts.append(f"<footer>Lập bằng dvcq. Hồ sơ <span class='nowrap'>{e(ev['file'])}</span>; biên bản thẩm định "
+                 f"<span class='nowrap'>{e(v.review.summary()['file'])}</span> (mã kiểm tra {e(v.review.sha256[:16])})."
+                 "</footer></section>")
+    return page(f"Thẩm định DVCQ — {ev['ward']} — {period}", "\n".join(parts), REVIEW_CSS)
+
+
+REVIEW_CSS = """
+table.review col.id { width: 7%; } table.review col.title { width: 25%; } table.review col.n { width: 8%; }
+table.review col.reason { width: 36%; }
+ol.findings li { margin: 1mm 0; }
+@media print { table.review col.title { width: 23%; } table.review col.reason { width: 38%; } }
+"""
