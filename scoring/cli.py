@@ -145,12 +145,14 @@ def main():
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True,
               help="table: bảng cho màn hình/in; json: dữ liệu cho công cụ khác; markdown: báo cáo; "
                    "html: trang báo cáo in được; xlsx: bảng tự chấm Excel (cần -o).")
+@click.option("--width", "width", type=click.IntRange(min=40), metavar="N",
+              help="table: độ rộng bảng (số cột ký tự). Mặc định: độ rộng cửa sổ dòng lệnh.")
 @click.option("--with-trail", is_flag=True,
               help="html: in cả phần giải trình từng nội dung (mặc định chỉ hiện trên màn hình, gấp lại).")
 @other_option
 @output_option
 @force_option
-def score(evidence, rules, fmt, with_trail, allow_other_province, output, force):
+def score(evidence, rules, fmt, width, with_trail, allow_other_province, output, force):
     """Chấm điểm một hồ sơ (YAML/JSON): điểm từng nội dung, tổng điểm, xếp loại.
 
     \b
@@ -166,7 +168,7 @@ def score(evidence, rules, fmt, with_trail, allow_other_province, output, force)
     record = api.load_record(evidence)
     pack = api.choose_pack(record, rules, allow_other_province=allow_other_province)
     result = api.score(record, pack, allow_other_province=allow_other_province)
-    options = {"with_trail": True} if with_trail and fmt == "html" else {}
+    options = {"html": {"with_trail": with_trail}, "table": {"width": width}}.get(fmt, {})
     emit(render(result, fmt, **options), output, protect=[evidence, rules, pack.path], force=force)
 
 

@@ -6,13 +6,14 @@ sealed JSON contract for other tools.
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Optional
 
 from tabulate import tabulate
 
 from ..pack import fmt_number
 from ..render import VERIFICATION, formats
 from ..render import render as report
-from ..render.common import header_lines, summary_lines
+from ..render.common import fit_widths, header_lines, summary_lines, terminal_width, wrap_headers, wrap_lines
 from ..render.json import dumps, sealed
 from ..render.sentences import points_range
 from .model import KIND_LABEL
@@ -98,14 +99,27 @@ def _trailer(v: Verification) -> list[str]:
     return [ln for ln in summary_lines(v.verified) if not ln.startswith(("TỔNG ĐIỂM", "XẾP LOẠI"))]
 
 
-def render_table(v: Verification) -> str:
-    body = tabulate(rows(v), headers=HEADERS, tablefmt="simple_grid", disable_numparse=True,
-                    maxcolwidths=[None, 36, None, None, None, None, 56],
+def render_table(v: Verification, width: Optional[int] = None) -> str:
+    """Fitted to `width` (default: the terminal's). The reason column keeps 'Tự chấm:', 'Thẩm định:'
+    and each 'Kết luận #n:' on lines of their own, so self, verified and finding never run together."""
+    table = rows(v)
+    width = terminal_width(width)
+    widths = fit_widths(table, HEADERS, width, {1: 2, 6: 3})
+    body = tabulate(wrap_cells(table, widths), headers=wrap_headers(HEADERS, widths, table), tablefmt="simple_grid", disable_numparse=True,
                     colalign=("left", "left", "right", "right", "right", "right", "left"))
-    out = header_lines(v.verified) + review_lines(v) + ["", body, "", "KẾT LUẬN THẨM ĐỊNH:"]
-    out += finding_lines(v) or ["(không có kết luận nào: công nhận kết quả tự chấm)"]
-    out += [""] + total_lines(v) + _trailer(v)
+    out = wrap_lines(header_lines(v.verified) + review_lines(v), width) + ["", body, "", "KẾT LUẬN THẨM ĐỊNH:"]
+    out += wrap_lines(finding_lines(v), width) or ["(không có kết luận nào: công nhận kết quả tự chấm)"]
+    out += [""] + wrap_lines(total_lines(v) + _trailer(v), width)
     return "\n".join(out) + "\n"
+
+
+def wrap_cells(table: list[list[str]], widths: list) -> list[list[str]]:
+    """Each line of a cell wrapped on its own (a cell's own line breaks are kept)."""
+    import textwrap
+
+    return [[c if w is None else "\n".join(x for part in c.split("\n")
+                                           for x in (textwrap.wrap(part, w, break_on_hyphens=False) or [""]))
+             for c, w in zip(row, widths)] for row in table]
 
 
 def _cell(s: str) -> str:
@@ -136,8 +150,8 @@ def render_json(v: Verification) -> str:
     return dumps(sealed(v.to_json_dict())) + "\n"
 
 
-def render(v: Verification, fmt: str) -> str:
-    return report(v, fmt, VERIFICATION)
+def render(v: Verification, fmt: str, **options) -> str:
+    return report(v, fmt, VERIFICATION, **options)
 
 
 def render_html(v: Verification) -> str:

@@ -38,9 +38,9 @@ def test_samples_with_their_reviews(runner):
 
 
 def test_table_csv_markdown(runner):
-    t = runner.invoke(main, ["batch", str(QN), "--reviews", str(QN / "reviews")])
+    t = runner.invoke(main, ["batch", str(QN), "--reviews", str(QN / "reviews"), "--width", "200"])
     assert t.exit_code == 0
-    assert "Số đơn vị theo xếp loại" in t.stdout and "TC4.1 −4,5" in t.stdout and "⚠ BỘ TIÊU CHÍ DỰ THẢO" in t.stdout
+    assert "Số đơn vị theo xếp loại" in t.stdout and "TC4.1 −4,5; TC1.4 −3" in t.stdout and "⚠ BỘ TIÊU CHÍ DỰ THẢO" in t.stdout
     c = runner.invoke(main, ["batch", str(QN), "--reviews", str(QN / "reviews"), "--format", "csv"])
     rows = list(csv.DictReader(io.StringIO(c.stdout)))
     assert [(x["hang"], x["don_vi"], x["tu_cham"], x["tham_dinh"]) for x in rows[:2]] == [
