@@ -150,20 +150,23 @@ def fit_widths(table: list[list[str]], headers: list[str], width: int, flex: dic
         return max((len(unicodedata.normalize("NFC", x)) for x in str(text).split("\n")), default=0)
 
     n = len(headers)
-    # a header wraps at its spaces (`wrap_headers`) and is padded by 2 (tabulate's MIN_PADDING)
-    natural = [max([max(map(w_of, headers[i].split())) + 2 if i not in flex else 6] + [w_of(r[i]) for r in table])
-               for i in range(n)]
-    room = width - (3 * n + 1) - sum(natural[i] for i in range(n) if i not in flex)
-    out: list = [None] * n
+    cells = [max([0] + [w_of(r[i]) for r in table]) for i in range(n)]
+    full = [max(w_of(headers[i]) + 2, cells[i]) for i in range(n)]  # tabulate pads a header by 2
+    short = [max(max(map(w_of, headers[i].split())) + 2, cells[i]) for i in range(n)]  # header wrapped
+    fixed = [i for i in range(n) if i not in flex]
+    want = sum(min(full[i], 20) for i in flex)
+    natural = full if width - (3 * n + 1) - sum(full[i] for i in fixed) >= want else short
+    room = width - (3 * n + 1) - sum(natural[i] for i in fixed)
+    out: list = [natural[i] for i in range(n)]
     total = sum(flex.values())
     for i, weight in flex.items():
-        out[i] = max(6, min(natural[i], room * weight // total))
+        out[i] = max(6, min(full[i], room * weight // total))
     # what a narrow column did not need goes to the others, in order of weight
     spare = room - sum(out[i] for i in flex)
     for i in sorted(flex, key=lambda i: -flex[i]):
         if spare <= 0:
             break
-        more = min(spare, natural[i] - out[i])
+        more = min(spare, full[i] - out[i])
         out[i] += more
         spare -= more
     return out
@@ -177,9 +180,10 @@ def wrap_headers(headers: list[str], widths: list, table: list[list[str]]) -> li
 
     out = []
     for i, h in enumerate(headers):
-        longest = max(len(x) for x in h.split())
-        room = (max([longest] + [len(x) for r in table for x in str(r[i]).split("\n")]) if widths[i] is None
-                else max(4, widths[i] - 2))
+        if widths[i] is None:
+            out.append(h)
+            continue
+        room = max(4, widths[i] - 2)
         out.append("\n".join(textwrap.wrap(h.replace("/", "/ "), room)).replace("/ ", "/").replace("/\n", "/\n")
                    if len(h) > room else h)
     return out
