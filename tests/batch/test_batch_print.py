@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from fixtures.records3 import BATCH_PACK, QN, QN_PACK, tn_record, write, write_review
 from openpyxl import load_workbook
-from render.printtools import chromium_run, pdf_text, to_pdf
+from render.printtools import chromium_run, pdf_text, png_page, to_pdf
 
 from scoring.batch.run import run_batch
 from scoring.cli import main
@@ -217,6 +217,7 @@ def test_chromium_prints_each_ward_on_its_own_a4_page(runner, tmp_path):
     assert all("KẾT QUẢ" not in p[1:] for p in pages)  # and never in the middle of one
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     (ARTIFACTS / "xep-hang-huyen.pdf").write_bytes(pdf.read_bytes())
+    png_page(tool("pdftoppm"), pdf, ARTIFACTS / "giay-to-xep-hang.png")  # the cover, for the README
     shot = ARTIFACTS / "xep-hang-huyen.png"
     shot.unlink(missing_ok=True)
     run = chromium_run(chromium, tmp_path / "profile", f"--screenshot={shot}", "--window-size=1000,2400",
