@@ -84,6 +84,14 @@ class DvcqGroup(click.Group):
             ctx.exit(1)
 
 
+def labelled_status(status: str) -> str:
+    """'dự thảo (draft)': the clerk's word first, the code a pack file spells beside it."""
+    from .vietnamese import status_label
+
+    label = status_label(status)
+    return label if label == status else f"{label} ({status})"
+
+
 def emit(text, output: str | None, protect=(), force: bool = False) -> None:
     """Results to `output` (atomically) or stdout; `text` is str, bytes, or an iterable of str chunks."""
     if output:
@@ -251,7 +259,7 @@ def rules_list(directory):
 
     index = api.list_packs(directory)
     entries = sorted(index.usable, key=lambda e: (norm(e.province), e.meta.effective_from, e.id))
-    rows = [[e.id, e.province, e.meta.range_label(), e.meta.status, e.meta.replaces or "", os.path.relpath(e.path)]
+    rows = [[e.id, e.province, e.meta.range_label(), labelled_status(e.meta.status), e.meta.replaces or "", os.path.relpath(e.path)]
             for e in entries]
     rows += [["?", "", "", "lỗi", "", os.path.relpath(e.path)] for e in index.entries if e.broken]
     click.echo(tabulate(rows, headers=["Mã", "Tỉnh", "Hiệu lực", "Trạng thái", "Thay thế", "Tệp"], disable_numparse=True))
@@ -280,7 +288,7 @@ def rules_show(ident):
 
     p = _find_pack(ident)
     m = p.meta
-    click.echo(f"{m.title}\n{m.legal_basis}\nMã: {m.id} v{m.version} — {m.status} — hiệu lực {m.range_label()}")
+    click.echo(f"{m.title}\n{m.legal_basis}\nMã: {m.id} v{m.version} — {labelled_status(m.status)} — hiệu lực {m.range_label()}")
     if m.note:
         click.echo(f"Ghi chú: {m.note}")
     rows = []

@@ -88,7 +88,7 @@ def rows(r: Result, pts=lambda d: fmt_number(d)) -> list[list[str]]:
             out.append(["", "ĐIỂM THƯỞNG" if what[0] == "bonus" else "ĐIỂM TRỪ", "", pts(what[1]), ""])
             continue
         it = what[0]
-        reason = it.reason
+        reason = sentences.reason_with_units(it)
         if it.pending:
             reason = f"[chờ thẩm định {sentences.points_range(it.pending['max'])}] " + reason
         if it.missing:

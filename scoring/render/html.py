@@ -180,7 +180,7 @@ def _trail(it: ItemResult, label) -> str:
             li.append(f"<li>{named}: {e(u.display)}{src}</li>")
     if it.branches:
         li.append("<li><b>Các mức:</b> " + "; ".join(e(b.label) for b in it.branches) + "</li>")
-    li.append(f"<li><b>Cách tính:</b> {e(it.reason)}</li>")
+    li.append(f"<li><b>Cách tính:</b> {e(sentences.reason_with_units(it))}</li>")
     if it.adjustment:
         li.append(f"<li><b>Điều chỉnh:</b> {e(it.adjustment)}</li>")
     for p in it.parts:
@@ -211,7 +211,7 @@ def _item_row(it: ItemResult, label) -> str:
     lost = f'<td class="num lost">{_pts(it.lost)}</td>' if it.lost else '<td class="num"></td>'
     return (f'<tr class="item" id="item-{e(it.id)}"><td>{e(it.id)}</td><td>{e(it.title)}</td>'
             f'<td class="num">{_pts(it.max)}</td><td class="num">{_pts(it.points)}</td>{lost}'
-            f"<td>{e(it.reason)}</td><td>{_note(it, label)}</td></tr>"
+            f"<td>{e(sentences.reason_with_units(it))}</td><td>{_note(it, label)}</td></tr>"
             f'<tr class="trail"><td></td><td colspan="6"><details><summary>Giải trình {e(it.id)}</summary>'
             f'<ul class="trail">{_trail(it, label)}</ul></details></td></tr>')
 

@@ -15,7 +15,7 @@ from ..render import VERIFICATION, formats
 from ..render import render as report
 from ..render.common import fit_widths, header_lines, summary_lines, terminal_width, wrap_headers, wrap_lines
 from ..render.json import dumps, sealed
-from ..render.sentences import points_range
+from ..render.sentences import points_range, reason_with_units
 from .model import KIND_LABEL
 from .verification import Verification
 
@@ -56,9 +56,10 @@ def rows(v: Verification) -> list[list[str]]:
             out.append(["", title, "", fmt_number(a), fmt_number(b), signed(b - a), ""])
         ch = v.change(it.id)
         if ch is None:
-            reason = it.reason
+            reason = reason_with_units(it)
         else:
-            reason = it.reason if own.reason == it.reason else f"Tự chấm: {own.reason}\nThẩm định: {it.reason}"
+            reason = (reason_with_units(it) if own.reason == it.reason
+                      else f"Tự chấm: {reason_with_units(own)}\nThẩm định: {reason_with_units(it)}")
             for n in ch.findings:
                 f = v.finding(n)  # an item finding's reason is already the verified reason
                 reason += f" (kết luận #{n})" if f.kind == "item" else f"\nKết luận #{n}: {f.reason}"

@@ -53,3 +53,22 @@ def test_missing_evidence_is_named_by_its_label_one_per_line(runner):
     r = runner.invoke(main, [*COMMANDS["score"], "--width", "120"])
     assert "Thiếu minh chứng làm mất điểm (27):" in r.stdout
     assert "  - Số lần sơ kết 6 tháng, tổng kết năm công tác DVCQ (leadership.reviews_held)" in r.stdout
+
+
+def test_reasons_carry_the_unit_of_the_counted_fact_on_paper_but_not_in_json(runner):
+    from scoring.api import score as score_file
+    from scoring.render.html import render
+
+    r = runner.invoke(main, [*COMMANDS["score"], "--width", "160"])
+    assert "1 hội nghị — bậc ≥ 1 → 3 điểm" in r.stdout  # TC1.2: the pack's vocabulary says 'hội nghị'
+    result = score_file(PHO_VAN)
+    assert "1 hội nghị — bậc ≥ 1 → 3 điểm" in render(result)
+    tc12 = next(i for i in result.items if i.id == "TC1.2")
+    assert tc12.reason == "1 — bậc ≥ 1 → 3 điểm"  # the JSON contract's wording is unchanged
+
+
+def test_rules_list_and_show_name_the_status_in_vietnamese(runner):
+    r = runner.invoke(main, ["rules", "list"])
+    assert r.exit_code == 0 and "dự thảo (draft)" in r.stdout
+    r = runner.invoke(main, ["rules", "show", "quang-ngai-1211-2022"])
+    assert r.exit_code == 0 and "— dự thảo (draft) —" in r.stdout and "theo bậc (tiers)" in r.stdout
