@@ -85,6 +85,14 @@ class DvcqGroup(click.Group):
             ctx.exit(1)
 
 
+def labelled_status(status: str) -> str:
+    """'dự thảo (draft)': the clerk's word first, the code a pack file spells beside it."""
+    from .vietnamese import status_label
+
+    label = status_label(status)
+    return label if label == status else f"{label} ({status})"
+
+
 def emit(text, output: str | None, protect=(), force: bool = False) -> None:
     """Results to `output` (atomically) or stdout; `text` is str, bytes, or an iterable of str chunks."""
     if output:
@@ -99,10 +107,10 @@ def emit(text, output: str | None, protect=(), force: bool = False) -> None:
             click.echo(chunk, nl=False)
 
 
-def render(result, fmt: str):
+def render(result, fmt: str, **options):
     from .render import render as r
 
-    return r(result, fmt)
+    return r(result, fmt, **options)
 
 
 rules_option = click.option("--rules", "rules", metavar="PACK.yaml",
@@ -146,10 +154,14 @@ def main():
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True,
               help="table: bảng cho màn hình/in; json: dữ liệu cho công cụ khác; markdown: báo cáo; "
                    "html: trang báo cáo in được; xlsx: bảng tự chấm Excel (cần -o).")
+@click.option("--width", "width", type=click.IntRange(min=40), metavar="N",
+              help="table: độ rộng bảng (số cột ký tự). Mặc định: độ rộng cửa sổ dòng lệnh.")
+@click.option("--with-trail", is_flag=True,
+              help="html: in cả phần giải trình từng nội dung (mặc định chỉ hiện trên màn hình, gấp lại).")
 @other_option
 @output_option
 @force_option
-def score(evidence, rules, fmt, allow_other_province, output, force):
+def score(evidence, rules, fmt, width, with_trail, allow_other_province, output, force):
     """Chấm điểm một hồ sơ (YAML/JSON): điểm từng nội dung, tổng điểm, xếp loại.
 
     \b
@@ -159,10 +171,14 @@ def score(evidence, rules, fmt, allow_other_province, output, force):
     """
     from . import api
 
+    if os.path.isdir(evidence):
+        raise UsageError.one("đây là một thư mục; 'dvcq score' chấm một hồ sơ", file=shown(evidence),
+                             hint=f"để chấm và xếp hạng mọi hồ sơ trong thư mục: dvcq batch {shown(evidence)}")
     record = api.load_record(evidence)
     pack = api.choose_pack(record, rules, allow_other_province=allow_other_province)
     result = api.score(record, pack, allow_other_province=allow_other_province)
-    emit(render(result, fmt), output, protect=[evidence, rules, pack.path], force=force)
+    options = {"html": {"with_trail": with_trail}, "table": {"width": width}}.get(fmt, {})
+    emit(render(result, fmt, **options), output, protect=[evidence, rules, pack.path], force=force)
 
 
 @main.command()
@@ -238,11 +254,10 @@ def rules_list(directory):
 
     from . import api
     from .units import province_key
-    from .vietnamese import status_label
 
     index = api.list_packs(directory)
     entries = sorted(index.usable, key=lambda e: (province_key(e.province), e.meta.effective_from, e.id))
-    rows = [[e.id, e.province, index.range_label(e), status_label(e.meta.status), e.meta.replaces or "",
+    rows = [[e.id, e.province, index.range_label(e), labelled_status(e.meta.status), e.meta.replaces or "",
              os.path.relpath(e.path)] for e in entries]
     rows += [["?", "", "", "lỗi", "", os.path.relpath(e.path)] for e in index.entries if e.broken]
     click.echo(tabulate(rows, headers=["Mã", "Tỉnh", "Hiệu lực", "Trạng thái", "Thay thế", "Tệp"], disable_numparse=True))
@@ -271,7 +286,7 @@ def rules_show(ident):
 
     p = _find_pack(ident)
     m = p.meta
-    click.echo(f"{m.title}\n{m.legal_basis}\nMã: {m.id} v{m.version} — {status_label(m.status)} — hiệu lực {m.range_label()}")
+    click.echo(f"{m.title}\n{m.legal_basis}\nMã: {m.id} v{m.version} — {labelled_status(m.status)} — hiệu lực {m.range_label()}")
     if m.note:
         click.echo(f"Ghi chú: {m.note}")
     rows = []

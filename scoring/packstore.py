@@ -267,6 +267,11 @@ class PackStore:
             pack = self._publish(load_parsed(entry.path, data, lines, entry.sha256))
         return pack
 
+    def loaded(self, sha256: Optional[str]) -> Optional[Pack]:
+        """A pack already loaded with these bytes (a reporter naming facts by their labels), else None."""
+        with self._lock:
+            return next((p for (_, sha), p in self._packs.items() if sha == sha256), None)
+
     def _publish(self, pack: Pack) -> Pack:
         with self._lock:
             return self._packs.setdefault((pack.path, pack.sha256), pack)

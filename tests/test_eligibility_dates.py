@@ -91,10 +91,10 @@ def test_verify_shows_the_cap_and_the_quota(runner, tmp_path):
     p = pack(tmp_path, "at_most: hoan_thanh")
     f = tmp_path / "r.json"
     f.write_text(json.dumps(full_record("2023-10-10"), ensure_ascii=False), encoding="utf-8")
-    r = runner.invoke(main, ["score", str(f), "--rules", p.path])
+    r = runner.invoke(main, ["score", str(f), "--rules", p.path, "--width", "200"])
     assert r.exit_code == 0 and "chịu chỉ tiêu: tối đa 20%" in r.stdout, r.stdout
     f.write_text(json.dumps(full_record("2023-10-12"), ensure_ascii=False), encoding="utf-8")
-    r = runner.invoke(main, ["score", str(f), "--rules", p.path])
+    r = runner.invoke(main, ["score", str(f), "--rules", p.path, "--width", "200"])
     assert "Xếp loại tối đa 'Hoàn thành nhiệm vụ'" in r.stdout and "sau hạn 10/10/2023" in r.stdout
 
 
@@ -102,7 +102,7 @@ def test_score_prints_ineligibility_and_the_quota(runner, tmp_path):
     p = pack(tmp_path)
     f = tmp_path / "r.json"
     f.write_text(json.dumps(rec("2023-10-11"), ensure_ascii=False), encoding="utf-8")
-    r = runner.invoke(main, ["score", str(f), "--rules", p.path])
+    r = runner.invoke(main, ["score", str(f), "--rules", p.path, "--width", "200"])
     assert r.exit_code == 0, r.stderr
     assert "KHÔNG ĐỦ ĐIỀU KIỆN XẾP LOẠI" in r.stdout and "sau hạn 10/10/2023" in r.stdout
 

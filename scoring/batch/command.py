@@ -41,9 +41,20 @@ from .run import MAX_JOBS
                    "thư mục nhỏ luôn chấm tuần tự).")
 @click.option("--allow-other-province", is_flag=True,
               help="Cho phép chấm thử hồ sơ của tỉnh khác với bộ tiêu chí đã chọn (--rules).")
+@click.option("--recursive", "-r", is_flag=True,
+              help="Đọc cả hồ sơ trong các thư mục con (vd. mỗi huyện một thư mục trong thư mục của tỉnh).")
+@click.option("--width", "width", type=click.IntRange(min=40), metavar="N",
+              help="table: độ rộng bảng (số cột ký tự). Mặc định: độ rộng cửa sổ dòng lệnh.")
+@click.option("--issuer", "issuer", metavar="ĐƠN_VỊ",
+              help="html: cơ quan ban hành bảng xếp hạng (vd. \"UBND thị xã Đức Phổ\"). Mặc định: UBND huyện khi "
+                   "mọi hồ sơ cùng một huyện, nếu không thì UBND tỉnh.")
+@click.option("--date", "on", metavar="YYYY-MM-DD",
+              help="html: ngày ghi trên bảng xếp hạng ('today': hôm nay). Mặc định: ngày thẩm định gần nhất, "
+                   "không có thì để trống để ghi tay.")
 @click.option("-o", "--output", metavar="FILE", help="Ghi kết quả vào tệp (ghi nguyên tử) thay vì stdout.")
 @click.option("--force", is_flag=True, help="Cho phép ghi đè tệp kết quả đã có (không bao giờ ghi đè tệp đầu vào).")
-def batch(folder, reviews, rules, rules_dir, fmt, csv_separator, csv_decimal_comma, jobs, allow_other_province, output,
+def batch(folder, reviews, rules, rules_dir, fmt, csv_separator, csv_decimal_comma, jobs, allow_other_province,
+          recursive, width, issuer, on, output,
           force):
     """Chấm và xếp hạng mọi hồ sơ trong một thư mục (các phường, xã của một huyện trong một năm).
 
@@ -70,10 +81,11 @@ def batch(folder, reviews, rules, rules_dir, fmt, csv_separator, csv_decimal_com
         raise UsageError.one(f"định dạng {fmt} là tệp nhị phân: cần -o TÊN_TỆP")
     if fmt != "csv" and (csv_separator != "," or csv_decimal_comma):
         raise UsageError.one("--csv-separator và --csv-decimal-comma chỉ dùng với --format csv")
+    issued_on = _date(on)
     folder_p = Path(folder)
     results = fmt == "html"  # only the printed page carries each ward's full report
     reviews_p = Path(reviews) if reviews else None
-    files = record_files(folder_p)
+    files = record_files(folder_p, recursive=recursive)
     bar = progress_bar(len(files))
     if bar is not None:
         with bar:
@@ -95,11 +107,27 @@ def batch(folder, reviews, rules, rules_dir, fmt, csv_separator, csv_decimal_com
         emit(render_csv(result, separator=csv_separator, decimal_comma=csv_decimal_comma), output, protect=inputs,
              force=force)
     else:
-        emit(render(result, fmt), output, protect=inputs, force=force)
+        options = {"table": {"width": width}, "html": {"issuer": issuer, "on": issued_on}}.get(fmt, {})
+        emit(render(result, fmt, **options), output, protect=inputs, force=force)
     if result.failed:
         click.echo(f"cảnh báo: {len(result.failed)} hồ sơ/tệp lỗi không được xếp hạng (xem danh sách cuối bảng).",
                    err=True)
         sys.exit(1 if result.internal_errors else 2)
+
+
+def _date(text):
+    """`--date`: a date, 'today' (the wall clock, only when asked), or None."""
+    import datetime
+
+    if text is None:
+        return None
+    if text.strip().lower() == "today":
+        return datetime.date.today()
+    try:
+        return datetime.date.fromisoformat(text.strip())
+    except ValueError:
+        raise UsageError.one(f"ngày '{text}' không đúng dạng YYYY-MM-DD (vd. 2024-05-20) hoặc 'today'",
+                             field="--date") from None
 
 
 def _pack_paths(group) -> list[str]:

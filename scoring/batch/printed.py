@@ -9,6 +9,9 @@ ward was reviewed — so the meeting has the ranking and the detail behind it in
 from __future__ import annotations
 
 import unicodedata
+from datetime import date
+from html import escape as e
+from typing import Optional
 
 from ..render.batch_html import TITLE, Ranking, Report
 from .ranking import PROVISIONAL, BatchResult, Group, Row, period_label, vi_key
@@ -50,8 +53,34 @@ def sheet_label(g: Group) -> str:
     return f"quý {quarter}-{year}" if quarter else str(year)
 
 
-def ranking_of(g: Group) -> Ranking:
+def issuing_unit(g: Group) -> str:
+    """Who issues the ranking when not told: the district's people's committee when every ward is of
+    one district, else the province's."""
+    names = district_names(g.rows)
+    if len(names) == 1:
+        return f"UBND {names[0]}"
+    province = g.rows[0].s.province if g.rows else ""
+    return f"UBND tỉnh {province}" if province else "UBND"
+
+
+def issued_on(g: Group, on: Optional[date]) -> Optional[date]:
+    """The date the paper bears: the one asked for, else the latest review of the batch (the data),
+    else none (blanks to fill by hand) — never the day it happened to be printed."""
+    if on is not None:
+        return on
+    dates = [r.s.review["reviewed_on"] for r in g.rows if r.s.review and r.s.review.get("reviewed_on")]
+    dates = [d if isinstance(d, date) else date.fromisoformat(str(d)) for d in dates]
+    return max(dates) if dates else None
+
+
+def quota_line(g: Group) -> list[str]:
+    """The quota as applied (the notes say it when the pack sets one); said also when there is none."""
+    return [] if g.quota is not None else ["Chỉ tiêu xếp loại: bộ tiêu chí không đặt chỉ tiêu (không chuyển đơn vị nào)."]
+
+
+def ranking_of(g: Group, issuer: Optional[str] = None, on: Optional[date] = None) -> Ranking:
     from .. import api
+    from ..render.html import national_header, place, signatures
 
     p = g.pack
     reviewed = sum(1 for r in g.rows if r.s.review)
@@ -59,9 +88,17 @@ def ranking_of(g: Group) -> Ranking:
     subtitle = (f"{where + ' — ' if where else ''}{len(g.rows)} đơn vị, {reviewed} đã thẩm định — bộ tiêu chí "
                 f"{p['id']} v{p['version']} ({status_label(p['status'])}), căn cứ {p['legal_basis']}")
     max_total = api.load_pack(g.rows[0].s.pack_path).meta.max_total
+    unit = issuer or issuing_unit(g)
+    where = place(unit[5:] if unit.startswith("UBND ") else unit)
+    province = g.rows[0].s.province if g.rows else None
+    header = national_header(unit, None if unit.lower().startswith("ubnd tỉnh") or not province
+                             else f"UBND tỉnh {province}", where, issued_on(g, on))
+    closing = signatures(("NGƯỜI LẬP BIỂU", "(Ký, ghi rõ họ tên)"),
+                         (f"TM. {e(unit.upper())}", "(Ký tên, đóng dấu)"))
     return Ranking([row_dict(r) for r in g.rows], [(label, n) for _, label, n in g.counts],
                    title=f"{TITLE} {period_label(g.period)}", subtitle=subtitle, max_total=max_total,
-                   banners=draft_lines([p]), notes=group_lines(g)[1:], label=sheet_label(g))
+                   banners=draft_lines([p]), notes=group_lines(g)[1:] + quota_line(g), label=sheet_label(g),
+                   header=header, closing=closing)
 
 
 def problems(b: BatchResult) -> list:
@@ -83,12 +120,15 @@ def page_title(b: BatchResult) -> str:
     return f"{TITLE} — {names[0]}" if len(names) == 1 else TITLE
 
 
-def render_html(b: BatchResult) -> str:
-    """Reports are printed for ranked rows that carry their `Result` (`run_batch(results=True)`)."""
+def render_html(b: BatchResult, issuer: Optional[str] = None, on: Optional[date] = None) -> str:
+    """Reports are printed for ranked rows that carry their `Result` (`run_batch(results=True)`).
+
+    Each ranking opens with a cover issued by `issuer` (default: the district's, or the province's,
+    people's committee) and dated `on` (default: the latest review's date, else left blank)."""
     from ..render.batch_html import render_rankings
 
     reports = [report_of(r) for g in b.groups for r in g.ranked if r.s.result is not None]
-    return render_rankings([ranking_of(g) for g in b.groups], title=page_title(b), problems=problems(b),
+    return render_rankings([ranking_of(g, issuer, on) for g in b.groups], title=page_title(b), problems=problems(b),
                            remarks=[total_line(b)], reports=reports)
 
 

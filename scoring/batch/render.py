@@ -12,10 +12,10 @@ from typing import Any, Optional
 
 from tabulate import tabulate
 
-from ..vietnamese import fmt_number, plain_number
+from ..vietnamese import fmt_number, plain_number, status_label
 from ..render import BATCH, binary, formats
 from ..render import render as report
-from ..render.common import wrap_columns
+from ..render.common import fit_widths, terminal_width, wrap_columns, wrap_headers, wrap_lines
 from ..render.json import Stream, dumps, iterdumps, number, sealed
 from .. import result as result_module
 from .ranking import BatchResult, Group, Row, period_label
@@ -32,7 +32,7 @@ def signed(d: Decimal) -> str:
 
 
 def moved_text(row: Row) -> str:
-    return ", ".join(f"{i} {signed(d)}" for i, d in row.s.moved)
+    return "; ".join(f"{i} {signed(d)}" for i, d in row.s.moved)
 
 
 def _row(r: Row) -> list[str]:
@@ -43,7 +43,7 @@ def _row(r: Row) -> list[str]:
 
 def group_title(g: Group) -> str:
     p = g.pack
-    return (f"{period_label(g.period).capitalize()} — bộ tiêu chí {p['id']} v{p['version']} ({p['status']}) — "
+    return (f"{period_label(g.period).capitalize()} — bộ tiêu chí {p['id']} v{p['version']} ({status_label(p['status'])}) — "
             f"{len(g.rows)} đơn vị, {sum(1 for r in g.rows if r.s.review)} đã thẩm định")
 
 
@@ -102,21 +102,27 @@ def total_line(b: BatchResult) -> str:
 TABLE_WIDTHS = [None, 28, 22, None, None, 26, 28, 44]
 
 
-def _grid(rows: list[list[str]]) -> str:
+def _grid(rows: list[list[str]], width: Optional[int] = None) -> str:
+    """The ranking's grid, fitted to `width` when given (measured once per table), else wrapped at
+    TABLE_WIDTHS."""
     align = ("right", "left", "left", "right", "right", "left", "left", "left")
-    return tabulate(wrap_columns(rows, TABLE_WIDTHS), headers=HEADERS, tablefmt="simple_grid",
+    widths = TABLE_WIDTHS if width is None else fit_widths(rows, HEADERS, width, {1: 3, 2: 2, 5: 3, 6: 3, 7: 4})
+    headers = HEADERS if width is None else wrap_headers(HEADERS, widths, rows)
+    return tabulate(wrap_columns(rows, widths), headers=headers, tablefmt="simple_grid",
                     disable_numparse=True, colalign=align)
 
 
-def render_table(b: BatchResult) -> str:
-    out = warning_lines(b)
+def render_table(b: BatchResult, width: Optional[int] = None) -> str:
+    """The rankings fitted to `width` columns (default: the terminal's, see `terminal_width`)."""
+    width = terminal_width(width)
+    out = wrap_lines(warning_lines(b), width)
     for g in b.groups:
         if out:
             out.append("")
-        out.append(group_title(g))
-        out.append(_grid([_row(r) for r in g.rows]))
-        out += group_lines(g)
-    out += [""] + tail_lines(b)
+        out += wrap_lines([group_title(g)], width)
+        out.append(_grid([_row(r) for r in g.rows], width))
+        out += wrap_lines(group_lines(g), width)
+    out += [""] + wrap_lines(tail_lines(b), width)
     return "\n".join(out) + "\n"
 
 
@@ -236,7 +242,7 @@ def render_json(b: BatchResult) -> str:
     return "".join(render_json_chunks(b))
 
 
-def render(b: BatchResult, fmt: str) -> str | bytes:
+def render(b: BatchResult, fmt: str, **options) -> str | bytes:
     """The batch in `fmt`, through the reporter registry (html and xlsx, in `printed.py`, are imported
-    only when asked for: openpyxl is slow to load)."""
-    return report(b, fmt, BATCH)
+    only when asked for: openpyxl is slow to load); `options` go to that format's reporter."""
+    return report(b, fmt, BATCH, **options)

@@ -82,21 +82,30 @@ class Task:
     keep_result: bool = False
 
 
-def record_files(folder: Path) -> list[Path]:
+def record_files(folder: Path, recursive: bool = False) -> list[Path]:
     """The folder's record files in name order (the order of `sorted` on their paths: one folder).
 
     Read with `os.scandir`, and sorted on the names rather than on `Path` objects (10,000 records:
     0.5 s of comparisons before). Anything named like a record is listed, whatever it is: a FIFO, a
     dangling symlink or a symlink to a device then fails with its reason instead of vanishing from
     the ranking. Sub-folders are not records, and dvcq's own JSON results (`-o` into the folder)
-    are skipped, so a second run does not read the first one's output as a record."""
+    are skipped, so a second run does not read the first one's output as a record.
+
+    `recursive`: the sub-folders' records too (one folder per district under a province's), each
+    folder's in name order after its parent's; hidden and '_' folders are left out."""
     if not folder.is_dir():
         raise UsageError.one("không phải thư mục hồ sơ", file=str(folder))
     with os.scandir(folder) as it:
-        names = sorted(e.name for e in it
-                       if _suffix(e.name).lower() in RECORD_SUFFIXES and REVIEW_MARK not in e.name
-                       and not e.name.startswith((".", "_", "~$")) and not _is_dir(e))
-    return [folder / n for n in names if not (n.lower().endswith(".json") and is_dvcq_result(folder / n))]
+        entries = list(it)
+    names = sorted(e.name for e in entries
+                   if _suffix(e.name).lower() in RECORD_SUFFIXES and REVIEW_MARK not in e.name
+                   and not e.name.startswith((".", "_", "~$")) and not _is_dir(e))
+    out = [folder / n for n in names if not (n.lower().endswith(".json") and is_dvcq_result(folder / n))]
+    if recursive:
+        subs = sorted(e.name for e in entries if _is_dir(e) and not e.is_symlink() and not e.name.startswith((".", "_")))
+        for sub in subs:
+            out += record_files(folder / sub, recursive=True)
+    return out
 
 
 def _is_dir(entry: os.DirEntry) -> bool:

@@ -32,6 +32,7 @@ REPORTERS: dict[str, Reporter] = {r.format: r for r in (
                           VERIFICATION: "scoring.review.render:render_markdown",
                           BATCH: "scoring.batch.render:render_markdown"}),
     Reporter("html", {RESULT: "scoring.render.html:render",
+                      VERIFICATION: "scoring.review.render:render_html",
                       BATCH: "scoring.batch.printed:render_html"}),
     Reporter("xlsx", {RESULT: "scoring.render.xlsx:render",
                       VERIFICATION: "scoring.render.xlsx:render_verification",
@@ -54,8 +55,9 @@ def reporter(fmt: str, kind: str = RESULT):
     return getattr(importlib.import_module(module), name)
 
 
-def render(value, fmt: str, kind: str = RESULT):
-    return reporter(fmt, kind)(value)
+def render(value, fmt: str, kind: str = RESULT, **options):
+    """`options` (e.g. `with_trail` for html) go to the reporter; only the formats that take them get them."""
+    return reporter(fmt, kind)(value, **options)
 
 
 def available() -> list[str]:

@@ -38,7 +38,8 @@ section.ranking ~ section.ward { break-before: page; }
 section.ranking + section.ranking { break-before: page; }
 section.closing { break-inside: avoid; }
 table.ranking { width: 100%; border-collapse: collapse; font-size: 11pt; }
-table.ranking td.ward { min-width: 28mm; }
+table.ranking td.ward { width: 44mm; } table.ranking td.district { width: 30mm; }
+table.ranking td:first-child { width: 9mm; }
 table.ranking td.grade, table.ranking td.moved { min-width: 24mm; }
 table.ranking td.note { min-width: 22mm; }
 @media print { table.ranking { font-size: 9.5pt; } }
@@ -63,6 +64,8 @@ class Ranking:
     banners: Sequence[str] = ()             # warnings printed boxed under the title (a draft pack)
     notes: Sequence[str] = ()               # printed under the table (a quota's moves)
     label: str = ""                         # a short name (the period), for sheet names
+    header: str = ""                        # HTML above the title: the issuing body's national header
+    closing: str = ""                       # HTML after the table and notes: the signature block
 
 
 @dataclass
@@ -161,7 +164,7 @@ def ranking_table(rows: Sequence[dict], counts: list[tuple[str, int]]) -> str:
         sw = f'<span class="swatch" style="background:{palette.get(r["grade"], charts.NEUTRAL)}"></span>'
         cls = ' class="unranked"' if r["rank"] is None else ""
         body.append(f'<tr{cls}><td class="num">{e(rank_text(r))}</td><td class="ward">{e(r["ward"])}</td>'
-                    f'<td>{e(r.get("district"))}</td><td class="num">{fmt_number(Decimal(r["self_total"]))}</td>'
+                    f'<td class="district">{e(r.get("district"))}</td><td class="num">{fmt_number(Decimal(r["self_total"]))}</td>'
                     f'<td class="num">{fmt_number(Decimal(v)) if v is not None else ""}</td>'
                     f'<td class="num">{("+" if diff > 0 else "") + fmt_number(diff) if diff is not None else ""}</td>'
                     f'<td class="grade">{sw}{e(r["grade"])}</td><td class="moved">{e(moved_text(r))}</td>'
@@ -176,7 +179,7 @@ def ranking_section(ranking: Ranking) -> str:
     rows = ranking.rows
     check_rows(rows)
     counts = grade_list(ranking.grade_counts)
-    parts = ['<section class="ranking">', f"<h1>{e(ranking.title)}</h1>"]
+    parts = ['<section class="ranking">', ranking.header, f"<h1>{e(ranking.title)}</h1>"]
     if ranking.subtitle:
         parts.append(f'<p class="meta">{e(ranking.subtitle)}</p>')
     parts += [f'<p class="banner">{e(b)}</p>' for b in ranking.banners]
@@ -186,6 +189,7 @@ def ranking_section(ranking: Ranking) -> str:
     parts.append(f"<h2>Bảng xếp hạng</h2>{ranking_table(rows, counts)}")
     if ranking.notes:
         parts.append('<ul class="notes">' + "".join(f"<li>{e(n)}</li>" for n in ranking.notes) + "</ul>")
+    parts.append(ranking.closing)
     parts.append(f"<figure>{totals_chart(rows, counts, ranking.max_total)}</figure>")
     parts.append(f"<figure>{counts_chart(counts)}</figure>")
     parts.append("</section>")
@@ -206,6 +210,13 @@ def problems_section(problems: Sequence[Problems], remarks: Sequence[str] = ()) 
     return "\n".join(parts)
 
 
+def annex(rep) -> str:
+    """A ward's report after the ranking: an annex of the district's paper, so without its own
+    national header, chart or signatures (the cover carries them once)."""
+    result, notes = (rep.result, rep.notes) if isinstance(rep, Report) else (rep, ())
+    return report_section(result, notes, chart=False, header="", signs="", by_criterion=True)
+
+
 def render_rankings(rankings: Sequence[Ranking], *, title: str = TITLE, problems: Sequence[Problems] = (),
                     remarks: Sequence[str] = (), reports: Sequence = ()) -> str:
     """Every ranking, then the failures, then `reports` (`Result`s or `Report`s), one ward per printed page."""
@@ -213,7 +224,7 @@ def render_rankings(rankings: Sequence[Ranking], *, title: str = TITLE, problems
     if any(entries for _, entries in problems) or remarks:
         parts.append(problems_section(problems, remarks))
     for rep in reports:
-        parts.append(report_section(rep.result, rep.notes) if isinstance(rep, Report) else report_section(rep))
+        parts.append(annex(rep))
     return page(title, "\n".join(parts), CSS_EXTRA)
 
 

@@ -1,11 +1,44 @@
 """Pieces the table and Markdown reporters share: header lines, the rows, the summary lines."""
 from __future__ import annotations
 
+from typing import Optional
+
 from ..pack import fmt_number
 from ..result import Result
+from ..vietnamese import status_label
 from . import sentences
 
 HEADERS = ["Mã", "Nội dung", "Tối đa", "Điểm", "Căn cứ chấm điểm"]
+
+
+def fact_labels(r: Result):
+    """`label(code)`: the Vietnamese label a clerk reads for an evidence code of the result's pack.
+
+    The result carries only the pack's summary (its JSON contract), so the labels come from the pack
+    with the same bytes, already loaded to score it; a pack no longer at hand leaves the code as is."""
+    from ..packstore import STORE
+
+    pack = STORE.loaded(r.pack.get("sha256"))
+    return pack.fact_label if pack is not None else (lambda code: code)
+
+
+def grade_label(r: Result, grade_id: str) -> str:
+    """A grade's label ('Xuất sắc') from its id ('xuat_sac'), through the result's pack when at hand."""
+    from ..packstore import STORE
+
+    if r.grade.id == grade_id:
+        return r.grade.label
+    pack = STORE.loaded(r.pack.get("sha256"))
+    for g in (pack.data.grades if pack is not None else ()):
+        if g.id == grade_id:
+            return g.label
+    return grade_id
+
+
+def labelled(r: Result, codes) -> str:
+    """'số hội nghị sơ kết (leadership.reviews_held); …': labels first, codes beside, '; ' between."""
+    label = fact_labels(r)
+    return "; ".join(f"{label(c)} ({c})" if label(c) != c else c for c in codes)
 
 
 def header_lines(r: Result) -> list[str]:
@@ -22,7 +55,7 @@ def header_lines(r: Result) -> list[str]:
     period = f"năm {e['period']['year']}" + (f", quý {e['period']['quarter']}" if e["period"]["quarter"] else "")
     where = ", ".join(x for x in (e["ward"], e["district"], e["province"]) if x)
     lines.append(f"Đơn vị: {where} — {period}")
-    lines.append(f"Bộ tiêu chí: {p['title']} [{p['id']} v{p['version']}, {p['status']}]")
+    lines.append(f"Bộ tiêu chí: {p['title']} [{p['id']} v{p['version']}, {status_label(p['status'])}]")
     lines.append(f"Căn cứ: {p['legal_basis']}")
     if r.mode == "verified":
         lines.append("Kết quả sau thẩm định.")
@@ -55,11 +88,11 @@ def rows(r: Result, pts=lambda d: fmt_number(d)) -> list[list[str]]:
             out.append(["", "ĐIỂM THƯỞNG" if what[0] == "bonus" else "ĐIỂM TRỪ", "", pts(what[1]), ""])
             continue
         it = what[0]
-        reason = it.reason
+        reason = sentences.reason_with_units(it)
         if it.pending:
             reason = f"[chờ thẩm định {sentences.points_range(it.pending['max'])}] " + reason
         if it.missing:
-            reason += f" [thiếu: {', '.join(it.missing)}]"
+            reason += f" [thiếu: {labelled(r, it.missing)}]"
         if it.adjustment:
             reason += f" [{it.adjustment}]"
         out.append([it.id, it.title, pts(it.max), pts(it.points), reason])
@@ -84,15 +117,92 @@ def summary_lines(r: Result) -> list[str]:
     if g.next_grade:
         n = g.next_grade
         if n["blocked_by"]:
-            lines.append(f"Mức trên ({n['label']}): không thể đạt do điều kiện loại trừ {', '.join(n['blocked_by'])}")
+            lines.append(f"Mức trên ({n['label']}): không thể đạt do điều kiện loại trừ {'; '.join(n['blocked_by'])}")
         else:
             lines.append(f"Mức trên ({n['label']}, từ {fmt_number(n['min'])} điểm): cần thêm {fmt_number(n['points_needed'])} điểm")
     if r.pending:
         lines.append("Điểm chờ thẩm định: " + "; ".join(f"{p['id']} (0–{fmt_number(p['max'])})" for p in r.pending))
     if r.missing_evidence:
-        lines.append(f"Thiếu minh chứng làm mất điểm ({len(r.missing_evidence)}): " + ", ".join(r.missing_evidence))
+        lines.append(f"Thiếu minh chứng làm mất điểm ({len(r.missing_evidence)}):")
+        lines += [f"  - {labelled(r, [m])}" for m in r.missing_evidence]
         lines.append(f"Điểm các tiêu chí bị mất chỉ vì thiếu minh chứng: {fmt_number(r.missing_points)}")
     return lines
+
+
+MIN_WIDTH = 60       # narrower than this, a table of scores cannot be read at all
+FALLBACK_WIDTH = 100  # a pipe or a file: wide enough for a printout in landscape or an editor
+
+
+def terminal_width(width: Optional[int] = None) -> int:
+    """The width to fit: `--width` when given, else the terminal's (COLUMNS, then the tty), else 100."""
+    import shutil
+
+    w = width if width is not None else shutil.get_terminal_size((FALLBACK_WIDTH, 24)).columns
+    return max(MIN_WIDTH, w)
+
+
+def fit_widths(table: list[list[str]], headers: list[str], width: int, flex: dict[int, int]) -> list:
+    """Wrap widths for tabulate's `simple_grid` so the whole table is at most `width` columns.
+
+    Columns not in `flex` keep their natural width (codes, points); the room left — after the grid's
+    3 characters per column and 1 at the end — is shared among the `flex` columns by weight, never
+    below 6 characters nor above what their longest cell needs. Headers of `flex` columns are then
+    wrapped to fit (`wrap_headers`)."""
+    import unicodedata
+
+    def w_of(text: str) -> int:  # Vietnamese letters, NFC, are one column each
+        return max((len(unicodedata.normalize("NFC", x)) for x in str(text).split("\n")), default=0)
+
+    n = len(headers)
+    cells = [max([0] + [w_of(r[i]) for r in table]) for i in range(n)]
+    full = [max(w_of(headers[i]) + 2, cells[i]) for i in range(n)]  # tabulate pads a header by 2
+    short = [max(max(map(w_of, headers[i].split())) + 2, cells[i]) for i in range(n)]  # header wrapped
+    fixed = [i for i in range(n) if i not in flex]
+    want = sum(min(full[i], 20) for i in flex)
+    natural = full if width - (3 * n + 1) - sum(full[i] for i in fixed) >= want else short
+    room = width - (3 * n + 1) - sum(natural[i] for i in fixed)
+    out: list = [natural[i] for i in range(n)]
+    total = sum(flex.values())
+    for i, weight in flex.items():
+        out[i] = max(6, min(full[i], room * weight // total))
+    # what a narrow column did not need goes to the others, in order of weight
+    spare = room - sum(out[i] for i in flex)
+    for i in sorted(flex, key=lambda i: -flex[i]):
+        if spare <= 0:
+            break
+        more = min(spare, full[i] - out[i])
+        out[i] += more
+        spare -= more
+    return out
+
+
+def wrap_headers(headers: list[str], widths: list, table: list[list[str]]) -> list[str]:
+    """Headers broken at their spaces (a long word at a '/' or mid-word only if it must) to fit their
+    column's width less tabulate's 2 of header padding — a column not fitted (`None`), to its widest
+    cell — so a header never widens a fitted table."""
+    import textwrap
+
+    out = []
+    for i, h in enumerate(headers):
+        if widths[i] is None:
+            out.append(h)
+            continue
+        room = max(4, widths[i] - 2)
+        out.append("\n".join(textwrap.wrap(h.replace("/", "/ "), room)).replace("/ ", "/").replace("/\n", "/\n")
+                   if len(h) > room else h)
+    return out
+
+
+def wrap_lines(lines: list[str], width: int) -> list[str]:
+    """Sentences wrapped to `width`, continuation lines indented: a list of 27 missing facts is one line."""
+    import textwrap
+
+    out = []
+    for line in lines:
+        lead = len(line) - len(line.lstrip(" "))
+        out += textwrap.wrap(line, width, subsequent_indent=" " * (lead + 2), break_long_words=False,
+                             break_on_hyphens=False) or [""]
+    return out
 
 
 def wrap_columns(table: list[list[str]], widths: list) -> list[list[str]]:

@@ -9,18 +9,20 @@ ranking (`batch_html.py`), which prints one ward per page.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 from decimal import Decimal
+from typing import Optional
 from html import escape
 
 from ..pack import fmt_number
-from .common import walk
+from .common import fact_labels, grade_label, walk
 from ..result import ItemResult, Result
 from . import charts, sentences
-from ..vietnamese import status_label
+from ..vietnamese import method_label, status_label
 
 
 CSS = """
-@page { size: A4; margin: 14mm 12mm 16mm 12mm; }
+@page { size: A4; margin: 12mm 11mm 12mm 15mm; }
 :root { --ink: #1a1a1a; --muted: #5f6b73; --line: #b0bec5; --won: #2e7d32; --lost: #c62828; }
 * { box-sizing: border-box; }
 body { font-family: "Times New Roman", "Liberation Serif", "DejaVu Serif", "Noto Serif", serif;
@@ -40,9 +42,17 @@ figure { margin: 3mm 0; break-inside: avoid; }
 figure svg { max-width: 100%; height: auto; font-family: inherit; }
 figcaption { color: var(--muted); font-size: 10.5pt; }
 table.scores { width: 100%; border-collapse: collapse; font-size: 11pt; table-layout: fixed; }
-table.scores col.id { width: 8%; } table.scores col.title { width: 23%; } table.scores col.n { width: 8%; }
-table.scores col.basis { width: 27%; } table.scores col.note { width: 18%; }
-table.scores td, table.scores th { overflow-wrap: anywhere; }
+table.scores col.id { width: 7%; } table.scores col.title { width: 27%; } table.scores col.n { width: 6.5%; }
+table.scores col.basis { width: 27.5%; } table.scores col.note { width: 19%; }
+table.scores col.lostitems { width: 33%; } p.lacking { font-size: 10pt; }
+@media print { table.bycriterion col.title { width: 40%; } p.lacking { font-size: 9pt; } p.lacking .beside { display: none; } }
+table.scores td, table.scores th { overflow-wrap: break-word; hyphens: none; }
+code { white-space: nowrap; font-size: 90%; } .nowrap { white-space: nowrap; }
+.national { width: 100%; border-collapse: collapse; margin: 0 0 3mm; }
+.national td { text-align: center; vertical-align: top; padding: 0; font-size: 11.5pt; }
+.national td:first-child { width: 42%; } .national .motto { font-weight: bold; white-space: nowrap; }
+.national .line { display: inline-block; width: 40%; border-top: 1px solid var(--ink); height: 0; margin: 0; }
+.national .when { font-style: italic; padding-top: 2mm; }
 table.scores th, table.scores td { border: 1px solid #607d8b; padding: 1mm 1.5mm; vertical-align: top; }
 table.scores thead th { background: #dde7ee; }
 thead { display: table-header-group; }
@@ -63,24 +73,42 @@ ul.missing li { margin: 0.5mm 0; }
 .signs { display: grid; grid-template-columns: 1fr 1fr; text-align: center; margin-top: 8mm; break-inside: avoid; }
 .signs p { margin: 0; }
 .signs .space { height: 22mm; }
-footer { color: var(--muted); font-size: 9pt; margin-top: 6mm; word-break: break-all; }
+footer { color: var(--muted); font-size: 9pt; margin-top: 6mm; }
 section.ward + section.ward { break-before: page; }
 .ranking td.ward { white-space: normal; }
 @media print {
-  body { padding: 0; max-width: none; font-size: 11pt; }
-  table.scores { font-size: 9.5pt; }
+  body { padding: 0; max-width: none; font-size: 10pt; line-height: 1.2; }
+  table.scores { font-size: 8.6pt; line-height: 1.15; }
+  table.scores th, table.scores td { padding: 0.6mm 1mm; }
+  table.scores .beside, table.scores .lacks { display: none; }
+  table.scores col.title { width: 33%; } table.scores col.basis { width: 31.5%; } table.scores col.note { width: 9%; }
+  ul.missing { columns: 2; column-gap: 6mm; font-size: 9pt; padding-left: 4mm; }
+  ul.missing li { break-inside: avoid; }
   details .trail { font-size: 9pt; }
-  h2.newpage { break-before: page; }
+  .screen { display: none; }
+  body:not(.with-trail) tr.trail { display: none; }
+  tr.item td { border-bottom: 1px solid #607d8b; }
+  body.with-trail tr.item td { border-bottom: none; }
   details summary { display: none; }
+  figure { display: none; }
+  .summary { grid-template-columns: repeat(3, 1fr); gap: 0; margin: 2mm 0; }
+  .summary div { padding: 0.5mm 2mm; } .summary dt { font-size: 9pt; } .summary dd { font-size: 11pt; }
+  .banner { padding: 1mm 2mm; margin: 2mm 0; font-size: 10pt; }
+  ul.missing, .signs { margin-top: 3mm; }
+  h1 { font-size: 14pt; margin: 2mm 0 1mm; } h2 { font-size: 12.5pt; margin: 4mm 0 1.5mm; }
+  .signs .space { height: 16mm; }
+  footer { margin-top: 2mm; }
   a { color: inherit; text-decoration: none; }
 }
 """
 
-# Printing folded <details> would hide the trail: unfold everything for the printout, then restore.
+# The trail prints only when the page was made `--with-trail` (the body's class): then printing
+# unfolds every <details> for the printout and folds them back after.
 PRINT_SCRIPT = """
 (function () {
   var opened = [];
   window.addEventListener("beforeprint", function () {
+    if (!document.body.classList.contains("with-trail")) { return; }
     document.querySelectorAll("details:not([open])").forEach(function (d) { d.open = true; opened.push(d); });
   });
   window.addEventListener("afterprint", function () {
@@ -94,11 +122,13 @@ def e(text) -> str:
     return escape("" if text is None else str(text))
 
 
-def page(title: str, body: str, css: str = "") -> str:
+def page(title: str, body: str, css: str = "", with_trail: bool = False) -> str:
+    """The whole document; `with_trail` lets the printout carry the folded trails (the body's class)."""
+    cls = ' class="with-trail"' if with_trail else ""
     return ("<!DOCTYPE html>\n"
             '<html lang="vi">\n<head>\n<meta charset="utf-8">\n'
             '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-            f"<title>{e(title)}</title>\n<style>{CSS}{css}</style>\n</head>\n<body>\n{body}\n"
+            f"<title>{e(title)}</title>\n<style>{CSS}{css}</style>\n</head>\n<body{cls}>\n{body}\n"
             f"<script>{PRINT_SCRIPT}</script>\n</body>\n</html>\n")
 
 
@@ -126,49 +156,68 @@ def criteria_chart(r: Result) -> str:
     return charts.svg(chart)
 
 
-def _trail(it: ItemResult) -> str:
+def ident(code) -> str:
+    """An identifier that may wrap only after its dots and underscores, never inside a word."""
+    return "".join(ch + "<wbr>" if ch in "._/" else ch for ch in e(code))
+
+
+def _code(code) -> str:
+    return f"<code>{ident(code)}</code>"
+
+
+def _trail(it: ItemResult, label) -> str:
+    """What the clerk needs to check the points: source, inputs with their labels, the tiers, the
+    reasoning — in words; the engine's names for the method and the fired rule are not shown."""
     li = []
     if it.source:
         li.append(f"<li><b>Căn cứ:</b> {e(it.source)}</li>")
-    li.append(f"<li><b>Phương pháp:</b> {e(it.method)}" + (f"; luật kích hoạt: <code>{e(it.rule)}</code>" if it.rule else "")
-              + "</li>")
+    li.append(f"<li><b>Cách chấm:</b> {e(method_label(it.method))}</li>")
     if not it.parts:
         for u in it.inputs:
             src = f' <span class="src">[nguồn: {e(u.source)}]</span>' if u.source else ""
-            li.append(f"<li><code>{e(u.id)}</code> = {e(u.display)}{src}</li>")
+            name = label(u.id)
+            named = f"{e(name)} ({_code(u.id)})" if name != u.id else _code(u.id)
+            li.append(f"<li>{named}: {e(u.display)}{src}</li>")
     if it.branches:
-        li.append("<li><b>Các mức của quy tắc:</b> " + "; ".join(e(b.label) for b in it.branches) + "</li>")
-    li.append(f"<li><b>Cách tính:</b> {e(it.reason)}</li>")
+        li.append("<li><b>Các mức:</b> " + "; ".join(e(b.label) for b in it.branches) + "</li>")
+    li.append(f"<li><b>Cách tính:</b> {e(sentences.reason_with_units(it))}</li>")
     if it.adjustment:
         li.append(f"<li><b>Điều chỉnh:</b> {e(it.adjustment)}</li>")
     for p in it.parts:
         li.append(f"<li><b>{e(p.id)} — {e(p.title)}:</b> {_pts(p.points)}/{_pts(p.max)} điểm"
-                  f'<ul class="trail">{_trail(p)}</ul></li>')
+                  f'<ul class="trail">{_trail(p, label)}</ul></li>')
     return "".join(li)
 
 
-def _note(it: ItemResult) -> str:
+def missing_text(codes, label) -> str:
+    """Missing evidence by its label, the code beside it in small type; '; ' between (the decimal comma)."""
+    return "; ".join(f'{e(label(m))}<span class="beside"> ({_code(m)})</span>' if label(m) != m else _code(m)
+                     for m in codes)
+
+
+def _note(it: ItemResult, label) -> str:
     out = []
     if it.pending:
         out.append(f"Chờ cấp thẩm định chấm ({e(sentences.points_range(it.pending['max']))} điểm)")
     if it.missing:
-        out.append("Thiếu minh chứng: " + ", ".join(f"<code>{e(m)}</code>" for m in it.missing))
+        out.append('<span class="lacks">Thiếu minh chứng: ' + missing_text(it.missing, label) + "</span>")
     if it.adjustment:
         out.append(e(it.adjustment))
     return "<br>".join(out)
 
 
-def _item_row(it: ItemResult) -> str:
-    """The item's row, then a full-width row with its folded trail (wide enough to read when printed)."""
+def _item_row(it: ItemResult, label) -> str:
+    """The item's row, then a full-width row with its folded trail (printed only `--with-trail`)."""
     lost = f'<td class="num lost">{_pts(it.lost)}</td>' if it.lost else '<td class="num"></td>'
     return (f'<tr class="item" id="item-{e(it.id)}"><td>{e(it.id)}</td><td>{e(it.title)}</td>'
             f'<td class="num">{_pts(it.max)}</td><td class="num">{_pts(it.points)}</td>{lost}'
-            f"<td>{e(it.reason)}</td><td>{_note(it)}</td></tr>"
+            f"<td>{e(sentences.reason_with_units(it))}</td><td>{_note(it, label)}</td></tr>"
             f'<tr class="trail"><td></td><td colspan="6"><details><summary>Giải trình {e(it.id)}</summary>'
-            f'<ul class="trail">{_trail(it)}</ul></details></td></tr>')
+            f'<ul class="trail">{_trail(it, label)}</ul></details></td></tr>')
 
 
 def score_table(r: Result) -> str:
+    label = fact_labels(r)
     col = "Điểm thẩm định" if r.mode == "verified" else "Điểm tự chấm"
     cols = ('<colgroup><col class="id"><col class="title"><col class="n"><col class="n"><col class="n">'
             '<col class="basis"><col class="note"></colgroup>')
@@ -187,7 +236,7 @@ def score_table(r: Result) -> str:
             rows.append(f'<tr class="crit"><td></td><td>{title}</td><td></td><td class="num">{_pts(what[1])}</td>'
                         "<td></td><td></td><td></td></tr>")
         else:
-            rows.append(_item_row(what[0]))
+            rows.append(_item_row(what[0], label))
     rows.append(f'<tr class="total"><td></td><td>Cộng điểm các tiêu chí</td>'
                 f'<td class="num">{_pts(sum((c.max for c in r.criteria), Decimal(0)))}</td>'
                 f'<td class="num">{_pts(r.subtotal)}</td><td></td><td>Điểm thưởng +{_pts(r.bonus)}; điểm trừ '
@@ -197,6 +246,31 @@ def score_table(r: Result) -> str:
     return f'<table class="scores">{head}<tbody>{"".join(rows)}</tbody></table>'
 
 
+def criteria_table(r: Result) -> str:
+    """The table by criterion, with the items that lost points named in each: a ward's page in a
+    district's printout, where the full table of every ward would run to dozens of pages."""
+    head = ('<colgroup><col class="id"><col class="title"><col class="n"><col class="n"><col class="n">'
+            '<col class="lostitems"></colgroup><thead><tr><th>Tiêu chí</th><th>Nội dung</th>'
+            f'<th class="num">Điểm tối đa</th><th class="num">{"Điểm thẩm định" if r.mode == "verified" else "Điểm tự chấm"}'
+            '</th><th class="num">Điểm mất</th><th>Nội dung mất điểm (điểm mất)</th></tr></thead>')
+    lost_in: dict[str, list[ItemResult]] = {}
+    for it in r.items:
+        if it.section == "criteria" and it.lost:
+            lost_in.setdefault(it.criterion, []).append(it)
+    rows = []
+    for c in r.criteria:
+        lost = c.max - c.points
+        items = "; ".join(f'<span class="nowrap">{e(it.id)} (−{_pts(it.lost)})</span>' for it in lost_in.get(c.id, []))
+        rows.append(f'<tr><td>{e(c.id)}</td><td>{e(c.title)}</td><td class="num">{_pts(c.max)}</td>'
+                    f'<td class="num">{_pts(c.points)}</td><td class="num lost">{_pts(lost) if lost else ""}</td>'
+                    f"<td>{items}</td></tr>")
+    rows.append(f'<tr class="total"><td></td><td>Điểm thưởng / điểm trừ</td><td></td>'
+                f'<td class="num">+{_pts(r.bonus)} / {_pts(r.deductions)}</td><td></td><td></td></tr>')
+    rows.append(f'<tr class="total"><td></td><td>TỔNG ĐIỂM</td><td class="num">{_pts(r.max_total)}</td>'
+                f'<td class="num">{_pts(r.total)}</td><td></td><td>Xếp loại: {e(r.grade.label)}</td></tr>')
+    return f'<table class="scores bycriterion">{head}<tbody>{"".join(rows)}</tbody></table>'
+
+
 def _summary(r: Result) -> str:
     g = r.grade
     cells = [("Tổng điểm", f"{_pts(r.total)}/{_pts(r.max_total)}"), ("Xếp loại", g.label)]
@@ -204,7 +278,7 @@ def _summary(r: Result) -> str:
     if n is None:
         cells.append(("Mức trên", "Đã ở mức cao nhất"))
     elif n["blocked_by"]:
-        cells.append((f"Mức trên: {n['label']}", f"Không thể đạt (loại trừ: {', '.join(n['blocked_by'])})"))
+        cells.append((f"Mức trên: {n['label']}", f"Không thể đạt (loại trừ: {'; '.join(n['blocked_by'])})"))
     else:
         cells.append((f"Còn thiếu để đạt “{n['label']}” (từ {_pts(n['min'])})", f"{_pts(n['points_needed'])} điểm"))
     cells.append(("Điểm các tiêu chí", _pts(r.subtotal)))
@@ -217,6 +291,7 @@ def _summary(r: Result) -> str:
 def _missing(r: Result) -> str:
     if not r.missing_evidence:
         return "<p>Không có minh chứng nào còn thiếu làm mất điểm.</p>"
+    label = fact_labels(r)
     cost: dict[str, list[ItemResult]] = {}
     for it in r.items:
         for m in it.missing:
@@ -224,8 +299,8 @@ def _missing(r: Result) -> str:
     lis = []
     for m in r.missing_evidence:
         items = cost.get(m, [])
-        where = ", ".join(f"{e(it.id)} (mất {_pts(it.lost)}/{_pts(it.max)})" for it in items)
-        lis.append(f"<li><code>{e(m)}</code>" + (f" — ảnh hưởng: {where}" if where else "") + "</li>")
+        where = "; ".join(f"{e(it.id)} (mất {_pts(it.lost)}/{_pts(it.max)} điểm)" for it in items)
+        lis.append(f"<li>{missing_text([m], label)}" + (f" — ảnh hưởng: {where}" if where else "") + "</li>")
     return f'<ul class="missing">{"".join(lis)}</ul>'
 
 
@@ -239,8 +314,8 @@ def _grade_detail(r: Result) -> str:
     if g.vetoes:
         lis = []
         for v in g.vetoes:
-            vals = ", ".join(f"{e(u.id)} = {e(u.display)}" for u in v.inputs)
-            lis.append(f"<li><b>{e(v.id)}</b> ({e(v.grade)}): {e(v.reason)} — "
+            vals = "; ".join(f"{e(fact_labels(r)(u.id))}: {e(u.display)}" for u in v.inputs)
+            lis.append(f"<li><b>{e(v.id)}</b> (mức “{e(grade_label(r, v.grade))}”): {e(v.reason)} — "
                        f"{'<b>CÓ</b>' if v.holds else 'không'}" + (f" <span class=\"src\">({vals})</span>" if vals else "")
                        + "</li>")
         out.append(f'<p>Điều kiện loại trừ:</p><ul class="missing">{"".join(lis)}</ul>')
@@ -250,20 +325,67 @@ def _grade_detail(r: Result) -> str:
     return "".join(out)
 
 
-def report_section(r: Result, notes: Sequence[str] = ()) -> str:
+PREFIXES = ("Thành phố", "Thị trấn", "Thị xã", "Phường", "Huyện", "Quận", "Tỉnh", "Xã")
+
+
+def place(name: Optional[str]) -> str:
+    """'Phổ Văn' from 'Phường Phổ Văn': the place name a dateline opens with."""
+    name = (name or "").strip()
+    for pre in PREFIXES:
+        if name.lower().startswith(pre.lower() + " "):
+            return name[len(pre) + 1:].strip()
+    return name
+
+
+def dateline(where: Optional[str], when: Optional[date] = None) -> str:
+    """'Phổ Văn, ngày 15 tháng 03 năm 2024', or blanks to fill by hand (never today's date)."""
+    day = (f"ngày {when.day:02d} tháng {when.month:02d} năm {when.year}" if when
+           else "ngày ….. tháng ….. năm …….")
+    return f"{place(where)}, {day}" if place(where) else day
+
+
+def national_header(unit: str, parent: Optional[str] = None, where: Optional[str] = None,
+                    when: Optional[date] = None) -> str:
+    """The heading every administrative paper opens with: the issuing body on the left, the
+    country's name and motto on the right, the place and date under them."""
+    left = (f"<div>{e(parent.upper())}</div>" if parent else "") + f"<div><b>{e(unit.upper())}</b></div>"
+    return ('<table class="national"><tr>'
+            f'<td>{left}<span class="line"></span></td>'
+            '<td><div class="motto">CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM</div>'
+            '<div class="motto">Độc lập - Tự do - Hạnh phúc</div><span class="line"></span>'
+            f'<div class="when">{e(dateline(where, when))}</div></td></tr></table>')
+
+
+def commune_unit(ward: str) -> str:
+    return f"UBND {ward}"
+
+
+def signatures(left: tuple[str, str], right: tuple[str, str]) -> str:
+    """Two signature blocks side by side: the preparer on the left, the head of the body on the right."""
+    return (f'<div class="signs"><div><p><b>{left[0]}</b></p><p><i>{left[1]}</i></p><p class="space"></p></div>'
+            f'<div><p><b>{right[0]}</b></p><p><i>{right[1]}</i></p><p class="space"></p></div></div>')
+
+
+def report_section(r: Result, notes: Sequence[str] = (), *, chart: bool = True, header: Optional[str] = None,
+                   title: Optional[str] = None, signs: Optional[str] = None, by_criterion: bool = False) -> str:
     """One ward's report as a `<section>`: the whole page body of `render`, one page of a batch.
 
     `notes` are boxed under the heading: in a batch, what the district's ranking decided beyond this
-    result (a quota moving the ward down a grade), so the page never silently contradicts the ranking."""
+    result (a quota moving the ward down a grade), so the page never silently contradicts the ranking.
+    `header`, `title` and `signs` replace the commune's own (a verification is issued by its reviewer);
+    `chart=False` leaves the chart out (a batch prints it once, for the ranking); `by_criterion` prints
+    the table by criterion and the missing evidence as one paragraph (a ward's page in a batch)."""
     ev, p = r.evidence, r.pack
     where = ", ".join(x for x in (ev["ward"], ev["district"], ev["province"]) if x)
     what = "Kết quả thẩm định" if r.mode == "verified" else "Kết quả tự chấm điểm"
     parts = ['<section class="ward">',
-             f"<h1>{what} công tác dân vận chính quyền {e(_period(ev))}</h1>",
+             header if header is not None else national_header(commune_unit(ev["ward"]), ev["district"] and
+                                                               f"UBND {ev['district']}", ev["ward"]),
+             f"<h1>{e(title or what + ' công tác dân vận chính quyền ' + _period(ev))}</h1>",
              f'<p class="sub"><b>{e(where)}</b></p>',
              f'<p class="meta">Căn cứ {e(p["legal_basis"])}</p>',
-             f'<p class="meta">Bộ tiêu chí: {e(p["title"])} — mã {e(p["id"])}, phiên bản {e(p["version"])}, '
-             f'trạng thái: {e(status_label(p["status"]))}</p>']
+             f'<p class="meta">Bộ tiêu chí: {e(p["title"])} — phiên bản {e(p["version"])}, '
+             f'trạng thái: {e(status_label(p["status"]))} ({ident(p["id"])})</p>']
     if p["status"] == "draft":
         parts.append(f'<p class="banner">BỘ TIÊU CHÍ DỰ THẢO — {e(p.get("note") or "điểm số chưa được đối chiếu với văn bản ký ban hành")}</p>')
     elif p["status"] == "repealed":
@@ -272,29 +394,36 @@ def report_section(r: Result, notes: Sequence[str] = ()) -> str:
         parts.append('<p class="banner progress">Hồ sơ đang hoàn thiện: kết quả là tạm tính.</p>')
     parts += [f'<p class="banner info">{e(n)}</p>' for n in notes]
     parts.append(_summary(r))
-    parts.append(f"<figure>{criteria_chart(r)}<figcaption>Mỗi thanh dài bằng điểm tối đa của tiêu chí: phần xanh là "
-                 "điểm đạt, phần đỏ là điểm mất.</figcaption></figure>")
-    parts.append(f'<h2 class="newpage">Bảng điểm</h2>{score_table(r)}')
+    if chart:
+        parts.append(f"<figure>{criteria_chart(r)}<figcaption>Mỗi thanh dài bằng điểm tối đa của tiêu chí: phần xanh là "
+                     "điểm đạt, phần đỏ là điểm mất.</figcaption></figure>")
+    parts.append(f'<h2>Bảng điểm</h2>{criteria_table(r) if by_criterion else score_table(r)}')
     parts.append(f"<h2>Xếp loại</h2><p><b>{e(r.grade.label)}</b> — tổng {_pts(r.total)}/{_pts(r.max_total)} điểm.</p>")
     parts.append(_grade_detail(r))
-    parts.append(f"<h2>Minh chứng còn thiếu ({len(r.missing_evidence)})</h2>{_missing(r)}")
+    if by_criterion:
+        lacks = missing_text(r.missing_evidence, fact_labels(r)) or "không có"
+        parts.append(f'<h2>Minh chứng còn thiếu ({len(r.missing_evidence)})</h2><p class="lacking">{lacks}.</p>')
+    else:
+        parts.append(f"<h2>Minh chứng còn thiếu ({len(r.missing_evidence)})</h2>{_missing(r)}")
     # the draft pack and an unfinished record are said at the top of the page already
     other = [sentences.warning(w) for w in r.warnings if w["code"] not in ("draft_pack", "in_progress")]
     if other:
         parts.append("<h2>Lưu ý</h2><ul>" + "".join(f"<li>{e(w)}</li>" for w in other) + "</ul>")
-    if r.mode == "verified":
-        left, right = ("NGƯỜI THẨM ĐỊNH", "(Ký, ghi rõ họ tên)"), ("TM. CƠ QUAN THẨM ĐỊNH", "(Ký tên, đóng dấu)")
+    if signs is not None:
+        parts.append(signs)
+    elif r.mode == "verified":
+        parts.append(signatures(("NGƯỜI THẨM ĐỊNH", "(Ký, ghi rõ họ tên)"),
+                                ("TM. CƠ QUAN THẨM ĐỊNH", "(Ký tên, đóng dấu)")))
     else:
-        left, right = ("NGƯỜI LẬP BIỂU", "(Ký, ghi rõ họ tên)"), ("TM. ỦY BAN NHÂN DÂN<br>CHỦ TỊCH", "(Ký tên, đóng dấu)")
-    parts.append(f'<div class="signs"><div><p>&nbsp;</p><p><b>{left[0]}</b></p><p><i>{left[1]}</i></p>'
-                 f'<p class="space"></p></div><div><p><i>{e(ev["ward"])}, ngày ….. tháng ….. năm …….</i></p>'
-                 f'<p><b>{right[0]}</b></p><p><i>{right[1]}</i></p><p class="space"></p></div></div>')
-    parts.append(f"<footer>Lập bằng dvcq. Hồ sơ {e(ev['file'])} (sha256 {e(ev['sha256'])}); bộ tiêu chí {e(p['file'])} "
-                 f"(sha256 {e(p['sha256'])}).</footer>")
+        parts.append(signatures(("NGƯỜI LẬP BIỂU", "(Ký, ghi rõ họ tên)"),
+                                ("TM. ỦY BAN NHÂN DÂN<br>CHỦ TỊCH", "(Ký tên, đóng dấu)")))
+    parts.append(f"<footer>Lập bằng dvcq. Hồ sơ <span class='nowrap'>{e(ev['file'])}</span> (mã kiểm tra {e(ev['sha256'][:16])}); "
+                 f"bộ tiêu chí <span class='nowrap'>{e(p['file'])}</span> (mã kiểm tra {e(p['sha256'][:16])}).</footer>")
     parts.append("</section>")
     return "\n".join(parts)
 
 
-def render(result: Result) -> str:
+def render(result: Result, with_trail: bool = False) -> str:
+    """The commune's printable report; the trails print only `with_trail` (they stay folded on screen)."""
     ev = result.evidence
-    return page(f"Chấm điểm DVCQ — {ev['ward']} — {_period(ev)}", report_section(result))
+    return page(f"Chấm điểm DVCQ — {ev['ward']} — {_period(ev)}", report_section(result), with_trail=with_trail)

@@ -168,6 +168,24 @@ def measure(method: str, m: Optional[dict]) -> str:
     return ""
 
 
+def counted_unit(it) -> Optional[str]:
+    """The unit of the one counted fact a tiered item is measured by ('hội nghị'), from the pack's
+    vocabulary, when it has one."""
+    facts = [u for u in it.inputs if u.kind == "fact" and (u.data or {}).get("unit")]
+    return facts[0].data["unit"] if len(facts) == 1 else None
+
+
+def reason_with_units(it) -> str:
+    """The reason as a clerk reads it on paper: a count carries its unit ('1 hội nghị — bậc ≥ 1 →
+    3 điểm'). The JSON's `reason` stays `reason(it)`, which tools already read."""
+    if it.parts or it.method != "tiers" or not it.measure or "count" not in it.measure:
+        return it.reason
+    unit = counted_unit(it)
+    if not unit:
+        return it.reason
+    return f"{fmt_number(it.measure['count'])} {unit} — bậc {branch_label(it.branch, it.basis.get('year'))}"
+
+
 def reason(it) -> str:
     """The 'căn cứ chấm điểm' of an item, from its method, branch, measure and basis."""
     if it.parts:

@@ -21,12 +21,15 @@ FORMATS = formats(VERIFICATION)
                    "thư mục rules/ (hoặc $DVCQ_RULES).")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True,
               help="table: bảng so sánh cho màn hình/in; json: dữ liệu (có niêm phong); markdown: báo cáo; "
+                   "html: biên bản thẩm định in A4, cơ quan thẩm định ký; "
                    "xlsx: bảng điểm thẩm định chính thức (Excel, cần -o).")
 @click.option("--allow-other-province", is_flag=True,
               help="Cho phép chấm thử hồ sơ của tỉnh khác với bộ tiêu chí đã chọn.")
+@click.option("--width", "width", type=click.IntRange(min=40), metavar="N",
+              help="table: độ rộng bảng (số cột ký tự). Mặc định: độ rộng cửa sổ dòng lệnh.")
 @click.option("-o", "--output", metavar="FILE", help="Ghi kết quả vào tệp (ghi nguyên tử) thay vì stdout.")
 @click.option("--force", is_flag=True, help="Cho phép ghi đè tệp kết quả đã có (không bao giờ ghi đè tệp đầu vào).")
-def verify(evidence, review, rules, fmt, allow_other_province, output, force):
+def verify(evidence, review, rules, fmt, allow_other_province, width, output, force):
     """Thẩm định: áp dụng kết luận của cấp huyện vào hồ sơ; so sánh điểm tự chấm và điểm thẩm định.
 
     Mỗi kết luận (số liệu, văn bản, hoặc điểm dành cho cấp thẩm định) phải có lý do. Thẩm định lập
@@ -49,7 +52,8 @@ def verify(evidence, review, rules, fmt, allow_other_province, output, force):
         raise UsageError.one("định dạng xlsx là tệp nhị phân: cần -o TÊN_TỆP")
     prep = api.check(evidence, rules, allow_other_province=allow_other_province)
     result = api.verify(prep, review)
-    emit(render(result, fmt), output, protect=[evidence, review, rules or prep.pack.path], force=force)
+    options = {"width": width} if fmt == "table" else {}
+    emit(render(result, fmt, **options), output, protect=[evidence, review, rules or prep.pack.path], force=force)
 
 
 @click.group()

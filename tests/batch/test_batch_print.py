@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from fixtures.records3 import BATCH_PACK, QN, QN_PACK, tn_record, write, write_review
 from openpyxl import load_workbook
-from render.printtools import chromium_run, pdf_text, to_pdf
+from render.printtools import chromium_run, pdf_text, png_page, to_pdf
 
 from scoring.batch.run import run_batch
 from scoring.cli import main
@@ -64,7 +64,8 @@ def test_html_of_the_samples_has_ranking_charts_and_one_report_per_ward(runner):
     text = samples_html(runner)
     assert text == samples_html(runner)
     [ranking] = sections(text, "ranking")
-    table = ranking[ranking.index('<table class="ranking">'):ranking.index("</table>")]
+    start = ranking.index('<table class="ranking">')
+    table = ranking[start:ranking.index("</table>", start)]
     assert in_order(table, SAMPLE_ORDER)
     assert "TC4.1: 6 → 1,5; TC1.4: 3 → 0; TC6.2: 0 → 1,5" in table  # self → verified points of the moved items
     assert ranking.count('<svg xmlns="http://www.w3.org/2000/svg" class="chart"') == 2
@@ -83,7 +84,7 @@ def test_html_of_the_samples_has_ranking_charts_and_one_report_per_ward(runner):
     # Reviewed wards print their verified result, with the total the ranking used.
     assert ["Kết quả thẩm định" in w for w in wards] == [True, True, False, False]
     assert "<dd>31/100</dd>" in wards[0] and "<dd>27/100</dd>" in wards[1]
-    assert "Hồ sơ đang hoàn thiện" in wards[2] and "<table class=\"scores\">" in wards[3]
+    assert "Hồ sơ đang hoàn thiện" in wards[2] and "<table class=\"scores bycriterion\">" in wards[3]
     assert '<section class="closing">' in text and "Tổng: 4 hồ sơ; 4 xếp hạng" in text
 
 
@@ -203,14 +204,20 @@ def test_chromium_prints_each_ward_on_its_own_a4_page(runner, tmp_path):
     boxes = re.findall(rb"/MediaBox\s*\[\s*0 0 ([\d.]+) ([\d.]+)\s*\]", pdf.read_bytes())
     assert boxes and all(abs(float(w) - 595.3) < 2 and abs(float(h) - 841.9) < 2 for w, h in boxes)  # A4
     pages = [" ".join(p.split()) for p in pdf_text(pdftotext, pdf).split("\f")]
-    assert pages[0].startswith("XẾP HẠNG CÔNG TÁC DÂN VẬN CHÍNH QUYỀN CẤP XÃ NĂM 2023")
+    assert pages[0].startswith("UBND TỈNH QUẢNG NGÃI CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM")  # the cover
+    assert "XẾP HẠNG CÔNG TÁC DÂN VẬN CHÍNH QUYỀN CẤP XÃ NĂM 2023" in pages[0]
     assert "4 Phường Trương" in pages[0] and "BỘ TIÊU CHÍ DỰ THẢO" in pages[0]  # the whole table on page 1
+    assert "TM. UBND TỈNH QUẢNG NGÃI" in pages[0] and "NGƯỜI LẬP BIỂU" in pages[0]  # signed on the cover
+    assert "ngày 20 tháng 05 năm 2024" in pages[0]  # the latest review's date, not the day it was printed
+    assert "Chỉ tiêu xếp loại" in pages[0] and "Số đơn vị" in pages[0]
+    assert len(pages) - (pages[-1] == "") <= 12  # four wards (58 pages when each printed its whole trail)
     starts = [i for i, p in enumerate(pages) if p.startswith("KẾT QUẢ")]
     assert len(starts) == 4  # every report begins at the top of a page
     assert [next(w for w in SAMPLE_ORDER if w in pages[i]) for i in starts] == SAMPLE_ORDER
     assert all("KẾT QUẢ" not in p[1:] for p in pages)  # and never in the middle of one
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     (ARTIFACTS / "xep-hang-huyen.pdf").write_bytes(pdf.read_bytes())
+    png_page(tool("pdftoppm"), pdf, ARTIFACTS / "giay-to-xep-hang.png")  # the cover, for the README
     shot = ARTIFACTS / "xep-hang-huyen.png"
     shot.unlink(missing_ok=True)
     run = chromium_run(chromium, tmp_path / "profile", f"--screenshot={shot}", "--window-size=1000,2400",

@@ -38,9 +38,9 @@ def test_samples_with_their_reviews(runner):
 
 
 def test_table_csv_markdown(runner):
-    t = runner.invoke(main, ["batch", str(QN), "--reviews", str(QN / "reviews")])
+    t = runner.invoke(main, ["batch", str(QN), "--reviews", str(QN / "reviews"), "--width", "200"])
     assert t.exit_code == 0
-    assert "Số đơn vị theo xếp loại" in t.stdout and "TC4.1 −4,5" in t.stdout and "⚠ BỘ TIÊU CHÍ DỰ THẢO" in t.stdout
+    assert "Số đơn vị theo xếp loại" in t.stdout and "TC4.1 −4,5; TC1.4 −3" in t.stdout and "⚠ BỘ TIÊU CHÍ DỰ THẢO" in t.stdout
     c = runner.invoke(main, ["batch", str(QN), "--reviews", str(QN / "reviews"), "--format", "csv"])
     rows = list(csv.DictReader(io.StringIO(c.stdout)))
     assert [(x["hang"], x["don_vi"], x["tu_cham"], x["tham_dinh"]) for x in rows[:2]] == [
@@ -181,3 +181,26 @@ def test_generated_district_in_parallel_gives_the_serial_bytes(runner, tmp_path)
     assert all(x["rank"] == 1 + totals.index(x["total"]) for x in rows)
     assert sum(1 for x in rows if x["review"]) == n // 20
     assert sum(c["units"] for c in d["groups"][0]["counts"]) == n
+
+
+def test_recursive_reads_the_sub_folders_and_a_date_must_be_a_date(runner, tmp_path):
+    province = tmp_path / "tinh"
+    (province / "duc-pho").mkdir(parents=True)
+    (province / "tp-quang-ngai").mkdir()
+    (province / "_nhap").mkdir()  # a '_' folder is a scratch folder: left out
+    shutil.copy(QN / "pho-van-2023.yaml", province / "duc-pho")
+    shutil.copy(QN / "nguyen-nghiem-2023.yaml", province / "duc-pho")
+    shutil.copy(QN / "truong-quang-trong-2023.yaml", province / "tp-quang-ngai")
+    shutil.copy(QN / "pho-hoa-2023.yaml", province / "_nhap")
+    flat = runner.invoke(main, ["batch", str(province), "--format", "csv"])
+    assert flat.exit_code == 2 and "không có hồ sơ" in flat.stderr  # records only in the sub-folders
+    deep = runner.invoke(main, ["batch", str(province), "--recursive", "--format", "csv"])
+    assert deep.exit_code == 0, deep.stderr
+    wards = sorted(x["don_vi"] for x in csv.DictReader(io.StringIO(deep.stdout)))
+    assert wards == ["Phường Nguyễn Nghiêm", "Phường Phổ Văn", "Phường Trương Quang Trọng"]
+    bad = runner.invoke(main, ["batch", str(province), "-r", "--format", "html", "--date", "20/05/2024"])
+    assert bad.exit_code == 2 and "--date" in bad.stderr and "YYYY-MM-DD" in bad.stderr
+    good = runner.invoke(main, ["batch", str(province), "-r", "--format", "html", "--date", "2024-06-01",
+                                "--issuer", "UBND tỉnh Quảng Ngãi"])
+    assert good.exit_code == 0 and "Quảng Ngãi, ngày 01 tháng 06 năm 2024" in good.stdout
+    assert "TM. UBND TỈNH QUẢNG NGÃI" in good.stdout

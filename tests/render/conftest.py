@@ -41,3 +41,8 @@ def pdftotext():
 def artifacts() -> Path:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     return ARTIFACTS
+
+
+@pytest.fixture(scope="session")
+def pdftoppm():
+    return _tool("pdftoppm")

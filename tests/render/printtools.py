@@ -1,6 +1,7 @@
 """Driving LibreOffice, Chromium and pdftotext from tests, each in a throw-away profile."""
 from __future__ import annotations
 
+import re
 import subprocess
 from pathlib import Path
 
@@ -23,6 +24,40 @@ def chromium_run(chromium: str, profile: Path, *args: str) -> subprocess.Complet
     return subprocess.run([chromium, *flags, *args], capture_output=True, text=True, timeout=180)
 
 
-def pdf_text(pdftotext: str, pdf: Path) -> str:
-    return subprocess.run([pdftotext, "-layout", str(pdf), "-"], capture_output=True, text=True, timeout=60,
+def pdf_text(pdftotext: str, pdf: Path, layout: bool = True) -> str:
+    """The text of `pdf`; `layout=False` reads columns one after the other rather than side by side."""
+    return subprocess.run([pdftotext, *(["-layout"] if layout else []), str(pdf), "-"], capture_output=True, text=True, timeout=60,
                           check=True).stdout
+
+
+def print_pdf(chromium: str, html: str, workdir: Path, name: str) -> Path:
+    """`html` printed to A4 by headless Chromium as a clerk's browser would (no header/footer)."""
+    page = workdir / f"{name}.html"
+    page.write_text(html, encoding="utf-8")
+    pdf = workdir / f"{name}.pdf"
+    run = chromium_run(chromium, workdir / "profile", f"--print-to-pdf={pdf}", "--no-pdf-header-footer", page.as_uri())
+    assert run.returncode == 0 and pdf.exists(), run.stderr
+    return pdf
+
+
+def pdf_pages(pdf: Path) -> int:
+    """The page count, read from the page tree (Chromium writes one /Type /Pages with /Count)."""
+    counts = re.findall(rb"/Type\s*/Pages\b[^>]*?/Count\s+(\d+)|/Count\s+(\d+)[^>]*?/Type\s*/Pages\b", pdf.read_bytes())
+    assert counts, f"{pdf}: không đọc được số trang"
+    return max(int(a or b) for a, b in counts)
+
+
+def words_right_edge(pdftotext: str, pdf: Path) -> list[tuple[float, float, str]]:
+    """(right edge of each word, page width, word) from pdftotext's bounding boxes."""
+    out = subprocess.run([pdftotext, "-bbox", str(pdf), "-"], capture_output=True, text=True, timeout=60,
+                         check=True).stdout
+    width = float(re.search(r'<page width="([\d.]+)"', out).group(1))
+    return [(float(x), width, w) for x, w in re.findall(r'<word xMin="[\d.]+" yMin="[\d.]+" xMax="([\d.]+)" '
+                                                         r'yMax="[\d.]+">([^<]*)</word>', out)]
+
+
+def png_page(pdftoppm: str, pdf: Path, out: Path, page: int = 1, dpi: int = 60) -> Path:
+    """One page of `pdf` as a PNG (what the README shows and a reviewer looks at)."""
+    subprocess.run([pdftoppm, "-png", "-r", str(dpi), "-f", str(page), "-l", str(page), "-singlefile", str(pdf),
+                    str(out.with_suffix(""))], capture_output=True, timeout=60, check=True)
+    return out

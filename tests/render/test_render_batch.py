@@ -47,7 +47,7 @@ def test_html_ranking_appends_one_ward_per_printed_page():
     text = ranking_html(ROWS, list(COUNTS.items()), reports=results)
     assert text.count('<section class="ward"') == 2
     assert "section.ranking ~ section.ward { break-before: page; }" in text
-    assert text.count('<table class="scores">') == 2
+    assert text.count('<table class="scores bycriterion">') == 2  # each ward by criterion
 
 
 def test_a_row_missing_a_key_is_refused():

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import re
 import struct
+import subprocess
+from html import escape
 from html.parser import HTMLParser
 
 import pytest
@@ -10,10 +12,10 @@ import pytest
 from scoring import api
 from scoring.api import score as score_file
 from scoring.cli import main
-from scoring.render.html import render
+from scoring.render.html import ident, render
 
-from printtools import chromium_run, pdf_text
-from support import QN_SAMPLES, SAMPLES, load, record
+from printtools import chromium_run, pdf_pages, pdf_text, png_page, print_pdf, words_right_edge
+from support import QN_PACK, QN_SAMPLES, SAMPLES, load, record
 
 PHO_VAN = SAMPLES / "quang-ngai" / "pho-van-2023.yaml"
 
@@ -38,6 +40,10 @@ def _parse(text: str) -> _Tags:
     return p
 
 
+def qn_labels(code: str) -> str:
+    return api.load_pack(QN_PACK).fact_label(code)
+
+
 @pytest.mark.parametrize("sample", QN_SAMPLES, ids=lambda p: p.stem)
 def test_page_has_table_trail_chart_missing_evidence_and_next_grade(sample):
     result = score_file(sample)
@@ -52,8 +58,9 @@ def test_page_has_table_trail_chart_missing_evidence_and_next_grade(sample):
     for c in result.criteria:
         assert f"{c.id}. " in text
     assert tags.count("ul", "missing") >= (1 if result.missing_evidence else 0)
-    for m in result.missing_evidence:
-        assert f"<code>{m}</code>" in text
+    for m in result.missing_evidence:  # the label a clerk reads, the code beside it
+        assert f"<code>{ident(m)}</code>" in text
+        assert escape(qn_labels(m)) in text
     n = result.grade.next_grade
     if n and not n["blocked_by"]:
         from scoring.pack import fmt_number
@@ -78,7 +85,24 @@ def test_print_css_sets_a4_and_page_breaks():
     text = render(score_file(PHO_VAN))
     assert "@page { size: A4;" in text
     assert "break-before: page" in text and "break-inside: avoid" in text
-    assert "beforeprint" in text  # folded trails are opened for the printout
+    assert "beforeprint" in text  # folded trails are opened for the printout when asked
+    assert "<body>" in text and 'class="with-trail"' not in text
+    assert '<body class="with-trail">' in render(score_file(PHO_VAN), with_trail=True)
+
+
+def test_page_opens_with_the_national_header_and_names_no_engine_internals():
+    result = score_file(PHO_VAN)
+    text = render(result)
+    assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in text and "Độc lập - Tự do - Hạnh phúc" in text
+    assert "UBND PHƯỜNG PHỔ VĂN" in text and "UBND THỊ XÃ ĐỨC PHỔ" in text
+    assert "Phổ Văn, ngày ….. tháng ….. năm" in text  # blanks to fill: never the day it was printed
+    for it in result.items:
+        if it.rule:
+            assert it.rule not in text  # "TC1.1#d0" is the engine's name for a branch
+    assert "luật kích hoạt" not in text and "Phương pháp:" not in text
+    assert "Cách chấm:</b> theo bậc" in text  # the method by its Vietnamese label
+    assert "word-break: break-all" not in text and "overflow-wrap: anywhere" not in text
+
 
 
 def test_user_text_is_escaped_and_output_is_stable(qn_pack):
@@ -123,17 +147,49 @@ def test_chromium_renders_table_and_chart_and_keeps_a_screenshot(tmp_path, chrom
     assert shot.stat().st_size > 50_000  # a blank page compresses to a few kilobytes
 
 
-def test_chromium_prints_a4_with_the_trail_unfolded(tmp_path, chromium, pdftotext, artifacts):
-    result = score_file(PHO_VAN)
-    page = tmp_path / "bao-cao.html"
-    page.write_text(render(result), encoding="utf-8")
-    pdf = tmp_path / "bao-cao.pdf"
-    run = chromium_run(chromium, tmp_path / "profile", f"--print-to-pdf={pdf}", "--no-pdf-header-footer", page.as_uri())
-    assert run.returncode == 0 and pdf.exists(), run.stderr
+PAGE_MARGIN_RIGHT_PT = 11 / 25.4 * 72  # @page margin-right: 11mm
+
+
+@pytest.mark.parametrize("sample", [PHO_VAN, SAMPLES / "quang-ngai" / "truong-quang-trong-2023.yaml"],
+                         ids=lambda p: p.stem)
+def test_chromium_prints_the_report_on_at_most_four_a4_pages(sample, tmp_path, chromium, pdftotext, pdftoppm,
+                                                             artifacts):
+    result = score_file(sample)
+    pdf = print_pdf(chromium, render(result), tmp_path, "bao-cao")
     boxes = re.findall(rb"/MediaBox\s*\[\s*0 0 ([\d.]+) ([\d.]+)\s*\]", pdf.read_bytes())
     assert boxes and all(abs(float(w) - 595.3) < 2 and abs(float(h) - 841.9) < 2 for w, h in boxes)  # A4 portrait
+    assert pdf_pages(pdf) <= 4
     flat = " ".join(pdf_text(pdftotext, pdf).split())
-    assert "KẾT QUẢ TỰ CHẤM ĐIỂM CÔNG TÁC DÂN VẬN CHÍNH QUYỀN NĂM 2023" in flat
-    assert "Phường Phổ Văn, Thị xã Đức Phổ, Quảng Ngãi" in flat
-    assert flat.count("luật kích hoạt") >= len([i for i in result.items if i.rule])  # every trail printed
-    (artifacts / "bao-cao-pho-van.pdf").write_bytes(pdf.read_bytes())
+    reading = " ".join(pdf_text(pdftotext, pdf, layout=False).split())
+    for words in ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc",
+                  f"UBND {result.evidence['ward'].upper()}", "KẾT QUẢ TỰ CHẤM ĐIỂM CÔNG TÁC DÂN VẬN CHÍNH QUYỀN",
+                  "TỔNG ĐIỂM", f"Xếp loại {result.grade.label}", "Minh chứng còn thiếu", "trạng thái: dự thảo",
+                  "NGƯỜI LẬP BIỂU", "TM. ỦY BAN NHÂN DÂN"):
+        assert words in reading, words
+    label = api.load_pack(QN_PACK).fact_label
+    for m in result.missing_evidence:
+        assert " ".join(label(m).split()) in reading
+    assert "Cách chấm" not in flat and "luật kích hoạt" not in flat  # the trail stays on screen
+    assert "#d0" not in flat and "#missing" not in flat and "tiers" not in flat
+    edges = words_right_edge(pdftotext, pdf)
+    assert edges and all(x <= w - PAGE_MARGIN_RIGHT_PT + 1 for x, w, _ in edges), \
+        [t for x, w, t in edges if x > w - PAGE_MARGIN_RIGHT_PT + 1]  # nothing runs past the right margin
+    png_page(pdftoppm, pdf, artifacts / f"giay-to-bao-cao-{sample.stem}.png")
+
+
+def test_chromium_prints_the_trail_only_with_trail(tmp_path, chromium, pdftotext):
+    result = score_file(PHO_VAN)
+    pdf = print_pdf(chromium, render(result, with_trail=True), tmp_path, "bao-cao-giai-trinh")
+    flat = " ".join(pdf_text(pdftotext, pdf).split())
+    assert flat.count("Cách chấm:") >= len([i for i in result.items if not i.parts])  # every trail printed
+    assert "Cách tính:" in flat and "#d0" not in flat
+    assert pdf_pages(pdf) > 4  # the trail is long: that is why it is not printed by default
+
+
+def test_cli_with_trail_and_a_folder(runner):
+    r = runner.invoke(main, ["score", str(PHO_VAN), "--format", "html", "--with-trail"])
+    assert r.exit_code == 0 and '<body class="with-trail">' in r.stdout
+    r = runner.invoke(main, ["score", str(PHO_VAN), "--format", "html"])
+    assert r.exit_code == 0 and "<body>" in r.stdout
+    r = runner.invoke(main, ["score", str(SAMPLES / "quang-ngai")])
+    assert r.exit_code == 2 and "thư mục" in r.stderr and "dvcq batch" in r.stderr and "Traceback" not in r.stderr

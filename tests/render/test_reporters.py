@@ -22,7 +22,7 @@ def test_format_choices_come_from_the_registry(command, kind):
 
 def test_registry_lists_what_each_command_offers():
     assert render.formats(render.RESULT) == ["table", "json", "markdown", "html", "xlsx"]
-    assert render.formats(render.VERIFICATION) == ["table", "json", "markdown", "xlsx"]
+    assert render.formats(render.VERIFICATION) == ["table", "json", "markdown", "html", "xlsx"]
     assert render.formats(render.BATCH) == ["table", "csv", "json", "markdown", "html", "xlsx"]
     assert [f for f in render.REPORTERS if render.binary(f)] == ["xlsx"]
 
