@@ -151,7 +151,7 @@ class Meta(BaseModel):
     effective_from: date
     effective_to: Optional[date] = None
     replaces: Optional[str] = None
-    status: Literal["draft", "in_force", "repealed"]
+    status: Literal["draft", "in_force", "repealed", "example"]  # example: never chosen for a record
     note: Optional[str] = None
     max_total: Decimal
     rounding: Rounding = Rounding()

@@ -228,7 +228,7 @@ class PackStore:
         """The pack in force on the last day of the record's period for its province."""
         rec = ev.record
         idx = self.index(directory)
-        usable = idx.usable
+        usable = [e for e in idx.usable if e.meta.status != "example"]  # examples only by --rules
         same = [e for e in usable if norm(e.province) == norm(rec.ward.province)]
         when = rec.period.end()
         live = [e for e in same if e.meta.in_force_on(when) and rec.ward.kind in e.meta.applies_to]

@@ -42,8 +42,10 @@ class Measure:
             method.fact_def(on.num, ("count",))
             method.fact_def(on.den, ("count",))
             self.kind = "rate"
+            self.bounded = False   # achieved / target of two counts may pass 100% (revenue 151% of estimate)
         else:
-            self.kind = method.fact_def(on, ("count", "rate")).type
+            fd = method.fact_def(on, ("count", "rate"))
+            self.kind, self.bounded = fd.type, fd.type == "rate" and fd.bounded
 
     @property
     def scale(self) -> int:

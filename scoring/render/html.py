@@ -13,7 +13,7 @@ from decimal import Decimal
 from html import escape
 
 from ..pack import fmt_number
-from .common import walk
+from .common import part_rows, walk
 from ..result import ItemResult, Result
 from . import charts, sentences
 from ..vietnamese import status_label
@@ -168,6 +168,15 @@ def _item_row(it: ItemResult) -> str:
             f'<ul class="trail">{_trail(it)}</ul></details></td></tr>')
 
 
+def _part_row(label: str, depth: int, it: ItemResult) -> str:
+    """A part's own row under its item (every level, indented): its trail is inside the item's."""
+    lost = f'<td class="num lost">{_pts(it.lost)}</td>' if it.lost else '<td class="num"></td>'
+    pad = f' style="padding-left: {depth}em"' if depth > 1 else ""
+    return (f'<tr class="part"><td>{e(label)}</td><td{pad}>– {e(it.title)}</td>'
+            f'<td class="num">{_pts(it.max)}</td><td class="num">{_pts(it.points)}</td>{lost}'
+            f"<td>{e(it.reason)}</td><td>{_note(it)}</td></tr>")
+
+
 def score_table(r: Result) -> str:
     col = "Điểm thẩm định" if r.mode == "verified" else "Điểm tự chấm"
     cols = ('<colgroup><col class="id"><col class="title"><col class="n"><col class="n"><col class="n">'
@@ -188,6 +197,7 @@ def score_table(r: Result) -> str:
                         "<td></td><td></td><td></td></tr>")
         else:
             rows.append(_item_row(what[0]))
+            rows.extend(_part_row(label, depth, p) for label, depth, p in part_rows(what[0]))
     rows.append(f'<tr class="total"><td></td><td>Cộng điểm các tiêu chí</td>'
                 f'<td class="num">{_pts(sum((c.max for c in r.criteria), Decimal(0)))}</td>'
                 f'<td class="num">{_pts(r.subtotal)}</td><td></td><td>Điểm thưởng +{_pts(r.bonus)}; điểm trừ '

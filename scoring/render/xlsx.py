@@ -18,6 +18,7 @@ from openpyxl.utils import get_column_letter
 from ..pack import fmt_number
 from ..result import ItemResult, Result
 from . import sentences
+from .common import part_label
 from ..workbook.xlsxio import put_value, save
 from ..vietnamese import status_label
 
@@ -122,7 +123,7 @@ class _Table:
         self.merge(1, 7, line, italic=True, align="center")
         self.height(_lines(line, sum(WIDTHS)))
         self.row += 1
-        if p["status"] != "in_force":
+        if p["status"] in ("draft", "repealed"):
             text = (f"BỘ TIÊU CHÍ DỰ THẢO — {p.get('note') or 'điểm số chưa được đối chiếu với văn bản ký ban hành'}"
                     if p["status"] == "draft" else "BỘ TIÊU CHÍ ĐÃ HẾT HIỆU LỰC")
             self.merge(1, 7, text, bold=True, color="C00000")
@@ -143,38 +144,34 @@ class _Table:
         self.row += 1
         return row
 
-    def item(self, it: ItemResult) -> int:
-        """One item (and the parts of a `sum` item); returns the row holding its points."""
+    def item(self, it: ItemResult, label: str = "", depth: int = 0) -> int:
+        """One item and its parts at every level, each on its own row ('a)', 'a.1)', …); returns the
+        row holding its points. A `sum` adds its parts' rows with a formula; `best_of`, `average`
+        and a sum that rounds once (an average inside) show the engine's value."""
         row = self.row
-        self.put(COL_ID, it.id, align="center")
-        self.put(COL_TITLE, it.title)
+        part = depth > 0
+        title = "  " * (depth - 1) + "– " + it.title if part else it.title
+        self.put(COL_ID, label or it.id, align="center")
+        self.put(COL_TITLE, title, italic=part)
         self.put(COL_MAX, it.max, align="center")
-        self.put(COL_BASIS, it.reason)
+        self.put(COL_BASIS, it.reason, italic=part)
         note = _note(it)
         self.put(COL_NOTE, note)
         self.box()
-        self.height(max(_lines(it.title, WIDTHS[1]), _lines(it.reason, WIDTHS[3]), _lines(note, WIDTHS[6])))
-        if it.method == "sum" and it.parts:
-            self.row += 1
-            part_rows = []
-            for n, p in enumerate(it.parts):
-                self.put(COL_ID, f"{chr(ord('a') + n)})", align="center")
-                self.put(COL_TITLE, f"– {p.title}", italic=True)
-                self.put(COL_MAX, p.max, align="center")
-                self.put(COL_BASIS, p.reason, italic=True)
-                self.put(COL_NOTE, _note(p))
-                self.put(self.col_pts, p.points, align="center")
-                self.box()
-                self.height(max(_lines(p.title, WIDTHS[1]), _lines(p.reason, WIDTHS[3])))
-                part_rows.append(self.row)
-                self.row += 1
-            end = self.row
-            self.row = row
-            self.sum_pair(part_rows, it.points)
-            self.row = end
-        else:
+        self.height(max(_lines(title, WIDTHS[1]), _lines(it.reason, WIDTHS[3]), _lines(note, WIDTHS[6])))
+        if not it.parts:
             self.put(self.col_pts, it.points, align="center")
             self.row += 1
+            return row
+        self.row += 1
+        part_rows = [self.item(p, part_label(label, n), depth + 1) for n, p in enumerate(it.parts)]
+        end = self.row
+        self.row = row
+        if it.method == "sum" and "unrounded" not in it.basis:
+            self.sum_pair(part_rows, it.points)
+        else:
+            self.put(self.col_pts, it.points, align="center")
+        self.row = end
         return row
 
     def section(self, ident: str, title: str, maximum, items: list[ItemResult], value: Decimal) -> int:
