@@ -27,6 +27,7 @@ class Pair(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
     num: str
     den: str
+    bounded: bool = True   # false: num may exceed den (achieved above the target, revenue 151% of estimate)
 
 
 class Measure:
@@ -42,7 +43,7 @@ class Measure:
             method.fact_def(on.num, ("count",))
             method.fact_def(on.den, ("count",))
             self.kind = "rate"
-            self.bounded = False   # achieved / target of two counts may pass 100% (revenue 151% of estimate)
+            self.bounded = on.bounded
         else:
             fd = method.fact_def(on, ("count", "rate"))
             self.kind, self.bounded = fd.type, fd.type == "rate" and fd.bounded

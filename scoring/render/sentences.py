@@ -222,6 +222,8 @@ def reason(it) -> str:
     if "exact" in basis and method == "proportional":
         share = basis["share"]
         shown = f"{share.numerator}/{share.denominator}" if share.denominator != 1 else fmt_number(share)
+        if share > 1:   # above the target: the points stop at the item's max
+            return f"{text}; vượt chỉ tiêu, điểm tối đa {fmt_number(it.max)} → {pts} điểm"
         return (f"{text}; {fmt_number(it.max)} × {shown} = {fmt_number(basis['exact'])} → {pts} điểm "
                 f"({rounding(basis['rounding'])})")
     if "exact" in basis and method == "checklist":
