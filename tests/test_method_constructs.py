@@ -167,3 +167,13 @@ def test_unbounded_flag_is_what_allows_num_above_den(tmp_path):
     with pytest.raises(Exception) as exc:
         api.check(record(NESTED_FACTS), f, allow_other_province=True)
     assert "V009" in str(exc.value) or any(getattr(p, "code", None) == "V009" for p in getattr(exc.value, "problems", []))
+
+
+def test_average_in_the_json_contract_names_the_parts_counted():
+    facts = {"satisfaction.land": {"percent": 100}, "satisfaction.justice": {"percent": 50},
+             "satisfaction.construction": "not_applicable"}
+    data = json.loads(render(api.score(record(facts), api.load_pack(AVERAGE), allow_other_province=True), "json"))
+    item = data["items"][0]
+    assert item["method"] == "average" and item["points"] == 7.5 and item["state"] == "given"
+    assert item["average"] == {"over": "applicable", "counted": ["dat_dai", "tu_phap"]}
+    assert [p["state"] for p in item["parts"]] == ["given", "given", "not_applicable"]
