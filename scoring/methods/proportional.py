@@ -41,12 +41,14 @@ class Proportional(LeafMethod):
         return self.measure.ids()
 
     def branches(self) -> list[Branch]:
-        return [
+        out = [
             Branch("ratio", VALUE, kind="ratio", info={"max": self.item.max, "rounding": self.rounding}),
             self.missing_branch(),
             self.na_branch(),
-            Branch("zero", ZERO, points=points_of(self.cfg.zero_denominator, self.item.max), kind="zero"),
         ]
+        if self.cfg.target is None:   # a count against a fixed target has no denominator to be 0
+            out.append(Branch("zero", ZERO, points=points_of(self.cfg.zero_denominator, self.item.max), kind="zero"))
+        return out
 
     def derive(self, ev) -> Derived:
         d = self.measure.derive(ev)
