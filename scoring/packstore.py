@@ -305,9 +305,8 @@ class PackStore:
         """The pack in force on the last day of the record's period for its province."""
         rec = ev.record
         idx = self.index(directory)
-        usable = idx.usable
-        # an example pack (status `example`) is never chosen for a real record: only by --rules
-        same = [e for e in usable if province_key(e.province) == province_key(rec.ward.province) and e.meta.status != "example"]
+        usable = [e for e in idx.usable if e.meta.status != "example"]  # examples only by --rules
+        same = [e for e in usable if province_key(e.province) == province_key(rec.ward.province)]
         when = rec.period.end()
         live = [e for e in same if idx.in_force_on(e, when) and rec.ward.kind in e.meta.applies_to]
         if not live:

@@ -268,7 +268,7 @@ def evaluate(pack: Pack, ev: LoadedEvidence, manual: Optional[dict] = None, mode
     grade = _grade(pl, total, fired, veto_inputs)
     grade, date_warnings = _date_rules(pl, record, grade)
     missing_evidence = _dedupe([m for i in items for m in i.missing])
-    pending = [{"id": i.id, "title": i.title, **i.pending} for i in items if i.pending]
+    pending = [{"id": i.id, "title": i.title, **i.pending} for i in _with_parts(items) if i.pending]
     warnings = []
     if pack.meta.status == "draft":
         warnings.append({"code": "draft_pack", "pack": pack.id, "note": pack.meta.note})
@@ -307,6 +307,14 @@ def _trim(items: list, cap, section: str) -> None:
         room -= it.points
 
 
+def _with_parts(items: list[ItemResult]):
+    """Every item and, below it, its parts at every level, in table order: a part reserved to the
+    verifier inside a `sum` is pending as much as a whole item is."""
+    for it in items:
+        yield it
+        yield from _with_parts(it.parts)
+
+
 def _build(node: Node, section: str, criterion: Optional[str], fired: dict, derived: dict) -> ItemResult:
     """One item's result from the branch the engine fired and the fact derived for it.
 
@@ -315,7 +323,8 @@ def _build(node: Node, section: str, criterion: Optional[str], fired: dict, deri
     collector found them, and collecting them was a fifth of an evaluation."""
     if node.parts:  # composite: the parts are items of their own
         parts = [_build(p, section, criterion, fired, derived) for p in node.parts]
-        award = node.method.combine([(p.bound, Award(r.points, r.basis)) for p, r in zip(node.parts, parts)])
+        award = node.method.combine([(p.bound, Award(r.points, r.basis)) for p, r in zip(node.parts, parts)],
+                                    [r.state for r in parts])
         inputs = [u for r in parts for u in r.inputs]
         missing = [m for r in parts for m in r.missing_all]
         states = {r.state for r in parts}

@@ -36,6 +36,7 @@ METHOD_LABELS = {
     "manual": "thẩm định chấm",
     "sum": "tổng các phần",
     "best_of": "phần cao nhất",
+    "average": "trung bình các phần",
 }
 
 FACT_KIND_LABELS = {

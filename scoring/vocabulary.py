@@ -104,7 +104,7 @@ def check(pack: Pack, ev: LoadedEvidence) -> Checked:
                                     file=file, line=line.get(), field=f"documents[{i}].sent_on", code="V008"))
     for uid, on in SCORER.plan(pack).pairs:
         a, b = rec.fact(on.num), rec.fact(on.den)
-        if a is not None and b is not None and a.kind == b.kind == "count" and a.value > b.value:
+        if on.bounded and a is not None and b is not None and a.kind == b.kind == "count" and a.value > b.value:
             problems.append(Problem(
                 f"'{on.num}' ({a.value}) lớn hơn '{on.den}' ({b.value}) nên tỷ lệ của {uid} vượt 100%",
                 file=file, line=ev.line("facts", on.num), field=f"facts.{on.num}", code="V009"))

@@ -204,8 +204,9 @@ class CompositeMethod(Method):
     parts: list["Bound"]
 
     @abstractmethod
-    def combine(self, awards: list[tuple["Bound", Award]]) -> Award:
-        """The item's award from its parts' awards, in part order."""
+    def combine(self, awards: list[tuple["Bound", Award]], states: Optional[list[str]] = None) -> Award:
+        """The item's award from its parts' awards, in part order; `states` are the parts' states
+        (given | missing | not_applicable | pending), which `average` over applicable parts reads."""
 
 
 def describe_fact(fid: str, fv: Optional[FactValue], pack: Pack) -> InputUse:
@@ -252,6 +253,7 @@ REGISTRY: dict[str, type[Method]] = {
         manual.Manual,
         composite.Sum,
         composite.BestOf,
+        composite.Average,
     )
 }
 
@@ -296,6 +298,7 @@ def bind_item(item: Item, pack: Pack, path_prefix: str) -> Bound:
                 "checklist": "danh mục dùng 'none_applicable'", "per_item": "không phát sinh được tính là 0 trường hợp",
                 "document_deadline": "văn bản không có trạng thái không phát sinh",
                 "manual": "điểm do cấp thẩm định cho", "sum": "khai báo ở từng phần", "best_of": "khai báo ở từng phần",
+                "average": "khai báo ở từng phần",
             }.get(item.method, "") + ")", field=f"{path_prefix}.not_applicable", code="P004")
     raw = item.config()
     try:

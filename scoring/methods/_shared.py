@@ -27,6 +27,7 @@ class Pair(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
     num: str
     den: str
+    bounded: bool = True   # false: num may exceed den (achieved above the target, revenue 151% of estimate)
 
 
 class Measure:
@@ -42,8 +43,10 @@ class Measure:
             method.fact_def(on.num, ("count",))
             method.fact_def(on.den, ("count",))
             self.kind = "rate"
+            self.bounded = on.bounded
         else:
-            self.kind = method.fact_def(on, ("count", "rate")).type
+            fd = method.fact_def(on, ("count", "rate"))
+            self.kind, self.bounded = fd.type, fd.type == "rate" and fd.bounded
 
     @property
     def scale(self) -> int:

@@ -48,6 +48,10 @@ class Tiers(LeafMethod):
         for t in cfg.tiers:
             lo = self.measure.threshold(t.min, where) if t.min is not None else 0
             hi = self.measure.threshold(t.max, where) + 1 if t.max is not None else None
+            if self.measure.bounded and t.min is not None and t.min > 100:
+                raise ValueError(f"{where}: bậc từ {fmt_number(t.min)}% không bao giờ đạt được — số liệu "
+                                 f"'{cfg.on}' là tỷ lệ không vượt 100%; khai 'bounded: false' trong vocabulary nếu "
+                                 "quyết định tính cả phần vượt (ví dụ thu ngân sách đạt 151% dự toán)")
             if t.points > self.item.max or t.points < 0:
                 raise ValueError(f"{where}: bậc cho {fmt_number(t.points)} điểm, ngoài khoảng 0–{fmt_number(self.item.max)}")
             spans.append([lo, hi, t])

@@ -88,15 +88,36 @@ def rows(r: Result, pts=lambda d: fmt_number(d)) -> list[list[str]]:
             out.append(["", "ĐIỂM THƯỞNG" if what[0] == "bonus" else "ĐIỂM TRỪ", "", pts(what[1]), ""])
             continue
         it = what[0]
-        reason = sentences.reason_with_units(it)
-        if it.pending:
-            reason = f"[chờ thẩm định {sentences.points_range(it.pending['max'])}] " + reason
-        if it.missing:
-            reason += f" [thiếu: {labelled(r, it.missing)}]"
-        if it.adjustment:
-            reason += f" [{it.adjustment}]"
-        out.append([it.id, it.title, pts(it.max), pts(it.points), reason])
+        out.append([it.id, it.title, pts(it.max), pts(it.points), _basis(it, r)])
+        for label, depth, p in part_rows(it):
+            out.append([label, "  " * (depth - 1) + "– " + p.title, pts(p.max), pts(p.points), _basis(p, r)])
     return out
+
+
+def _basis(it, r: Result) -> str:
+    """The reason as a clerk reads it (counts with their units), with what it awaits or lacks."""
+    reason = sentences.reason_with_units(it)
+    if it.pending:
+        reason = f"[chờ thẩm định {sentences.points_range(it.pending['max'])}] " + reason
+    if it.missing:
+        reason += f" [thiếu: {labelled(r, it.missing)}]"
+    if it.adjustment:
+        reason += f" [{it.adjustment}]"
+    return reason
+
+
+def part_label(parent: str, n: int) -> str:
+    """'a)' for a part of an item, 'a.1)' for a part of that part, and so on down the levels."""
+    return f"{chr(ord('a') + n)})" if not parent else f"{parent[:-1]}.{n + 1})"
+
+
+def part_rows(it, parent: str = "", depth: int = 1):
+    """(label, depth, part) for every part of a composite item, at every level, in table order: each
+    level gets its own rows, so a part awaiting the verifier inside a `sum` has its own line."""
+    for n, p in enumerate(it.parts):
+        label = part_label(parent, n)
+        yield label, depth, p
+        yield from part_rows(p, label, depth + 1)
 
 
 def summary_lines(r: Result) -> list[str]:

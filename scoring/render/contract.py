@@ -107,6 +107,8 @@ def item_dict(it) -> dict:
         out["deadline"] = deadline_dict(it)
     if it.method == "best_of":
         out["chosen"] = it.basis["part"]
+    if it.method == "average":
+        out["average"] = {"over": it.basis["over"], "counted": list(it.basis["counted"])}
     if it.cap:
         out["capped"] = dict(it.cap)
     if it.pending:

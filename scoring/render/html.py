@@ -15,7 +15,7 @@ from typing import Optional
 from html import escape
 
 from ..pack import fmt_number
-from .common import fact_labels, grade_label, walk
+from .common import fact_labels, grade_label, part_rows, walk
 from ..result import ItemResult, Result
 from . import charts, sentences
 from ..vietnamese import method_label, status_label
@@ -88,6 +88,9 @@ section.ward + section.ward { break-before: page; }
   .screen { display: none; }
   body:not(.with-trail) tr.trail { display: none; }
   tr.item td { border-bottom: 1px solid #607d8b; }
+  /* a composite item's reason already lists its parts' points: on paper only a part awaiting the
+     verifier keeps its own line (the screen shows every part) */
+  tr.part:not(.pending) { display: none; }
   body.with-trail tr.item td { border-bottom: none; }
   details summary { display: none; }
   figure { display: none; }
@@ -216,6 +219,16 @@ def _item_row(it: ItemResult, label) -> str:
             f'<ul class="trail">{_trail(it, label)}</ul></details></td></tr>')
 
 
+def _part_row(label: str, depth: int, it: ItemResult, labels=None) -> str:
+    """A part's own row under its item (every level, indented): its trail is inside the item's."""
+    lost = f'<td class="num lost">{_pts(it.lost)}</td>' if it.lost else '<td class="num"></td>'
+    pad = f' style="padding-left: {depth}em"' if depth > 1 else ""
+    cls = "part pending" if it.pending else "part"
+    return (f'<tr class="{cls}"><td>{e(label)}</td><td{pad}>– {e(it.title)}</td>'
+            f'<td class="num">{_pts(it.max)}</td><td class="num">{_pts(it.points)}</td>{lost}'
+            f"<td>{e(sentences.reason_with_units(it))}</td><td>{_note(it, labels)}</td></tr>")
+
+
 def score_table(r: Result) -> str:
     label = fact_labels(r)
     col = "Điểm thẩm định" if r.mode == "verified" else "Điểm tự chấm"
@@ -237,6 +250,7 @@ def score_table(r: Result) -> str:
                         "<td></td><td></td><td></td></tr>")
         else:
             rows.append(_item_row(what[0], label))
+            rows.extend(_part_row(plabel, depth, p, label) for plabel, depth, p in part_rows(what[0]))
     rows.append(f'<tr class="total"><td></td><td>Cộng điểm các tiêu chí</td>'
                 f'<td class="num">{_pts(sum((c.max for c in r.criteria), Decimal(0)))}</td>'
                 f'<td class="num">{_pts(r.subtotal)}</td><td></td><td>Điểm thưởng +{_pts(r.bonus)}; điểm trừ '

@@ -46,7 +46,8 @@ def pct(ratio: Fraction) -> str:
 
 def ratio(num: int, den: int) -> str:
     """'15/16 = 93,75%', or '20/21 ≈ 95,24%' when the percentage does not end."""
-    p = pct(Fraction(num, den))
+    p = pct(Fraction(num) / Fraction(den))   # den may be a decimal target (proportional `target: 2.5`)
+    den = den if isinstance(den, int) else fmt_number(den)
     return f"{num}/{den} ≈ {p[1:]}" if p.startswith("≈") else f"{num}/{den} = {p}"
 
 
@@ -186,14 +187,47 @@ def reason_with_units(it) -> str:
     return f"{fmt_number(it.measure['count'])} {unit} — bậc {branch_label(it.branch, it.basis.get('year'))}"
 
 
+def _exact(p) -> str:
+    """A part's points as a composite above it counts them: exact when an average left them unrounded."""
+    u = p.basis.get("unrounded")
+    return fmt_number(p.points) if u is None or u == p.points else _fraction(u)
+
+
+def _fraction(x: Fraction) -> str:
+    shown = fmt_number(x)
+    return f"{x.numerator}/{x.denominator} ({shown})" if shown.startswith("≈") else shown
+
+
+def composite_reason(it) -> str:
+    """sum: 'a: 1 + b: 0,5 = 1,5 điểm'; best_of: the chosen part's reason; average: the mean of
+    the parts' shares, which parts it counted and the one rounding at the end."""
+    b = it.basis
+    if it.method == "sum":
+        text = " + ".join(f"{p.title}: {_exact(p)}" for p in it.parts)
+        if "unrounded" in b:
+            return f"{text} = {_fraction(b['unrounded'])} → {fmt_number(it.points)} điểm ({rounding(b['rounding'])})"
+        return f"{text} = {fmt_number(b['total'])} điểm"
+    if it.method == "best_of":
+        chosen = it.parts[b["chosen"]]
+        return f"lấy phần cao nhất — {chosen.title}: {chosen.reason}"
+    skipped = [p.title for p in it.parts if p.id not in b["counted"]]
+    if b.get("none_applicable"):
+        return f"không phần nào phát sinh → {fmt_number(it.points)} điểm"
+    counted = [p for p in it.parts if p.id in b["counted"]]
+    same = all(p.max == it.max for p in counted)
+    terms = " + ".join((_exact(p) if same else f"{_exact(p)}/{fmt_number(p.max)}") for p in counted)
+    head = (f"trung bình {len(counted)} phần ({terms}) / {len(counted)}" if same else
+            f"{fmt_number(it.max)} × trung bình tỷ lệ điểm {len(counted)} phần ({terms}) / {len(counted)}")
+    text = f"{head} = {_fraction(b['unrounded'])} → {fmt_number(it.points)} điểm ({rounding(b['rounding'])})"
+    if skipped:
+        text += "; không tính phần không phát sinh: " + ", ".join(skipped)
+    return text
+
+
 def reason(it) -> str:
     """The 'căn cứ chấm điểm' of an item, from its method, branch, measure and basis."""
     if it.parts:
-        if it.method == "sum":
-            return " + ".join(f"{p.title}: {fmt_number(p.points)}" for p in it.parts) + \
-                f" = {fmt_number(it.basis['total'])} điểm"
-        chosen = it.parts[it.basis["chosen"]]
-        return f"lấy phần cao nhất — {chosen.title}: {chosen.reason}"
+        return composite_reason(it)
     b, basis, method = it.branch, it.basis, it.method
     year = basis.get("year")
     label = branch_label(b, year)
@@ -206,6 +240,8 @@ def reason(it) -> str:
     if "exact" in basis and method == "proportional":
         share = basis["share"]
         shown = f"{share.numerator}/{share.denominator}" if share.denominator != 1 else fmt_number(share)
+        if share > 1:   # above the target: the points stop at the item's max
+            return f"{text}; vượt chỉ tiêu, điểm tối đa {fmt_number(it.max)} → {pts} điểm"
         return (f"{text}; {fmt_number(it.max)} × {shown} = {fmt_number(basis['exact'])} → {pts} điểm "
                 f"({rounding(basis['rounding'])})")
     if "exact" in basis and method == "checklist":

@@ -19,6 +19,7 @@ from ..pack import fmt_number
 from ..result import ItemResult, Result
 from ..vietnamese import plain_number
 from . import sentences
+from .common import part_label
 from ..workbook.xlsxio import NUMBER_FORMAT, put_value, save
 from ..vietnamese import status_label
 
@@ -134,7 +135,7 @@ class _Table:
         self.merge(1, 7, line, italic=True, align="center")
         self.height(_lines(line, sum(WIDTHS)))
         self.row += 1
-        if p["status"] != "in_force":
+        if p["status"] in ("draft", "repealed"):
             text = (f"BỘ TIÊU CHÍ DỰ THẢO — {p.get('note') or 'điểm số chưa được đối chiếu với văn bản ký ban hành'}"
                     if p["status"] == "draft" else "BỘ TIÊU CHÍ ĐÃ HẾT HIỆU LỰC")
             self.merge(1, 7, text, bold=True, color="C00000")
@@ -155,43 +156,43 @@ class _Table:
         self.row += 1
         return row
 
-    def item(self, it: ItemResult) -> int:
-        """One item (and the parts of a `sum` item); returns the row holding its points."""
+    def item(self, it: ItemResult, label: str = "", depth: int = 0, own: Optional[ItemResult] = None) -> int:
+        """One item and its parts at every level, each on its own row ('a)', 'a.1)', …); returns the
+        row holding its points. A `sum` adds its parts' rows with a formula; `best_of`, `average`
+        and a sum that rounds once (an average inside) show the engine's value. `own`: the same item
+        of the other result shown beside (the self score in a verification table)."""
         row = self.row
-        self.put(COL_ID, it.id, align="center")
-        self.put(COL_TITLE, it.title)
+        part = depth > 0
+        if not part:
+            own = self.own_items.get(it.id)
+        title = "  " * (depth - 1) + "– " + it.title if part else it.title
+        self.put(COL_ID, label or it.id, align="center")
+        self.put(COL_TITLE, title, italic=part)
         self.put(COL_MAX, it.max, align="center")
-        self.put(COL_BASIS, it.reason)
-        note = "\n".join(x for x in (_note(it), self.extra_notes.get(it.id, "")) if x)
+        self.put(COL_BASIS, it.reason, italic=part)
+        note = "\n".join(x for x in (_note(it), "" if part else self.extra_notes.get(it.id, "")) if x)
         self.put(COL_NOTE, note)
         self.box()
-        self.height(max(_lines(it.title, WIDTHS[1]), _lines(it.reason, WIDTHS[3]), _lines(note, WIDTHS[6])))
-        own = self.own_items.get(it.id)
-        if it.method == "sum" and it.parts:
-            self.row += 1
-            part_rows = []
-            for n, p in enumerate(it.parts):
-                if own is not None and n < len(own.parts):
-                    self.put(self.col_other, own.parts[n].points, align="center")
-                self.put(COL_ID, f"{chr(ord('a') + n)})", align="center")
-                self.put(COL_TITLE, f"– {p.title}", italic=True)
-                self.put(COL_MAX, p.max, align="center")
-                self.put(COL_BASIS, p.reason, italic=True)
-                self.put(COL_NOTE, _note(p))
-                self.put(self.col_pts, p.points, align="center")
-                self.box()
-                self.height(max(_lines(p.title, WIDTHS[1]), _lines(p.reason, WIDTHS[3])))
-                part_rows.append(self.row)
-                self.row += 1
-            end = self.row
-            self.row = row
-            self.sum_pair(part_rows, it.points, other_value=own.points if own is not None else "")
-            self.row = end
-        else:
+        self.height(max(_lines(title, WIDTHS[1]), _lines(it.reason, WIDTHS[3]), _lines(note, WIDTHS[6])))
+        if not it.parts:
             self.put(self.col_pts, it.points, align="center")
             if own is not None:
                 self.put(self.col_other, own.points, align="center")
             self.row += 1
+            return row
+        self.row += 1
+        part_rows = [self.item(p, part_label(label, n), depth + 1,
+                               own.parts[n] if own is not None and n < len(own.parts) else None)
+                     for n, p in enumerate(it.parts)]
+        end = self.row
+        self.row = row
+        if it.method == "sum" and "unrounded" not in it.basis:
+            self.sum_pair(part_rows, it.points, other_value=own.points if own is not None else "")
+        else:
+            self.put(self.col_pts, it.points, align="center")
+            if own is not None:
+                self.put(self.col_other, own.points, align="center")
+        self.row = end
         return row
 
     def section(self, ident: str, title: str, maximum, items: list[ItemResult], value: Decimal,

@@ -205,10 +205,11 @@ PACK_CASES = [
      ["P005", "TC1.1", "plan.dvcq_annual"]),
     ("replaces-itself", "p-self.yaml", pack_variant("replaces: quang-ngai-436-2019", "replaces: quang-ngai-1211-2022"),
      ["L009", "pack.replaces"]),
+    # composites may nest (issue 13: criterion → sub-criterion → item → part); one without parts may not
     ("nested-composite", "p-nested.yaml",
      pack_variant("method: best_of\n        parts:",
                   "method: best_of\n        parts:\n          - {id: self, title: x, max: 1, method: best_of, parts: []}"),
-     ["P005", "TC1.3"]),
+     ["P004", "TC1.3/self.parts"]),
     ("duplicate-item", "p-dup.yaml", pack_variant("      - id: TC1.2", "      - id: TC1.1"), ["P001", "TC1.1"]),
     ("veto-call", "p-call.yaml", pack_variant(VETO, "when: \"__import__('os').system('touch {DIR}/" + MARKER + "')\""),
      ["P010", "grades.xuat_sac.vetoes.V1.when", "Call"]),

@@ -176,23 +176,59 @@ class Reference:
 
     # methods -------------------------------------------------------------------------------------
     def item_points(self, item: dict, rec: Record, manual: dict, out: dict) -> Decimal:
+        return self.evaluate(item, rec, manual, out, item["id"])[0]
+
+    def evaluate(self, item: dict, rec: Record, manual: dict, out: dict, path: str):
+        """(points, exact, unrounded, state) of an item or part; parts are recorded in `out` under
+        their path ("item/part/sub"). §6 composites: `exact` is what an average reads of a part (a
+        proportional/checklist product before rounding), `unrounded` an average's (or a composite
+        holding one's) value before its single rounding; state: given | missing | na | pending."""
         method = item["method"]
         mx = number(item["max"])
-        na = points_word(item.get("not_applicable", "zero"), mx)
-        if method in ("sum", "best_of"):
+        if method in ("sum", "best_of", "average"):
             parts = []
             for part in item["parts"]:
-                p = self.item_points(part, rec, manual, out)
-                out[f"{item['id']}/{part['id']}"] = p
-                parts.append(p)
-            return sum(parts, Decimal(0)) if method == "sum" else max(parts)
+                r = self.evaluate(part, rec, manual, out, f"{path}/{part['id']}")
+                out[f"{path}/{part['id']}"] = r[0]
+                parts.append((part, r))
+            states = {r[3] for _, r in parts}
+            state = next(x for x in ("pending", "given", "missing", "na") if x in states)
+            value = [r[2] if r[2] is not None else Fraction(r[0]) for _, r in parts]
+            if method == "sum":
+                if all(r[2] is None for _, r in parts):
+                    total = sum((r[0] for _, r in parts), Decimal(0))
+                    return total, Fraction(total), None, state
+                total = sum(value, Fraction(0))
+                points = rounded(total, self.rounding)
+                return points, total, total, state
+            if method == "best_of":
+                i = value.index(max(value))
+                return parts[i][1][0], value[i], parts[i][1][2], state
+            over = item.get("over", "all")
+            counted = [(p, r) for p, r in parts if over == "all" or r[3] != "na"]
+            if not counted:
+                points = points_word(item.get("none_applicable", "full"), mx)
+                return points, Fraction(points), None, state
+            shares = [(r[2] if r[2] is not None else r[1]) / Fraction(number(p["max"])) for p, r in counted]
+            exact = Fraction(mx) * sum(shares, Fraction(0)) / len(shares)
+            points = rounded(exact, item.get("rounding") or self.rounding)
+            return points, exact, exact, state
         fn = getattr(self, f"m_{method}", None)
         if fn is None:
             raise OracleError(f"unknown method {method!r}")
-        return fn(item, mx, na, rec, manual)
+        na = points_word(item.get("not_applicable", "zero"), mx)
+        self._exact, self._state = None, "given"
+        points = fn(item, mx, na, rec, manual)
+        exact = self._exact if self._exact is not None else Fraction(points)
+        return points, exact, None, self._state
+
+    def _states(self, state: str) -> None:
+        """The state of the leaf just scored, for an average over applicable parts."""
+        self._state = {"missing": "missing", "na": "na"}.get(state, "given")
 
     def m_tiers(self, item, mx, na, rec, manual) -> Decimal:
         state, x = self.measure(item["on"], rec)
+        self._states(state)
         if state == "missing":
             return Decimal(0)
         if state == "na":
@@ -219,6 +255,7 @@ class Reference:
     def m_document_deadline(self, item, mx, na, rec, manual) -> Decimal:
         doc = rec.document(item["document"])
         if doc is None:
+            self._states("missing")
             return Decimal(0)
         when = read_date(doc.get(item.get("date", "issued_on")))
         present = number(item.get("present", 0))
@@ -237,6 +274,7 @@ class Reference:
 
     def m_yes_no(self, item, mx, na, rec, manual) -> Decimal:
         v = rec.fact(item["fact"])
+        self._states("missing" if v is None else v.kind)
         if v is None:
             return Decimal(0)
         if v.kind == "na":
@@ -245,9 +283,13 @@ class Reference:
 
     def m_proportional(self, item, mx, na, rec, manual) -> Decimal:
         on = item["on"]
-        if isinstance(on, str) and self.facts[on]["type"] != "rate":
-            raise OracleError("proportional needs a rate")
+        target = item.get("target")
+        if isinstance(on, str) and self.facts[on]["type"] != "rate" and target is None:
+            raise OracleError("proportional needs a rate, or a count and a target")
         state, pct = self.measure(on, rec)
+        self._states(state)
+        if target is not None and state == "value":
+            pct = pct / Fraction(number(target)) * 100   # a count against the decision's target
         if state == "missing":
             return Decimal(0)
         if state == "na":
@@ -255,10 +297,12 @@ class Reference:
         if state == "zero":
             return points_word(item.get("zero_denominator", "zero"), mx)
         ratio = min(pct / 100, Fraction(1))
+        self._exact = Fraction(mx) * ratio
         return rounded(Fraction(mx) * ratio, item.get("rounding") or self.rounding)
 
     def m_checklist(self, item, mx, na, rec, manual) -> Decimal:
         v = rec.fact(item["fact"])
+        self._states("missing" if v is None else v.kind)
         if v is None:
             return Decimal(0)
         if v.kind == "na":  # §6: the whole list not arisen = every item not arisen (not the item's key)
@@ -269,7 +313,8 @@ class Reference:
         applicable = v.total - v.na_items
         if applicable == 0:
             return points_word(item.get("none_applicable", "full"), mx)
-        return rounded(Fraction(mx) * Fraction(v.done, applicable), item.get("rounding") or self.rounding)
+        self._exact = Fraction(mx) * Fraction(v.done, applicable)
+        return rounded(self._exact, item.get("rounding") or self.rounding)
 
     def m_per_item(self, item, mx, na, rec, manual) -> Decimal:
         values = [rec.fact(f) for f in item["facts"]]
@@ -282,6 +327,7 @@ class Reference:
 
     def m_manual(self, item, mx, na, rec, manual) -> Decimal:
         given = manual.get(item["id"])
+        self._state = "pending" if given is None else "given"
         return Decimal(0) if given is None else Decimal(given[0])
 
     # conditions (§8) -----------------------------------------------------------------------------

@@ -44,20 +44,29 @@ def unreachable(pack) -> set:
 
 def engine_view(result) -> dict:
     points = {}
+
+    def note(it, path):
+        points[path] = it.points
+        for part in it.parts:   # parts at every level, by path
+            note(part, f"{path}/{part.id}")
+
     for it in result.items:
-        points[it.id] = it.points
-        for part in it.parts:
-            points[f"{it.id}/{part.id}"] = part.points
+        note(it, it.id)
     return {"points": points, "total": result.total, "grade": result.grade.id,
             "vetoes": {v.id: v.holds for v in result.grade.vetoes}}
 
 
 def fired_rules(result) -> set:
     out = set()
+
+    def note(r):
+        if r.rule:
+            out.add(r.rule)
+        for p in r.parts:
+            note(p)
+
     for it in result.items:
-        for r in [it, *it.parts]:
-            if r.rule:
-                out.add(r.rule)
+        note(it)
     return out
 
 

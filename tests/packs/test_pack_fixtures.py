@@ -58,7 +58,7 @@ class Expect(BaseModel):
     rule: Optional[Union[str, list[str]]] = None        # fired branch "TC5.4#t0"; a list: the parts'
     reason_contains: Optional[Union[str, list[str]]] = None
     missing: Optional[list[str]] = None                 # evidence listed as missing for the item
-    parts: Optional[dict[str, Decimal]] = None          # points of each part of a sum / best_of
+    parts: Optional[dict[str, Decimal]] = None          # points of each part ("a/b" for a part of a part)
     pending: Optional[list[str]] = None                 # ids of items awaiting the verifier
     items: Optional[dict[str, Decimal]] = None          # points of other items
     subtotal: Optional[Decimal] = None
@@ -207,6 +207,14 @@ def _num(d) -> str:
     return format(Decimal(d).normalize(), "f") if d is not None else "None"
 
 
+def _part_paths(item, prefix: str = ""):
+    """('part', result), ('part/sub', result), … for every part of a composite item, every level."""
+    for p in item.parts:
+        path = f"{prefix}{p.id}"
+        yield path, p
+        yield from _part_paths(p, path + "/")
+
+
 def run_case(lf: Loaded, case: Case) -> list[str]:
     """Score the case; return every mismatch (empty when the case holds)."""
     cf, pack = lf.data, pack_of(lf.stem)
@@ -237,9 +245,11 @@ def run_case(lf: Loaded, case: Case) -> list[str]:
         if e.missing is not None and list(item.missing) != e.missing:
             differ("thiếu minh chứng", e.missing, list(item.missing))
         if e.parts is not None:
-            got = {p.id: p.points for p in item.parts}
+            every = {path: p.points for path, p in _part_paths(item)}
+            got = {path: every.get(path, "không có phần này") for path in e.parts}  # the parts written
             if got != e.parts:
-                differ("điểm các phần", {k: _num(v) for k, v in e.parts.items()}, {k: _num(v) for k, v in got.items()})
+                differ("điểm các phần", {k: _num(v) for k, v in e.parts.items()},
+                       {k: _num(v) if isinstance(v, Decimal) else v for k, v in got.items()})
     elif e.points is not None or e.rule is not None or e.missing is not None or e.parts is not None \
             or e.reason_contains is not None:
         bad.append(f"{cf.item}.yaml không gắn với một nội dung: dùng expect.items thay cho points/rule/missing/parts")
@@ -330,12 +340,16 @@ def leaf_specs(stem: str):
     items = [it for c in data.get("criteria", []) for it in c.get("items", [])]
     for sec in ("bonus", "deductions"):
         items += (data.get(sec) or {}).get("items", [])
-    for it in items:
-        if it.get("method") in ("sum", "best_of"):
-            for part in it["parts"]:
-                yield it["id"], f"{it['id']}/{part['id']}", part
+    def leaves(spec: dict, uid: str):
+        if spec.get("method") in ("sum", "best_of", "average"):   # parts at every level of nesting
+            for part in spec["parts"]:
+                yield from leaves(part, f"{uid}/{part['id']}")
         else:
-            yield it["id"], it["id"], it
+            yield uid, spec
+
+    for it in items:
+        for uid, spec in leaves(it, it["id"]):
+            yield it["id"], uid, spec
 
 
 def _fact(data: dict, fid: str) -> Optional[FactValue]:
