@@ -130,7 +130,7 @@ def test_every_output_shows_the_levels_and_the_pending_part():
         line = next(x for x in out.splitlines() if "– Điểm do UBND tỉnh chấm" in x)
         assert "chờ thẩm định" in line                              # the pending part has its own line
     assert any("Điểm do UBND tỉnh chấm" in r and "Chờ cấp thẩm định" in r for r in rows)
-    assert '<tr class="part"><td>b)</td><td>– Điểm do UBND tỉnh chấm' in html
+    assert '<tr class="part pending"><td>b)</td><td>– Điểm do UBND tỉnh chấm' in html  # printed too: it awaits the verifier
     text = trail(res)
     assert "        dang_xay_dung Mô hình đang xây dựng" in text     # two levels of indentation below TC1.1
 
