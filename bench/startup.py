@@ -17,10 +17,16 @@ validates a one-field model): `from pydantic import BaseModel` alone leaves out 
 (with `pydantic.types`, `annotated_types`) that any model definition imports, and the plugin loader
 (with `importlib.metadata`) that the first validation imports — ≈ 33 ms of CPU here that every
 program with a pydantic model pays. That figure is informative, not the target.
+
+`--instructions` counts instead the instructions each side executes (valgrind's callgrind, one run
+each, PYTHONHASHSEED=0): the same from run to run whatever else the machine is doing, so it is the
+figure to compare changes with when the cores are shared; it leaves out cache and I/O effects.
 """
 from __future__ import annotations
 
 import os
+import re
+import shutil
 import statistics
 import subprocess
 import sys
@@ -75,5 +81,28 @@ def measure(pairs: int = 7) -> Row:
                f".venv/bin/python bench/startup.py {pairs}")
 
 
+def instructions(cmd: list[str]) -> int:
+    """Instructions `cmd` executes, counted by callgrind (deterministic with a fixed hash seed)."""
+    done = subprocess.run(["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", *cmd],
+                          stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, cwd=ROOT,
+                          env=dict(ENV, PYTHONHASHSEED="0"))
+    found = re.search(r"Collected : (\d+)", done.stderr)
+    if done.returncode != 0 or not found:
+        raise SystemExit(f"{cmd} under callgrind: exit {done.returncode}\n{done.stderr[-2000:]}")
+    return int(found.group(1))
+
+
+def measure_instructions() -> bool:
+    if shutil.which("valgrind") is None:
+        raise SystemExit("--instructions needs valgrind")
+    subprocess.run([str(PYTHON), "-m", "compileall", "-q", str(ROOT / "scoring")], check=True)
+    base, score = instructions(BASELINE), instructions(SCORE)
+    print(f"instructions: baseline {base / 1e6:.0f} M; dvcq score {score / 1e6:.0f} M; "
+          f"ratio {score / base:.2f}× (target ≤ {TARGET}×)")
+    return score / base <= TARGET
+
+
 if __name__ == "__main__":
+    if "--instructions" in sys.argv[1:]:
+        sys.exit(0 if measure_instructions() else 1)
     sys.exit(0 if measure(int(sys.argv[1]) if len(sys.argv) > 1 else 7).ok else 1)

@@ -1,0 +1,45 @@
+"""The `dvcq` program's entry point: process-wide settings that belong to the program, not the library.
+
+`scoring.cli.main` is the click group (tests call it through CliRunner, `python -m scoring.cli`
+runs it); this wrapper is what the `dvcq` console script runs, and it only sets up the process
+before handing over to it. Nothing here changes what a command computes or prints.
+
+* `PYDANTIC_DISABLE_PLUGINS=__all__` — pydantic's documented switch (pydantic/plugin/_loader.py):
+  without it, building the first validator scans every installed distribution's entry points for
+  pydantic plugins and loads them into dvcq. dvcq uses none, and a plugin installed beside it (an
+  observability hook, say) would see and could alter the validation of every record and pack. It
+  is set for this process only: a program importing `scoring` as a library (the portal under
+  another server, a test) keeps its own setting, and dvcq starts no other programs (its batch
+  workers are dvcq).
+* Garbage collection is paused while the modules, their pydantic models and the click commands
+  are created (tens of thousands of objects that live as long as the process, scanned again by
+  every collection that start-up triggers), then those objects are frozen out of later
+  collections (`gc.freeze`, as the gc documentation suggests for long-lived start-up state) and
+  collection resumes for the command itself — so `dvcq batch` and `dvcq serve` collect as before.
+  At exit the objects are frozen again, so the interpreter's final collection does not walk the
+  whole heap just before the process ends and the OS frees it anyway.
+
+Measured in bench/README.md ("Start-up budget").
+"""
+from __future__ import annotations
+
+import gc
+import os
+
+
+def main() -> None:
+    os.environ["PYDANTIC_DISABLE_PLUGINS"] = "__all__"
+    gc.disable()
+    try:
+        from .cli import main as cli
+    finally:
+        gc.freeze()
+        gc.enable()
+    try:
+        cli()
+    finally:
+        gc.freeze()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,57 @@
+"""The `dvcq` console script's wrapper (scoring/program.py): same output and exit codes as the click
+group it wraps, its process settings in the program only, never in a program importing `scoring`."""
+from __future__ import annotations
+
+import gc
+import os
+import subprocess
+import sys
+
+import pytest
+
+import scoring.cli
+from scoring import program
+from support import QN_SAMPLES, ROOT
+
+SAMPLE = next(p for p in QN_SAMPLES if p.stem == "nguyen-nghiem-2023")
+ENV = {k: v for k, v in os.environ.items() if k != "PYDANTIC_DISABLE_PLUGINS"}
+
+
+def _run(module: str, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", module, *args], capture_output=True, env=ENV, cwd=ROOT, timeout=120)
+
+
+@pytest.mark.parametrize("args", [("score", str(SAMPLE.relative_to(ROOT))),
+                                  ("score", str(SAMPLE.relative_to(ROOT)), "--format", "json"),
+                                  ("score", "khong-co-tep.yaml")])
+def test_the_program_prints_and_exits_as_the_click_group(args):
+    ours, group = _run("scoring.program", *args), _run("scoring.cli", *args)
+    assert (ours.returncode, ours.stdout, ours.stderr) == (group.returncode, group.stdout, group.stderr)
+    assert ours.returncode == (2 if "khong-co-tep.yaml" in args else 0)
+
+
+def test_importing_the_library_changes_neither_the_environment_nor_the_collector():
+    probe = ("import gc, os, scoring.api, scoring.cli, scoring.program\n"
+             "print(os.environ.get('PYDANTIC_DISABLE_PLUGINS'), gc.isenabled(), gc.get_freeze_count())")
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env=ENV, cwd=ROOT, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.split() == ["None", "True", "0"]
+
+
+def test_the_command_runs_with_plugins_off_and_the_collector_on(monkeypatch):
+    """Collection resumes before the command runs (batch and serve run long); plugins stay off."""
+    monkeypatch.setenv("PYDANTIC_DISABLE_PLUGINS", "restored-after-the-test")
+    seen = {}
+
+    def command():
+        seen.update(enabled=gc.isenabled(), plugins=os.environ.get("PYDANTIC_DISABLE_PLUGINS"))
+        raise SystemExit(0)
+
+    monkeypatch.setattr(scoring.cli, "main", command)
+    try:
+        with pytest.raises(SystemExit):
+            program.main()
+    finally:
+        gc.unfreeze()
+    assert seen == {"enabled": True, "plugins": "__all__"}
+    assert gc.isenabled()
