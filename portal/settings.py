@@ -93,6 +93,9 @@ LOGOUT_REDIRECT_URL = "login"
 UPLOAD_MAX_BYTES = int(os.environ.get("DVCQ_UPLOAD_MAX_BYTES", 10 * 1024 * 1024))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
+FILE_UPLOAD_HANDLERS = ["portal.core.uploads.LimitedUploadHandler",
+                        "django.core.files.uploadhandler.MemoryFileUploadHandler",
+                        "django.core.files.uploadhandler.TemporaryFileUploadHandler"]
 DATA_UPLOAD_MAX_NUMBER_FILES = 5          # one form never carries more; Django refuses more with a 400
 UPLOAD_MAX_FILES_PER_DOSSIER = int(os.environ.get("DVCQ_UPLOAD_MAX_FILES", 200))
 
