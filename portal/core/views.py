@@ -42,6 +42,14 @@ def _dossier(request, pk, perm="portal.view_dossier") -> Dossier:
     return d
 
 
+def _revision(request):
+    """The dossier revision the posted page was drawn from (optimistic locking), None if absent."""
+    try:
+        return int(request.POST["revision"])
+    except (KeyError, ValueError):
+        return None
+
+
 def _role(request):
     prof = getattr(request.user, "profile", None)
     return prof.role if prof else None
@@ -290,7 +298,8 @@ def review(request, pk):
                     accepted = False
                 else:
                     verified = _verified_value(request.POST.get("verified", ""))
-            S.add_finding(d, request.user, kind, ident, reason, verified=verified, accepted=accepted, points=points)
+            S.add_finding(d, request.user, kind, ident, reason, verified=verified, accepted=accepted, points=points,
+                          revision=_revision(request))
             messages.success(request, "Đã ghi kết luận.")
         except (InvalidOperation, ValueError):
             messages.error(request, "Điểm hoặc giá trị công nhận không hợp lệ (số, ví dụ 1,5 hoặc 14/16).")
@@ -329,7 +338,7 @@ def return_view(request, pk):
     if request.POST.get("item") and request.POST.get("item_reason"):
         reasons[request.POST["item"][:40]] = request.POST["item_reason"][:2000]
     try:
-        S.return_dossier(d, request.user, reasons, request.POST.get("general", ""))
+        S.return_dossier(d, request.user, reasons, request.POST.get("general", ""), revision=_revision(request))
         messages.success(request, "Đã trả lại hồ sơ cho xã.")
     except S.WorkflowError as exc:
         messages.error(request, str(exc))
@@ -341,7 +350,7 @@ def return_view(request, pk):
 def verify_view(request, pk):
     d = _dossier(request, pk, "portal.review_dossier")
     try:
-        S.verify(d, request.user)
+        S.verify(d, request.user, revision=_revision(request))
         messages.success(request, "Đã xác nhận kết quả thẩm định (niêm phong).")
     except S.WorkflowError as exc:
         messages.error(request, str(exc))
