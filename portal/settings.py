@@ -39,6 +39,7 @@ INSTALLED_APPS = [
 ]
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "portal.apierrors.ApiErrorsAsJson",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -100,7 +101,8 @@ DATA_UPLOAD_MAX_NUMBER_FILES = 5          # one form never carries more; Django 
 UPLOAD_MAX_FILES_PER_DOSSIER = int(os.environ.get("DVCQ_UPLOAD_MAX_FILES", 200))
 
 # Argon2 (argon2-cffi) for new passwords; PBKDF2 still reads hashes made before it was added.
-PASSWORD_HASHERS = ["django.contrib.auth.hashers.Argon2PasswordHasher",
+PASSWORD_HASHERS = ["portal.hashers.PortalArgon2PasswordHasher",
+                    "django.contrib.auth.hashers.Argon2PasswordHasher",
                     "django.contrib.auth.hashers.PBKDF2PasswordHasher"]
 AUTH_PASSWORD_VALIDATORS = [{"NAME": "django.contrib.auth.password_validation." + n} for n in (
     "UserAttributeSimilarityValidator", "MinimumLengthValidator", "CommonPasswordValidator",
