@@ -7,7 +7,7 @@
 # $DIR/report) and belongs in tests/portal/test_api.py as a regression test.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-EXAMPLES=${DVCQ_FUZZ_EXAMPLES:-150}
+EXAMPLES=${DVCQ_FUZZ_EXAMPLES:-100}
 DIR=$(mktemp -d /tmp/dvcq-fuzz.XXXXXX)
 PORT=$(python3 -c "import socket; s=socket.socket(); s.bind(('127.0.0.1', 0)); print(s.getsockname()[1])")
 export DVCQ_DATA_DIR=$DIR/data DVCQ_SECRET_KEY=$(python3 -c "import secrets; print(secrets.token_urlsafe(50))") \
