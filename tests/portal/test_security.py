@@ -135,6 +135,18 @@ def test_pages_send_a_content_security_policy(demo, login):
     assert r["X-Frame-Options"] == "DENY" and r["X-Content-Type-Options"] == "nosniff"
 
 
+def test_no_template_has_inline_script_the_policy_would_block():
+    """script-src 'self' blocks inline handlers and scripts: none may be left in a template."""
+    from pathlib import Path
+
+    import portal
+
+    root = Path(portal.__file__).parent / "core" / "templates"
+    for t in root.rglob("*.html"):
+        text = t.read_text(encoding="utf-8")
+        assert not re.search(r"\son[a-z]+=|javascript:|<script(?![^>]*\bsrc=)", text, re.I), t
+
+
 def test_no_debug_pages_outside_demo(tmp_path, client):
     assert _settings_in_subprocess(tmp_path, "settings.DEBUG") == "False"
     assert _settings_in_subprocess(tmp_path, "settings.DEBUG", DVCQ_DEMO="1") == "True"
