@@ -18,7 +18,8 @@ pytestmark = pytest.mark.django_db
 
 
 def _env(tmp_path, **extra):
-    env = {k: v for k, v in os.environ.items() if not k.startswith("DVCQ_")}
+    # a production environment: none of ours, and not the async override the browser tests set
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DVCQ_") and k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
     env.update(DJANGO_SETTINGS_MODULE="portal.settings", DVCQ_DATA_DIR=str(tmp_path / "d"), **extra)
     return env
 
