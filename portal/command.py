@@ -65,6 +65,9 @@ def serve(demo, host, port):
     from django.core.management import call_command
 
     call_command("migrate", interactive=False, verbosity=0)
+    from portal.core.recovery import sweep
+
+    sweep(min_age=0)  # one process serves: whatever a killed run left half done is an orphan
     if settings.DEMO:
         from portal.core.demo import ACCOUNTS, DEMO_PASSWORD, load_demo
         from portal.core.models import ROLE_LABEL

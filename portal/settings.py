@@ -34,10 +34,12 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "rules",
+    "axes",
     "portal.core",
 ]
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "portal.apierrors.ApiErrorsAsJson",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -45,8 +47,13 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # last, as django-axes asks: it turns a locked-out login into its 429 answer
+    "axes.middleware.AxesMiddleware",
 ]
-AUTHENTICATION_BACKENDS = ["rules.permissions.ObjectPermissionBackend", "django.contrib.auth.backends.ModelBackend"]
+# django-axes first: it refuses a locked-out username/address before any password is checked
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "rules.permissions.ObjectPermissionBackend",
+                           "django.contrib.auth.backends.ModelBackend"]
 ROOT_URLCONF = "portal.urls"
 TEMPLATES = [{
     "BACKEND": "django.template.backends.django.DjangoTemplates",
@@ -63,6 +70,15 @@ TEMPLATES = [{
 WSGI_APPLICATION = "portal.wsgi.application"
 DATABASES = {"default": dj_database_url.config(
     default=f"sqlite:///{DATA_DIR / 'portal.sqlite3'}", conn_max_age=60)}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Many communes saving at once: WAL lets readers go on while one writer commits; a writer waits
+    # (busy timeout) instead of failing with "database is locked"; IMMEDIATE takes the write lock when a
+    # transaction starts, so two writers never deadlock upgrading a read lock (SQLite's own advice).
+    DATABASES["default"]["OPTIONS"] = {
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=20000;",
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 LANGUAGE_CODE = "vi"
 TIME_ZONE = "Asia/Ho_Chi_Minh"
@@ -78,10 +94,55 @@ LOGOUT_REDIRECT_URL = "login"
 UPLOAD_MAX_BYTES = int(os.environ.get("DVCQ_UPLOAD_MAX_BYTES", 10 * 1024 * 1024))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
+FILE_UPLOAD_HANDLERS = ["portal.core.uploads.LimitedUploadHandler",
+                        "django.core.files.uploadhandler.MemoryFileUploadHandler",
+                        "django.core.files.uploadhandler.TemporaryFileUploadHandler"]
+DATA_UPLOAD_MAX_NUMBER_FILES = 5          # one form never carries more; Django refuses more with a 400
+UPLOAD_MAX_FILES_PER_DOSSIER = int(os.environ.get("DVCQ_UPLOAD_MAX_FILES", 200))
+
+# Argon2 (argon2-cffi) for new passwords; PBKDF2 still reads hashes made before it was added.
+PASSWORD_HASHERS = ["portal.hashers.PortalArgon2PasswordHasher",
+                    "django.contrib.auth.hashers.Argon2PasswordHasher",
+                    "django.contrib.auth.hashers.PBKDF2PasswordHasher"]
+AUTH_PASSWORD_VALIDATORS = [{"NAME": "django.contrib.auth.password_validation." + n} for n in (
+    "UserAttributeSimilarityValidator", "MinimumLengthValidator", "CommonPasswordValidator",
+    "NumericPasswordValidator")]
+
+# Login throttling (django-axes): 5 failures for one account from one address lock that pair for 15
+# minutes (a commune's office shares one address: locking by address alone would lock the whole office).
+AXES_FAILURE_LIMIT = int(os.environ.get("DVCQ_LOGIN_FAILURES", 5))
+AXES_COOLOFF_TIME = float(os.environ.get("DVCQ_LOGIN_COOLOFF_HOURS", 0.25))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "portal/locked.html"
+AXES_USERNAME_FORM_FIELD = "username"
+# behind our nginx every request comes from 127.0.0.1: the client is the address nginx appended last
+AXES_CLIENT_IP_CALLABLE = "portal.clientip.client_ip" if os.environ.get("DVCQ_BEHIND_PROXY") == "1" else None
+
+# Content-Security-Policy (django-csp; Django 5.2 has none of its own): only our own scripts, no
+# plugins, no framing; inline style stays allowed for htmx's indicator style and the error pages.
+CONTENT_SECURITY_POLICY = {"DIRECTIVES": {
+    "default-src": ["'self'"], "script-src": ["'self'"], "style-src": ["'self'", "'unsafe-inline'"],
+    "img-src": ["'self'", "data:"], "object-src": ["'none'"], "base-uri": ["'self'"],
+    "form-action": ["'self'"], "frame-ancestors": ["'none'"]}}
+
 SESSION_COOKIE_HTTPONLY = True
-CSRF_COOKIE_HTTPONLY = False
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_HTTPONLY = False              # htmx reads the token from the page, not the cookie
+CSRF_COOKIE_SAMESITE = "Lax"
 SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 if not DEBUG and not DEMO:
+    # DVCQ_INSECURE_COOKIES=1 only for a plain-HTTP run on loopback (bench/, fault tests)
     SESSION_COOKIE_SECURE = os.environ.get("DVCQ_INSECURE_COOKIES") != "1"
     CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+    SECURE_HSTS_SECONDS = int(os.environ.get("DVCQ_HSTS_SECONDS", 365 * 24 * 3600))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = os.environ.get("DVCQ_HSTS_SUBDOMAINS", "1") == "1"
+    # only allows the domain to be submitted to the browsers' HTTPS-only list; nothing is sent anywhere
+    SECURE_HSTS_PRELOAD = os.environ.get("DVCQ_HSTS_PRELOAD", "1") == "1"
+    # nginx redirects port 80 itself (docs/portal.md); DVCQ_SSL_REDIRECT=1 makes Django do it as well
+    SECURE_SSL_REDIRECT = os.environ.get("DVCQ_SSL_REDIRECT") == "1"
+    if os.environ.get("DVCQ_BEHIND_PROXY") == "1":
+        SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -32,6 +32,8 @@ LAZY_COMMANDS = {
     "template": "scoring.workbook.command:template",
     "convert": "scoring.workbook.command:convert",
     "serve": "portal.command:serve",
+    "backup": "portal.backup:backup",
+    "restore": "portal.backup:restore",
 }
 
 

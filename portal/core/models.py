@@ -36,7 +36,7 @@ class Unit(models.Model):
     code = models.CharField("mã", max_length=20, unique=True)
     kind = models.CharField("loại", max_length=10, choices=UNIT_KINDS)
     district = models.CharField("huyện (cũ)", max_length=200, blank=True)
-    source = models.CharField("nguồn", max_length=40, default="vietnam-provinces")
+    source = models.CharField("nguồn", max_length=120, default="vietnam-provinces")
 
     class Meta:
         verbose_name = "đơn vị"
@@ -98,6 +98,9 @@ class Dossier(models.Model):
     submitted_at = models.DateTimeField(null=True, blank=True)
     late = models.BooleanField("nộp muộn (theo quy định của bộ tiêu chí)", default=False)
     updated_at = models.DateTimeField(auto_now=True)
+    # Optimistic locking: every change bumps it; a form carries the one it was drawn from, and a save from
+    # an older drawing is refused (two verifiers on one dossier: the second never overwrites silently).
+    revision = models.PositiveIntegerField("phiên bản chỉnh sửa", default=0)
 
     class Meta:
         verbose_name = "hồ sơ"
@@ -106,6 +109,13 @@ class Dossier(models.Model):
 
     def __str__(self):
         return f"{self.unit} — {self.round}"
+
+    def save(self, *args, **kwargs):
+        self.revision += 1
+        uf = kwargs.get("update_fields")
+        if uf is not None and "revision" not in uf:
+            kwargs["update_fields"] = list(uf) + ["revision"]
+        super().save(*args, **kwargs)
 
     @property
     def editable(self) -> bool:

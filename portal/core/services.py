@@ -21,7 +21,7 @@ from scoring import api
 from scoring.errors import DvcqError
 from scoring.render.json import dumps, sealed
 
-from .models import Dossier, Event, Finding, Round
+from .models import ACTION_LABEL, Dossier, Event, Finding, Round
 
 PENDING = ("submitted", "returned", "resubmitted")  # a round with any of these cannot be published
 KIND_OF_UNIT = {"xã": "xa", "phường": "phuong", "thị trấn": "thi_tran", "đặc khu": "dac_khu"}
@@ -171,6 +171,16 @@ def late_refusal(rnd: Round) -> str:
             f"quản trị tỉnh ({admins}) có thể gia hạn đợt đánh giá")
 
 
+def _same_revision(d: Dossier, revision: Optional[int]) -> None:
+    """Optimistic locking: the page the user acted on was drawn from `revision`; if the dossier changed
+    since (another verifier recorded a finding, returned or confirmed it), refuse instead of overwriting."""
+    if revision is not None and revision != d.revision:
+        last = Event.objects.filter(dossier=d).order_by("-id").first()
+        who = f" ({last.username}, {ACTION_LABEL.get(last.action, last.action)})" if last and last.username else ""
+        raise WorkflowError(f"hồ sơ vừa được người khác thay đổi{who} sau khi anh/chị mở trang; thao tác chưa được "
+                            "ghi — hãy xem lại trang đã tải lại rồi làm lại nếu vẫn cần")
+
+
 def _reviewable(d: Dossier) -> None:
     if d.state not in ("submitted", "resubmitted"):
         raise WorkflowError("hồ sơ không ở trạng thái chờ thẩm định")
@@ -179,7 +189,7 @@ def _reviewable(d: Dossier) -> None:
 
 
 def add_finding(d: Dossier, user, kind: str, ident: str, reason: str, *, verified=None, accepted=None,
-                points=None) -> Finding:
+                points=None, revision: Optional[int] = None) -> Finding:
     reason = (reason or "").strip()
     if not reason:
         raise WorkflowError("phải ghi lý do cho mỗi kết luận")
@@ -187,12 +197,14 @@ def add_finding(d: Dossier, user, kind: str, ident: str, reason: str, *, verifie
         raise WorkflowError("loại kết luận phải là số liệu, văn bản hoặc nội dung")
     with transaction.atomic():
         d = Dossier.objects.select_for_update().select_related("round", "unit__province").get(pk=d.pk)
+        _same_revision(d, revision)
         _reviewable(d)
         f = Finding(dossier=d, kind=kind, ident=ident, reason=reason, verified=verified, accepted=accepted,
                     points=points, author=user)
         review = build_review(d, user, list(d.findings.all()) + [f])
         _check_review(d, review)
         f.save()
+        d.save(update_fields=["revision", "updated_at"])
         log(user, "finding.add", dossier=d, after=d.evidence_sha256, detail=f"{f.get_kind_display()} {ident}: {reason}")
     return f
 
@@ -309,13 +321,14 @@ def preview(d: Dossier, user) -> Optional[dict]:
         return None
 
 
-def return_dossier(d: Dossier, user, reasons: dict, general: str) -> Dossier:
+def return_dossier(d: Dossier, user, reasons: dict, general: str, *, revision: Optional[int] = None) -> Dossier:
     reasons = {k: v.strip() for k, v in reasons.items() if v and v.strip()}
     general = (general or "").strip()
     if not general and not reasons:
         raise WorkflowError("phải ghi lý do trả lại")
     with transaction.atomic():
         d = Dossier.objects.select_for_update().select_related("round", "unit__province").get(pk=d.pk)
+        _same_revision(d, revision)
         _reviewable(d)
         history = list((d.return_reasons or {}).get("history", []))
         if d.return_reasons and d.return_reasons.get("version"):
@@ -328,10 +341,11 @@ def return_dossier(d: Dossier, user, reasons: dict, general: str) -> Dossier:
     return d
 
 
-def verify(d: Dossier, user) -> Dossier:
+def verify(d: Dossier, user, *, revision: Optional[int] = None) -> Dossier:
     """Freeze the findings as review.json and seal the verified result (`dvcq verify`)."""
     with transaction.atomic():
         d = Dossier.objects.select_for_update().select_related("round", "unit__province").get(pk=d.pk)
+        _same_revision(d, revision)
         _reviewable(d)
         review = build_review(d, user, list(d.findings.all()))
         folder = dossier_dir(d)

@@ -6,7 +6,6 @@ from __future__ import annotations
 import hashlib
 import json
 import tempfile
-import uuid
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
@@ -29,8 +28,6 @@ from .models import Attachment, Dossier, Event, Round, Unit
 ALLOWED_TYPES = {".pdf": "application/pdf", ".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg",
                  ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
                  ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
-MAGIC = {".pdf": [b"%PDF"], ".png": [b"\x89PNG"], ".jpg": [b"\xff\xd8\xff"], ".jpeg": [b"\xff\xd8\xff"],
-         ".docx": [b"PK\x03\x04"], ".xlsx": [b"PK\x03\x04"]}
 
 
 def _dossier(request, pk, perm="portal.view_dossier") -> Dossier:
@@ -43,6 +40,14 @@ def _dossier(request, pk, perm="portal.view_dossier") -> Dossier:
     if perm != "portal.view_dossier" and not request.user.has_perm(perm, d):
         raise PermissionDenied
     return d
+
+
+def _revision(request):
+    """The dossier revision the posted page was drawn from (optimistic locking), None if absent."""
+    try:
+        return int(request.POST["revision"])
+    except (KeyError, ValueError):
+        return None
 
 
 def _role(request):
@@ -158,32 +163,33 @@ def attach(request, pk):
     if target not in o["facts"] and target not in o["documents"]:
         messages.error(request, "Tệp phải gắn với một số liệu hoặc văn bản của bộ tiêu chí.")
         return redirect("dossier", pk=d.pk)
+    too_large = getattr(request, "dvcq_too_large", None)
+    if too_large is not None:
+        messages.error(request, f"Tệp '{too_large}' quá lớn (tối đa {settings.UPLOAD_MAX_BYTES} byte).")
+        return redirect("dossier", pk=d.pk)
     if f is None:
         messages.error(request, "Chưa chọn tệp.")
         return redirect("dossier", pk=d.pk)
-    ext = Path(f.name).suffix.lower()
-    if ext not in ALLOWED_TYPES:
-        messages.error(request, f"Tệp '{f.name}': chỉ nhận PDF, ảnh PNG/JPEG, .docx, .xlsx.")
-        return redirect("dossier", pk=d.pk)
-    if f.size > settings.UPLOAD_MAX_BYTES:
-        messages.error(request, f"Tệp '{f.name}' quá lớn ({f.size} byte > {settings.UPLOAD_MAX_BYTES} byte).")
-        return redirect("dossier", pk=d.pk)
-    raw = f.read()
-    if not any(raw.startswith(m) for m in MAGIC[ext]):
-        messages.error(request, f"Tệp '{f.name}': nội dung không đúng loại {ext}.")
-        return redirect("dossier", pk=d.pk)
-    stored = uuid.uuid4().hex
-    dest = S.data_dir() / "files" / stored
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    dest.write_bytes(raw)
-    sha = hashlib.sha256(raw).hexdigest()
     from django.db import transaction
 
-    with transaction.atomic():
-        a = Attachment.objects.create(dossier=d, target=target, filename=Path(f.name).name[:200], stored=stored,
-                                      sha256=sha, size=len(raw), content_type=ALLOWED_TYPES[ext],
-                                      uploaded_by=request.user)
-        S.log(request.user, "file.attach", dossier=d, after=sha, detail=f"{target}: {a.filename} ({a.size} byte)")
+    from . import uploads
+
+    try:
+        ok = uploads.accept(f, existing=d.attachments.count())
+        stored = uploads.store(ok.raw)
+    except uploads.UploadRefused as exc:
+        messages.error(request, str(exc))
+        return redirect("dossier", pk=d.pk)
+    try:
+        with transaction.atomic():
+            a = Attachment.objects.create(dossier=d, target=target, filename=ok.label, stored=stored,
+                                          sha256=ok.sha256, size=len(ok.raw), content_type=ok.content_type,
+                                          uploaded_by=request.user)
+            S.log(request.user, "file.attach", dossier=d, after=ok.sha256,
+                  detail=f"{target}: {a.filename} ({a.size} byte)")
+    except BaseException:
+        uploads.discard(stored)
+        raise
     messages.success(request, f"Đã đính kèm '{a.filename}'.")
     return redirect("dossier", pk=d.pk)
 
@@ -222,9 +228,16 @@ def xlsx_upload(request, pk):
     if f is None or not f.name.lower().endswith(".xlsx"):
         messages.error(request, "Hãy chọn tệp Excel (.xlsx) đã tải về từ cổng.")
         return redirect("dossier", pk=d.pk)
+    from . import uploads
+
+    try:  # a zip bomb or an entity bomb stops here, before openpyxl opens it
+        ok = uploads.accept(f, existing=0)
+    except uploads.UploadRefused as exc:
+        messages.error(request, str(exc))
+        return redirect("dossier", pk=d.pk)
     with tempfile.TemporaryDirectory() as tmp:
-        p = Path(tmp) / Path(f.name).name
-        p.write_bytes(f.read())
+        p = Path(tmp) / ok.label
+        p.write_bytes(ok.raw)
         try:
             rec = api.record_data(api.read_workbook(p))
             api.check(S.with_ward(d, rec), d.round.pack_file)
@@ -290,7 +303,8 @@ def review(request, pk):
         reason = request.POST.get("reason", "")
         try:
             verified, accepted, points = _finding_values(request.POST)
-            S.add_finding(d, request.user, kind, ident, reason, verified=verified, accepted=accepted, points=points)
+            S.add_finding(d, request.user, kind, ident, reason, verified=verified, accepted=accepted, points=points,
+                          revision=_revision(request))
             messages.success(request, "Đã ghi kết luận.")
         except (InvalidOperation, ValueError):
             messages.error(request, "Điểm hoặc giá trị công nhận không hợp lệ (số, ví dụ 1,5 hoặc 14/16).")
@@ -375,7 +389,7 @@ def return_view(request, pk):
     if request.POST.get("item") and request.POST.get("item_reason"):
         reasons[request.POST["item"][:40]] = request.POST["item_reason"][:2000]
     try:
-        S.return_dossier(d, request.user, reasons, request.POST.get("general", ""))
+        S.return_dossier(d, request.user, reasons, request.POST.get("general", ""), revision=_revision(request))
         messages.success(request, "Đã trả lại hồ sơ cho xã.")
     except S.WorkflowError as exc:
         messages.error(request, str(exc))
@@ -387,7 +401,7 @@ def return_view(request, pk):
 def verify_view(request, pk):
     d = _dossier(request, pk, "portal.review_dossier")
     try:
-        S.verify(d, request.user)
+        S.verify(d, request.user, revision=_revision(request))
         messages.success(request, "Đã xác nhận kết quả thẩm định (niêm phong).")
     except S.WorkflowError as exc:
         messages.error(request, str(exc))

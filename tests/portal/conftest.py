@@ -16,6 +16,8 @@ ROLES = ["canbo.phovan", "lanhdao.phovan", "canbo.nguyennghiem", "thamdinh", "qu
 def _data_dir(settings, tmp_path):
     # PBKDF2's deliberate slowness (~0.3 s a password) would dominate the suite; tests need no strength
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # login throttling is tested on its own (test_security.py); Client.login passes no request to axes
+    settings.AXES_ENABLED = False
     settings.DATA_DIR = tmp_path / "data"
     settings.DATA_DIR.mkdir()
     return settings.DATA_DIR
