@@ -5,6 +5,8 @@ with the same warnings and notes as the table output (a draft pack, a quota's mo
 is not ranked), then the records and reviews that could not be used. The HTML page then prints
 each ranked ward's own report, one per A4 page, in ranking order — the verified result when the
 ward was reviewed — so the meeting has the ranking and the detail behind it in one printout.
+Unfinished ("tạm tính") records get a ranking of their own after it — own table, own charts, own
+sheets — so their provisional points are never read as part of the ranking that is signed.
 """
 from __future__ import annotations
 
@@ -18,9 +20,11 @@ from .ranking import PROVISIONAL, BatchResult, Group, Row, period_label, vi_key
 from ..vietnamese import status_label
 from .render import (
     FAILED_HEADING,
+    PROVISIONAL_HEADING,
     UNMATCHED_HEADING,
     draft_lines,
     group_lines,
+    provisional_lines,
     signed,
     total_line,
     unmatched_text,
@@ -85,7 +89,8 @@ def ranking_of(g: Group, issuer: Optional[str] = None, on: Optional[date] = None
     p = g.pack
     reviewed = sum(1 for r in g.rows if r.s.review)
     where = districts(g.rows)
-    subtitle = (f"{where + ' — ' if where else ''}{len(g.rows)} đơn vị, {reviewed} đã thẩm định — bộ tiêu chí "
+    apart = f" (và {len(g.provisional)} hồ sơ tạm tính, xếp riêng)" if g.provisional else ""
+    subtitle = (f"{where + ' — ' if where else ''}{len(g.main)} đơn vị{apart}, {reviewed} đã thẩm định — bộ tiêu chí "
                 f"{p['id']} v{p['version']} ({status_label(p['status'])}), căn cứ {p['legal_basis']}")
     max_total = api.load_pack(g.rows[0].s.pack_path).meta.max_total
     unit = issuer or issuing_unit(g)
@@ -95,10 +100,41 @@ def ranking_of(g: Group, issuer: Optional[str] = None, on: Optional[date] = None
                              else f"UBND tỉnh {province}", where, issued_on(g, on))
     closing = signatures(("NGƯỜI LẬP BIỂU", "(Ký, ghi rõ họ tên)"),
                          (f"TM. {e(unit.upper())}", "(Ký tên, đóng dấu)"))
-    return Ranking([row_dict(r) for r in g.rows], [(label, n) for _, label, n in g.counts],
+    return Ranking([row_dict(r) for r in g.main], [(label, n) for _, label, n in g.counts],
                    title=f"{TITLE} {period_label(g.period)}", subtitle=subtitle, max_total=max_total,
                    banners=draft_lines([p]), notes=group_lines(g)[1:] + quota_line(g), label=sheet_label(g),
                    header=header, closing=closing)
+
+
+PROVISIONAL_TITLE = "Hồ sơ tạm tính (đang hoàn thiện), xếp riêng"
+
+
+def provisional_of(g: Group) -> Optional[Ranking]:
+    """The unfinished records' own ranking (None when there are none): their own table, counts and
+    charts, titled and labelled as provisional; no national header or signatures — it is not the
+    ranking that is signed."""
+    from .. import api
+
+    if not g.provisional:
+        return None
+    p = g.pack
+    return Ranking([row_dict(r) for r in g.provisional], [(label, n) for _, label, n in g.provisional_counts],
+                   title=f"{PROVISIONAL_TITLE} — {period_label(g.period)}",
+                   subtitle=f"{len(g.provisional)} đơn vị — bộ tiêu chí {p['id']} v{p['version']}",
+                   max_total=api.load_pack(g.provisional[0].s.pack_path).meta.max_total,
+                   banners=[PROVISIONAL_HEADING + "."], notes=provisional_lines(g),
+                   label=f"{sheet_label(g)} tạm tính")
+
+
+def rankings(b: BatchResult, issuer: Optional[str] = None, on: Optional[date] = None) -> list[Ranking]:
+    """Per group: the ranking to sign, then (if any) the provisional records' own ranking."""
+    out = []
+    for g in b.groups:
+        out.append(ranking_of(g, issuer, on))
+        extra = provisional_of(g)
+        if extra is not None:
+            out.append(extra)
+    return out
 
 
 def problems(b: BatchResult) -> list:
@@ -112,6 +148,8 @@ def report_of(r: Row) -> Report:
     if r.quota_moved:
         why = r.note[len(PROVISIONAL) + 2:] if r.note.startswith(PROVISIONAL + "; ") else r.note
         notes.append(f"Xếp loại trong bảng xếp hạng: {r.grade[1]} — {why}.")
+    if r.provisional:
+        notes.append(f"Điểm tạm tính: {PROVISIONAL_TITLE.lower()}, hạng {r.rank} trong các hồ sơ tạm tính.")
     return Report(r.s.result, notes)
 
 
@@ -127,12 +165,12 @@ def render_html(b: BatchResult, issuer: Optional[str] = None, on: Optional[date]
     people's committee) and dated `on` (default: the latest review's date, else left blank)."""
     from ..render.batch_html import render_rankings
 
-    reports = [report_of(r) for g in b.groups for r in g.ranked if r.s.result is not None]
-    return render_rankings([ranking_of(g, issuer, on) for g in b.groups], title=page_title(b), problems=problems(b),
+    reports = [report_of(r) for g in b.groups for r in g.ranked + g.provisional if r.s.result is not None]
+    return render_rankings(rankings(b, issuer, on), title=page_title(b), problems=problems(b),
                            remarks=[total_line(b)], reports=reports)
 
 
 def render_xlsx(b: BatchResult) -> bytes:
     from ..render.batch_xlsx import render_rankings
 
-    return render_rankings([ranking_of(g) for g in b.groups], title=page_title(b), problems=problems(b))
+    return render_rankings(rankings(b), title=page_title(b), problems=problems(b))

@@ -29,6 +29,7 @@ class Row:
     grade: tuple[str, str]              # final (id, label), after the batch rules
     note: str = ""
     quota_moved: bool = False
+    provisional: bool = False           # ranked apart, among the unfinished ("tạm tính") records only
 
 
 @dataclass
@@ -56,10 +57,22 @@ class Group:
     counts: list[tuple[str, str, int]]  # (grade id, label, units) after the batch rules; "" = ineligible
     ineligible_label: str = DEFAULT_INELIGIBLE_LABEL
     quota: Optional[QuotaReport] = None
+    provisional_counts: list[tuple[str, str, int]] = field(default_factory=list)  # grades of the provisional
 
     @property
     def ranked(self) -> list[Row]:
-        return [r for r in self.rows if r.rank is not None]
+        """The finished units that are ranked (the provisional ones are not among them)."""
+        return [r for r in self.rows if r.rank is not None and not r.provisional]
+
+    @property
+    def main(self) -> list[Row]:
+        """The main table: the ranked units, then the ineligible ones."""
+        return [r for r in self.rows if not r.provisional]
+
+    @property
+    def provisional(self) -> list[Row]:
+        """The unfinished records' own table, in their own rank order."""
+        return [r for r in self.rows if r.provisional]
 
 
 @dataclass
@@ -140,12 +153,8 @@ def rank_group(pack, members: list[Scored]) -> Group:
     label_ne = rules.ineligible_label if rules else DEFAULT_INELIGIBLE_LABEL
 
     eligible = sorted((s for s in members if not s.ineligible), key=lambda s: (-s.total, name_key(s)))
-    rows: list[Row] = []
-    rank, prev = 0, None
-    for i, s in enumerate(eligible):
-        if s.total != prev:
-            rank, prev = i + 1, s.total
-        rows.append(Row(s, rank, s.grade, PROVISIONAL if s.status == "in_progress" else ""))
+    rows = _ranked([s for s in eligible if s.status != "in_progress"], provisional=False)
+    unfinished = _ranked([s for s in eligible if s.status == "in_progress"], provisional=True)
 
     report = None
     if rules is not None and rules.quota is not None:
@@ -187,4 +196,16 @@ def rank_group(pack, members: list[Scored]) -> Group:
     n_ne = sum(1 for r in rows if r.rank is None)
     if n_ne or (rules and rules.ineligible):
         counts.append(("", label_ne, n_ne))
-    return Group(members[0].pack, members[0].period, rows, grades, counts, label_ne, report)
+    pcounts = [(gid, label, sum(1 for r in unfinished if r.grade[0] == gid)) for gid, label in grades] if unfinished else []
+    return Group(members[0].pack, members[0].period, rows + unfinished, grades, counts, label_ne, report, pcounts)
+
+
+def _ranked(members: list[Scored], provisional: bool) -> list[Row]:
+    """Rows for `members` (sorted best first) ranked among themselves; equal totals share a rank."""
+    rows: list[Row] = []
+    rank, prev = 0, None
+    for i, s in enumerate(members):
+        if s.total != prev:
+            rank, prev = i + 1, s.total
+        rows.append(Row(s, rank, s.grade, PROVISIONAL if provisional else "", provisional=provisional))
+    return rows

@@ -24,6 +24,8 @@ FORMATS = formats(BATCH)  # from the one reporter registry (scoring.render)
 BINARY = {f for f in FORMATS if binary(f)}
 FAILED_HEADING = "Hồ sơ/tệp lỗi, không được xếp hạng"
 UNMATCHED_HEADING = "Tệp thẩm định không khớp hồ sơ nào trong thư mục"
+PROVISIONAL_HEADING = ("Hồ sơ đang hoàn thiện (điểm tạm tính) — xếp riêng, không tính vào số đơn vị theo xếp loại "
+                       "và chỉ tiêu; hạng trong bảng này chỉ so giữa các hồ sơ tạm tính")
 HEADERS = ["Hạng", "Đơn vị", "Huyện/thị xã", "Tự chấm", "Thẩm định", "Xếp loại", "Thay đổi nhiều nhất", "Ghi chú"]
 
 
@@ -44,7 +46,8 @@ def _row(r: Row) -> list[str]:
 def group_title(g: Group) -> str:
     p = g.pack
     return (f"{period_label(g.period).capitalize()} — bộ tiêu chí {p['id']} v{p['version']} ({status_label(p['status'])}) — "
-            f"{len(g.rows)} đơn vị, {sum(1 for r in g.rows if r.s.review)} đã thẩm định")
+            f"{len(g.main)} đơn vị" + (f" (và {len(g.provisional)} hồ sơ tạm tính, xếp riêng)" if g.provisional else "")
+            + f", {sum(1 for r in g.rows if r.s.review)} đã thẩm định")
 
 
 def group_lines(g: Group) -> list[str]:
@@ -59,6 +62,14 @@ def group_lines(g: Group) -> list[str]:
         else:
             out.append(head + f"; {q.before} đơn vị đạt mức này: không phải chuyển đơn vị nào")
     return out
+
+
+def provisional_lines(g: Group) -> list[str]:
+    """Under the provisional table: its own counts per grade (never added to the ranked ones)."""
+    if not g.provisional:
+        return []
+    return ["Số hồ sơ tạm tính theo xếp loại (tạm tính): "
+            + "; ".join(f"{label}: {n}" for _, label, n in g.provisional_counts)]
 
 
 def warning_lines(b: BatchResult) -> list[str]:
@@ -95,8 +106,10 @@ def unmatched_text(u: dict) -> str:
 
 def total_line(b: BatchResult) -> str:
     ranked = sum(len(g.ranked) for g in b.groups)
+    provisional = sum(len(g.provisional) for g in b.groups)
     return (f"Tổng: {b.records} hồ sơ; {ranked} xếp hạng; "
-            f"{sum(len(g.rows) - len(g.ranked) for g in b.groups)} không đủ điều kiện xếp loại; {len(b.failed)} lỗi.")
+            + (f"{provisional} tạm tính (xếp riêng); " if provisional else "")
+            + f"{sum(len(g.main) - len(g.ranked) for g in b.groups)} không đủ điều kiện xếp loại; {len(b.failed)} lỗi.")
 
 
 TABLE_WIDTHS = [None, 28, 22, None, None, 26, 28, 44]
@@ -120,8 +133,12 @@ def render_table(b: BatchResult, width: Optional[int] = None) -> str:
         if out:
             out.append("")
         out += wrap_lines([group_title(g)], width)
-        out.append(_grid([_row(r) for r in g.rows], width))
+        out.append(_grid([_row(r) for r in g.main], width))
         out += wrap_lines(group_lines(g), width)
+        if g.provisional:
+            out += [""] + wrap_lines([PROVISIONAL_HEADING + ":"], width)
+            out.append(_grid([_row(r) for r in g.provisional], width))
+            out += wrap_lines(provisional_lines(g), width)
     out += [""] + wrap_lines(tail_lines(b), width)
     return "\n".join(out) + "\n"
 
@@ -130,16 +147,22 @@ def _md(s: str) -> str:
     return s.replace("|", "\\|").replace("\n", " ")
 
 
+def _md_table(rows: list[Row]) -> str:
+    return tabulate([[_md(c) for c in _row(r)] for r in rows], headers=HEADERS, tablefmt="github",
+                    disable_numparse=True, colalign=("right", "left", "left", "right", "right", "left", "left", "left"))
+
+
 def render_markdown(b: BatchResult) -> str:
     out = ["# Xếp hạng kết quả công tác dân vận chính quyền", ""]
     out += [f"> {w}" for w in warning_lines(b)]
     for g in b.groups:
         out += ["", f"## {group_title(g)}", ""]
-        out.append(tabulate([[_md(c) for c in _row(r)] for r in g.rows], headers=HEADERS, tablefmt="github",
-                            disable_numparse=True,
-                            colalign=("right", "left", "left", "right", "right", "left", "left", "left")))
+        out.append(_md_table(g.main))
         out.append("")
         out += [f"- {_md(line)}" for line in group_lines(g)]
+        if g.provisional:
+            out += ["", f"### {_md(PROVISIONAL_HEADING)}", "", _md_table(g.provisional), ""]
+            out += [f"- {_md(line)}" for line in provisional_lines(g)]
     out += ["", "## Tổng hợp", ""]
     out += [f"- {_md(line.strip())}" if not line.startswith("    ") else f"  {_md(line.strip())}"
             for line in tail_lines(b)]
@@ -177,10 +200,17 @@ def render_csv(b: BatchResult, *, separator: str = ",", decimal_comma: bool = Fa
                         s.district or "", _plain(s.self_total, decimal_comma), _plain(s.verified_total, decimal_comma),
                         _plain(s.total, decimal_comma), r.grade[0], r.grade[1],
                         "; ".join(f"{i} {_plain(d, decimal_comma)}" for i, d in s.moved), r.note, s.file,
-                        "xep_hang" if r.rank is not None else "khong_du_dieu_kien"])
+                        _csv_state(r)])
     for f in b.failed:
         w.writerow(["", "", "", "", "", "", "", "", "", "", "", " | ".join(f.problems), f.file, "loi"])
     return buf.getvalue()
+
+
+def _csv_state(r: Row) -> str:
+    """The row's table: ranked, provisional (ranked apart, its rank among the provisional only) or ineligible."""
+    if r.provisional:
+        return "tam_tinh"
+    return "xep_hang" if r.rank is not None else "khong_du_dieu_kien"
 
 
 def _row_json(r: Row) -> dict[str, Any]:
@@ -197,6 +227,7 @@ def _row_json(r: Row) -> dict[str, Any]:
         "grade": {"id": r.grade[0] or None, "label": r.grade[1]},
         "moved": [{"id": i, "difference": d} for i, d in s.moved],
         "quota_moved": r.quota_moved,
+        "provisional": r.provisional,
         "ineligible": s.ineligible,
         "note": r.note or None,
         "missing_evidence": len(s.missing_evidence),
@@ -208,7 +239,7 @@ def to_json_dict(b: BatchResult) -> dict[str, Any]:
     """The batch as JSON data; each group's ranking is a `Stream`, made row by row when written."""
     groups = []
     for g in b.groups:
-        rows = Stream(lambda g=g: (_row_json(r) for r in g.rows))
+        rows = Stream(lambda g=g: (_row_json(r) for r in g.main))
         q = g.quota
         groups.append({
             "pack": g.pack,
@@ -220,6 +251,10 @@ def to_json_dict(b: BatchResult) -> dict[str, Any]:
                 "ties": q.ties, "source": q.source, "base": q.base, "allowed": q.allowed, "before": q.before,
                 "moved": [{"ward": r.s.ward, "file": r.s.file, "total": r.s.total, "rank": r.rank, "to": q.to_label}
                           for r in q.moved]},
+            "provisional": None if not g.provisional else {
+                "label": PROVISIONAL_HEADING,
+                "ranking": Stream(lambda g=g: (_row_json(r) for r in g.provisional)),
+                "counts": [{"id": gid, "label": label, "units": n} for gid, label, n in g.provisional_counts]},
         })
     return {
         "schema": "dvcq-batch/1",

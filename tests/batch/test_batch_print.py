@@ -17,6 +17,7 @@ from scoring.render.batch_xlsx import sheet_name
 
 ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts"
 SAMPLE_ORDER = ["Phường Nguyễn Nghiêm", "Phường Phổ Văn", "Phường Phổ Hòa", "Phường Trương Quang Trọng"]
+RANKED, PROVISIONAL = SAMPLE_ORDER[:2], SAMPLE_ORDER[2:]  # Phổ Hòa and Trương Quang Trọng are in_progress
 
 
 def tool(name: str) -> str:
@@ -63,10 +64,16 @@ def mixed(tmp_path):
 def test_html_of_the_samples_has_ranking_charts_and_one_report_per_ward(runner):
     text = samples_html(runner)
     assert text == samples_html(runner)
-    [ranking] = sections(text, "ranking")
+    [ranking, provisional] = sections(text, "ranking")
     start = ranking.index('<table class="ranking">')
     table = ranking[start:ranking.index("</table>", start)]
-    assert in_order(table, SAMPLE_ORDER)
+    assert in_order(table, RANKED) and not any(w in ranking for w in PROVISIONAL)
+    # The unfinished records: their own table (own ranks 1, 2), counts and charts, after the ranking.
+    assert "Hồ sơ tạm tính (đang hoàn thiện), xếp riêng — năm 2023" in provisional
+    rows = re.findall(r'<td class="num">([^<]+)</td><td class="ward">([^<]+)<', provisional)
+    assert rows == [("1", "Phường Phổ Hòa"), ("2", "Phường Trương Quang Trọng")]
+    assert provisional.count('<svg xmlns="http://www.w3.org/2000/svg" class="chart"') == 2
+    assert not any(w in provisional for w in RANKED)
     assert "TC4.1: 6 → 1,5; TC1.4: 3 → 0; TC6.2: 0 → 1,5" in table  # self → verified points of the moved items
     assert ranking.count('<svg xmlns="http://www.w3.org/2000/svg" class="chart"') == 2
     assert "Tổng điểm sau thẩm định theo đơn vị" in ranking and "Số đơn vị theo xếp loại" in ranking
@@ -85,7 +92,7 @@ def test_html_of_the_samples_has_ranking_charts_and_one_report_per_ward(runner):
     assert ["Kết quả thẩm định" in w for w in wards] == [True, True, False, False]
     assert "<dd>31/100</dd>" in wards[0] and "<dd>27/100</dd>" in wards[1]
     assert "Hồ sơ đang hoàn thiện" in wards[2] and "<table class=\"scores bycriterion\">" in wards[3]
-    assert '<section class="closing">' in text and "Tổng: 4 hồ sơ; 4 xếp hạng" in text
+    assert '<section class="closing">' in text and "Tổng: 4 hồ sơ; 2 xếp hạng; 2 tạm tính (xếp riêng)" in text
 
 
 def test_xlsx_of_the_samples_opens_with_ranking_and_counts(runner, tmp_path):
@@ -96,22 +103,28 @@ def test_xlsx_of_the_samples_opens_with_ranking_and_counts(runner, tmp_path):
     assert out1.read_bytes() == out2.read_bytes()
     wb = load_workbook(out1)
     cached = load_workbook(out1, data_only=True)
-    assert wb.sheetnames == ["Xếp hạng 2023", "Xếp loại 2023"]
+    assert wb.sheetnames == ["Xếp hạng 2023", "Xếp loại 2023", "Xếp hạng 2023 tạm tính", "Xếp loại 2023 tạm tính"]
     ws, wv = wb["Xếp hạng 2023"], cached["Xếp hạng 2023"]
-    assert [ws.cell(r, 2).value for r in range(5, 9)] == SAMPLE_ORDER
-    assert [ws.cell(r, 1).value for r in range(5, 9)] == [1, 2, 3, 4]
-    assert [ws.cell(r, 4).value for r in range(5, 9)] == [37, 28, 23.5, 0]
-    assert [ws.cell(r, 5).value for r in range(5, 9)] == [31, 27, None, None]
-    assert [wv.cell(r, 7).value for r in range(5, 9)] == [31, 27, 23.5, 0]  # the totals ranked on
+    assert [ws.cell(r, 2).value for r in range(5, 7)] == RANKED and ws.cell(7, 2).value is None
+    assert [ws.cell(r, 1).value for r in range(5, 7)] == [1, 2]
+    assert [ws.cell(r, 4).value for r in range(5, 7)] == [37, 28]
+    assert [ws.cell(r, 5).value for r in range(5, 7)] == [31, 27]
+    assert [wv.cell(r, 7).value for r in range(5, 7)] == [31, 27]  # the totals ranked on
     assert ws["F5"].value == "=E5-D5" and wv["F5"].value == -6
-    assert ws["J7"].value == "hồ sơ đang hoàn thiện: điểm tạm tính"
+    ps, pv = wb["Xếp hạng 2023 tạm tính"], cached["Xếp hạng 2023 tạm tính"]
+    assert "tạm tính" in ps["A1"].value and "xếp riêng" in ps["A3"].value
+    assert [(ps.cell(r, 1).value, ps.cell(r, 2).value) for r in range(5, 7)] == [(1, PROVISIONAL[0]), (2, PROVISIONAL[1])]
+    assert [pv.cell(r, 7).value for r in range(5, 7)] == [23.5, 0]
+    assert ps["J5"].value == "hồ sơ đang hoàn thiện: điểm tạm tính"
+    assert len(ps._charts) == 1
     assert "BỘ TIÊU CHÍ DỰ THẢO" in ws["A3"].value
     assert len(ws._charts) == 1
     gs, gv = wb["Xếp loại 2023"], cached["Xếp loại 2023"]
     assert [(gs.cell(r, 1).value, gs.cell(r, 2).value) for r in range(5, 9)] == [
         ("Hoàn thành xuất sắc nhiệm vụ", 0), ("Hoàn thành tốt nhiệm vụ", 0), ("Hoàn thành nhiệm vụ", 0),
-        ("Không hoàn thành nhiệm vụ", 4)]
-    assert gs["B9"].value == "=SUM(B5:B8)" and gv["B9"].value == 4
+        ("Không hoàn thành nhiệm vụ", 2)]  # the provisional two are not counted with the ranked
+    assert gs["B9"].value == "=SUM(B5:B8)" and gv["B9"].value == 2
+    assert cached["Xếp loại 2023 tạm tính"]["B9"].value == 2
     assert len(gs._charts) == 1
 
 
@@ -206,7 +219,10 @@ def test_chromium_prints_each_ward_on_its_own_a4_page(runner, tmp_path):
     pages = [" ".join(p.split()) for p in pdf_text(pdftotext, pdf).split("\f")]
     assert pages[0].startswith("UBND TỈNH QUẢNG NGÃI CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM")  # the cover
     assert "XẾP HẠNG CÔNG TÁC DÂN VẬN CHÍNH QUYỀN CẤP XÃ NĂM 2023" in pages[0]
-    assert "4 Phường Trương" in pages[0] and "BỘ TIÊU CHÍ DỰ THẢO" in pages[0]  # the whole table on page 1
+    assert "2 Phường Phổ Văn" in pages[0] and "BỘ TIÊU CHÍ DỰ THẢO" in pages[0]  # the whole table on page 1
+    assert "Phường Trương" not in pages[0]  # provisional: on a page of their own, not on the signed cover
+    apart = [p for p in pages if "Hồ sơ tạm tính (đang hoàn thiện), xếp riêng".upper() in p.upper()]
+    assert apart and "2 Phường Trương" in apart[0]
     assert "TM. UBND TỈNH QUẢNG NGÃI" in pages[0] and "NGƯỜI LẬP BIỂU" in pages[0]  # signed on the cover
     assert "ngày 20 tháng 05 năm 2024" in pages[0]  # the latest review's date, not the day it was printed
     assert "Chỉ tiêu xếp loại" in pages[0] and "Số đơn vị" in pages[0]

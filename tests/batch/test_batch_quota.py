@@ -1,6 +1,7 @@
 """The batch rules of a pack: ranking with ties, ineligibility, and the quota's edge cases."""
 from __future__ import annotations
 
+import dataclasses
 import unicodedata
 from decimal import Decimal
 
@@ -164,3 +165,22 @@ def test_batch_section_is_checked_at_load(tmp_path, old, new, needle):
     assert "bad.yaml:" in rendered and "batch" in rendered
     if needle:
         assert needle in rendered
+
+
+def test_provisional_units_are_ranked_apart_outside_the_counts_and_the_quota(pack):
+    """Issue 10: an in_progress ("tạm tính") record neither takes a finished unit's place nor a share
+    of the quota: its own table, its own ranks, its own counts."""
+    members = district(pack, [99, 97, 95, 80, 75])
+    members += [dataclasses.replace(unit(pack, name, t), status="in_progress")
+                for name, t in (("Phường Tạm A", 100), ("Phường Tạm B", 96))]
+    g = rank_group(pack, members)
+    assert [(r.s.ward, r.rank) for r in g.ranked] == [(f"Phường {i:02d}", i + 1) for i in range(5)]
+    assert [(r.s.ward, r.rank, r.grade[0]) for r in g.provisional] == [
+        ("Phường Tạm A", 1, "xuat_sac"), ("Phường Tạm B", 2, "xuat_sac")]
+    assert all(r.provisional and "tạm tính" in r.note and not r.quota_moved for r in g.provisional)
+    q = g.quota
+    assert (q.base, q.allowed, q.before) == (5, 1, 3)  # the two provisional top scores are not in the base
+    assert [r.s.ward for r in q.moved] == ["Phường 01", "Phường 02"]
+    assert counts(g)["xuat_sac"] == 1 and sum(counts(g).values()) == 5
+    assert {gid: n for gid, _, n in g.provisional_counts}["xuat_sac"] == 2
+    assert g.main == g.ranked and g.rows == g.ranked + g.provisional

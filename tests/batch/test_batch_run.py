@@ -26,13 +26,20 @@ def ranking(d, group=0):
 def test_samples_with_their_reviews(runner):
     d, r = batch_json(runner, QN, "--reviews", QN / "reviews")
     assert r.stderr == ""  # no progress bar when stderr is not a terminal
-    assert ranking(d) == [("Phường Nguyễn Nghiêm", 1, 31), ("Phường Phổ Văn", 2, 27),
-                          ("Phường Phổ Hòa", 3, Decimal("23.5")), ("Phường Trương Quang Trọng", 4, 0)]
+    assert ranking(d) == [("Phường Nguyễn Nghiêm", 1, 31), ("Phường Phổ Văn", 2, 27)]
     rows = d["groups"][0]["ranking"]
     assert rows[0]["self"]["total"] == 37 and rows[0]["verified"]["total"] == 31
     assert [m["id"] for m in rows[0]["moved"]] == ["TC4.1", "TC1.4", "TC6.2"]
-    assert rows[2]["verified"] is None and "tạm tính" in rows[2]["note"]
-    assert {c["label"]: c["units"] for c in d["groups"][0]["counts"]}["Không hoàn thành nhiệm vụ"] == 4
+    assert not any(row["provisional"] for row in rows)
+    # The two in_progress records: ranked apart, their own ranks, not in the grade counts.
+    apart = d["groups"][0]["provisional"]
+    assert "tạm tính" in apart["label"] and "xếp riêng" in apart["label"]
+    assert [(row["ward"], row["rank"], row["total"]) for row in apart["ranking"]] == [
+        ("Phường Phổ Hòa", 1, Decimal("23.5")), ("Phường Trương Quang Trọng", 2, 0)]
+    assert all(row["provisional"] and row["status"] == "in_progress" for row in apart["ranking"])
+    assert apart["ranking"][0]["verified"] is None and "tạm tính" in apart["ranking"][0]["note"]
+    assert {c["label"]: c["units"] for c in d["groups"][0]["counts"]}["Không hoàn thành nhiệm vụ"] == 2
+    assert {c["label"]: c["units"] for c in apart["counts"]}["Không hoàn thành nhiệm vụ"] == 2
     assert d["failed"] == [] and d["unmatched_reviews"] == []
     assert d["seal"]["algorithm"] == "sha256"
 
@@ -45,8 +52,15 @@ def test_table_csv_markdown(runner):
     rows = list(csv.DictReader(io.StringIO(c.stdout)))
     assert [(x["hang"], x["don_vi"], x["tu_cham"], x["tham_dinh"]) for x in rows[:2]] == [
         ("1", "Phường Nguyễn Nghiêm", "37", "31"), ("2", "Phường Phổ Văn", "28", "27")]
+    assert [(x["hang"], x["don_vi"], x["trang_thai"]) for x in rows[2:]] == [
+        ("1", "Phường Phổ Hòa", "tam_tinh"), ("2", "Phường Trương Quang Trọng", "tam_tinh")]
     m = runner.invoke(main, ["batch", str(QN), "--format", "markdown"])
     assert m.stdout.startswith("# Xếp hạng") and "| Phường Phổ Văn" in m.stdout
+    head, apart = m.stdout.split("### Hồ sơ đang hoàn thiện (điểm tạm tính) — xếp riêng")
+    assert "Phường Phổ Hòa" not in head and "|      1 | Phường Phổ Hòa" in apart
+    table, after = t.stdout.split("Hồ sơ đang hoàn thiện (điểm tạm tính) — xếp riêng")
+    assert "Phường Phổ Hòa" not in table and "Phường Phổ Hòa" in after
+    assert "Không hoàn thành nhiệm vụ: 2" in table and "Tổng: 4 hồ sơ; 2 xếp hạng; 2 tạm tính (xếp riêng)" in after
 
 
 def test_failed_records_are_listed_and_do_not_stop_the_others(runner, tmp_path):
