@@ -88,8 +88,9 @@ def record_files(folder: Path, recursive: bool = False) -> list[Path]:
     Read with `os.scandir`, and sorted on the names rather than on `Path` objects (10,000 records:
     0.5 s of comparisons before). Anything named like a record is listed, whatever it is: a FIFO, a
     dangling symlink or a symlink to a device then fails with its reason instead of vanishing from
-    the ranking. Sub-folders are not records, and dvcq's own JSON results (`-o` into the folder)
-    are skipped, so a second run does not read the first one's output as a record.
+    the ranking. Sub-folders are not records, and dvcq's own outputs (`-o` into the folder: JSON
+    results, ranking and official-table workbooks) are skipped, so a second run does not read the
+    first one's output as a record.
 
     `recursive`: the sub-folders' records too (one folder per district under a province's), each
     folder's in name order after its parent's; hidden and '_' folders are left out."""
@@ -100,7 +101,7 @@ def record_files(folder: Path, recursive: bool = False) -> list[Path]:
     names = sorted(e.name for e in entries
                    if _suffix(e.name).lower() in RECORD_SUFFIXES and REVIEW_MARK not in e.name
                    and not e.name.startswith((".", "_", "~$")) and not _is_dir(e))
-    out = [folder / n for n in names if not (n.lower().endswith(".json") and is_dvcq_result(folder / n))]
+    out = [folder / n for n in names if not is_dvcq_output(folder / n)]
     if recursive:
         subs = sorted(e.name for e in entries if _is_dir(e) and not e.is_symlink() and not e.name.startswith((".", "_")))
         for sub in subs:
@@ -113,6 +114,19 @@ def _is_dir(entry: os.DirEntry) -> bool:
         return entry.is_dir()
     except OSError:
         return False
+
+
+def is_dvcq_output(path: Path) -> bool:
+    """A file dvcq wrote as an output: a JSON result, or a ranking or official-table workbook (its
+    document properties carry the mark, `workbook.marker`; the evidence template does not)."""
+    name = path.name.lower()
+    if name.endswith(".json"):
+        return is_dvcq_result(path)
+    if name.endswith(".xlsx"):
+        from ..workbook.marker import SKIPPED_BY_BATCH, output_kind
+
+        return output_kind(path) in SKIPPED_BY_BATCH
+    return False
 
 
 def is_dvcq_result(path: Path) -> bool:

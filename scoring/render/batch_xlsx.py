@@ -20,6 +20,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
 from .charts import ticks
+from ..workbook import marker
 from ..workbook.xlsxio import NUMBER_FORMAT, force_text, put_value, save
 from .batch_html import (TITLE, Problems, Ranking, check_rows, final_total, grade_list, moved_text, ordered,
                          rank_text)
@@ -233,7 +234,7 @@ def render_rankings(rankings: Sequence[Ranking], *, title: str = TITLE, problems
         cached[name] = grades_sheet(wb, name, r)
     if any(entries for _, entries in problems):
         problems_sheet(wb, sheet_name(FAILED, used), problems)
-    return save(wb, title, cached)
+    return save(wb, title, cached, kind=marker.RANKING)
 
 
 def render_ranking(rows: Sequence[dict], grade_counts, *, title: str = TITLE,

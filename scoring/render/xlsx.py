@@ -20,6 +20,7 @@ from ..result import ItemResult, Result
 from ..vietnamese import plain_number
 from . import sentences
 from .common import part_label
+from ..workbook import marker
 from ..workbook.xlsxio import NUMBER_FORMAT, put_value, save
 from ..vietnamese import status_label
 
@@ -443,4 +444,4 @@ def _render(t: _Table) -> bytes:
     t.page_setup(header_row)
     what = "Bảng điểm thẩm định" if result.mode == "verified" else "Bảng điểm"
     title = f"{what} công tác dân vận chính quyền — {result.evidence['ward']} — năm {result.evidence['period']['year']}"
-    return save(t.wb, title, {SHEET: t.cached})
+    return save(t.wb, title, {SHEET: t.cached}, kind=marker.OFFICIAL_TABLE)

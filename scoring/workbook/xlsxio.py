@@ -17,6 +17,7 @@ from xml.sax.saxutils import escape
 from openpyxl import Workbook
 
 from ..vietnamese import plain_number
+from .marker import category_xml
 
 FIXED_TIME = (1980, 1, 1, 0, 0, 0)  # the zip format's epoch: carries no information
 # Numbers shown as a Vietnamese reader writes them ("10,5"; LCID 0x042A is vi-VN): LibreOffice honours
@@ -25,12 +26,12 @@ FIXED_TIME = (1980, 1, 1, 0, 0, 0)  # the zip format's epoch: carries no informa
 NUMBER_FORMAT = "[$-42A]General"
 
 
-def _core_xml(title: str) -> bytes:
+def _core_xml(title: str, kind: Optional[str] = None) -> bytes:
     return (
         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
         '<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" '
         'xmlns:dc="http://purl.org/dc/elements/1.1/">'
-        f"<dc:title>{escape(title)}</dc:title><dc:creator>dvcq</dc:creator></cp:coreProperties>"
+        f"<dc:title>{escape(title)}</dc:title><dc:creator>dvcq</dc:creator>{category_xml(kind)}</cp:coreProperties>"
     ).encode("utf-8")
 
 
@@ -64,8 +65,10 @@ def _fill_cached(xml: bytes, values: Mapping[str, object]) -> bytes:
     return text.encode("utf-8")
 
 
-def save(wb: Workbook, title: str, cached: Optional[Mapping[str, Mapping[str, object]]] = None) -> bytes:
-    """The workbook as .xlsx bytes; `cached` maps sheet title → {cell ref → value of its formula}."""
+def save(wb: Workbook, title: str, cached: Optional[Mapping[str, Mapping[str, object]]] = None,
+         kind: Optional[str] = None) -> bytes:
+    """The workbook as .xlsx bytes; `cached` maps sheet title → {cell ref → value of its formula};
+    `kind`: the output's kind, marked in its properties (see `marker`) so `batch` can skip it."""
     raw = io.BytesIO()
     wb.save(raw)
     sheet_xml = {f"xl/worksheets/sheet{i}.xml": ws.title for i, ws in enumerate(wb.worksheets, start=1)}
@@ -75,7 +78,7 @@ def save(wb: Workbook, title: str, cached: Optional[Mapping[str, Mapping[str, ob
         for info in src.infolist():
             data = src.read(info.filename)
             if info.filename == "docProps/core.xml":
-                data = _core_xml(title)
+                data = _core_xml(title, kind)
             elif info.filename in sheet_xml and sheet_xml[info.filename] in cached:
                 data = _fill_cached(data, cached[sheet_xml[info.filename]])
             entry = zipfile.ZipInfo(info.filename, date_time=FIXED_TIME)

@@ -218,3 +218,36 @@ def test_recursive_reads_the_sub_folders_and_a_date_must_be_a_date(runner, tmp_p
                                 "--issuer", "UBND tỉnh Quảng Ngãi"])
     assert good.exit_code == 0 and "Quảng Ngãi, ngày 01 tháng 06 năm 2024" in good.stdout
     assert "TM. UBND TỈNH QUẢNG NGÃI" in good.stdout
+
+
+def test_xlsx_outputs_in_the_records_folder_are_skipped_but_evidence_workbooks_are_read(runner, tmp_path):
+    """Issue 11 item 18: a ranking or official table saved into the folder is not read back as a record."""
+
+    from scoring.batch.run import record_files
+    from scoring.workbook import marker
+
+    folder = tmp_path / "hoso"
+    shutil.copytree(QN, folder, ignore=shutil.ignore_patterns("reviews"))
+    out = folder / "xep-hang.xlsx"
+    args = ["batch", str(folder), "--format", "xlsx", "-o", str(out)]
+    first = runner.invoke(main, args)
+    assert first.exit_code == 0, first.stderr
+    again = runner.invoke(main, args)
+    assert again.exit_code == 2 and "đã tồn tại" in again.stderr  # nothing overwritten without --force
+    second = runner.invoke(main, args + ["--force"])
+    assert second.exit_code == 0 and "lỗi" not in second.stderr, second.stderr
+    assert marker.output_kind(out) == marker.RANKING
+    table = folder / "bang-diem.xlsx"
+    r = runner.invoke(main, ["score", str(folder / "pho-van-2023.yaml"), "--format", "xlsx", "-o", str(table)])
+    assert r.exit_code == 0, r.stderr
+    assert marker.output_kind(table) == marker.OFFICIAL_TABLE
+    template = folder / "phieu.xlsx"
+    r = runner.invoke(main, ["template", "--rules", "quang-ngai-1211-2022", "-o", str(template)])
+    assert r.exit_code == 0, r.stderr
+    (folder / "hong.xlsx").write_bytes(b"PK\x03\x04 not really a zip")
+    listed = {p.name for p in record_files(folder)}
+    assert {"xep-hang.xlsx", "bang-diem.xlsx"}.isdisjoint(listed)
+    assert {"phieu.xlsx", "hong.xlsx"} <= listed  # an evidence workbook, and a damaged one, are still read
+    d, _ = batch_json(runner, folder, code=2)
+    assert sorted(f["file"] for f in d["failed"]) == ["hong.xlsx", "phieu.xlsx"]
+    assert d["records"] == 6
