@@ -93,11 +93,12 @@ def pack_in_force(record: RecordSource, *, rules_dir: Optional[PathLike] = None)
     return STORE.select(load_record(record), Path(rules_dir) if rules_dir else None)
 
 
-def list_packs(rules_dir: Optional[PathLike] = None) -> "Index":
-    """The rule store's index of a folder: every pack file's metadata, broken ones with their error."""
+def list_packs(rules_dir: Optional[PathLike] = None, *, whole: bool = False) -> "Index":
+    """The rule store's index of a folder: every pack file's metadata, broken ones with their error.
+    `whole`: parse each file whole (a listing), not only its `pack:` section (choosing a pack)."""
     from .packstore import STORE
 
-    return STORE.index(Path(rules_dir) if rules_dir else None)
+    return STORE.index(Path(rules_dir) if rules_dir else None, whole=whole)
 
 
 def pack_overlaps(path: PathLike, rules_dir: Optional[PathLike] = None) -> list:

@@ -257,7 +257,7 @@ def rules_list(directory):
     from . import api
     from .units import province_key
 
-    index = api.list_packs(directory)
+    index = api.list_packs(directory, whole=True)  # every file parsed whole: a broken body is listed too
     entries = sorted(index.usable, key=lambda e: (province_key(e.province), e.meta.effective_from, e.id))
     rows = [[e.id, e.province, index.range_label(e), labelled_status(e.meta.status), e.meta.replaces or "",
              os.path.relpath(e.path)] for e in entries]

@@ -24,6 +24,7 @@ from typing import Any, Optional
 from .errors import PackError, Problem, UsageError, did_you_mean
 from .evidence import LoadedEvidence, translate
 from .pack import PACK_ID_PATTERN, Meta, Pack, read_pack_document, section_hint
+from .yamlio import LoadFailure, load_text, read_hashed
 from .units import province_hint, province_key
 from .vietnamese import status_label
 from .packload import load_parsed
@@ -74,13 +75,34 @@ class Entry:
         return self.meta.jurisdiction["province"] if self.meta else None
 
 
-def read_entry(path: Path) -> Entry:
-    """The index entry of one pack file: parse it and check its `pack:` section only."""
+def read_entry(path: Path, whole: bool = False) -> Entry:
+    """The index entry of one pack file, from its `pack:` section.
+
+    A pack file opens with its `pack:` section (every shipped pack and example does): only those
+    lines are parsed, by the same strict loader, so choosing the pack for a record does not parse
+    every other pack of the folder in full. A file laid out otherwise, or whose head does not parse
+    on its own, is parsed whole, as before; either way the chosen pack is parsed whole when loaded."""
     name = str(path)
     try:
-        data, lines, sha256 = read_pack_document(path)
-    except PackError as exc:
-        return Entry(name, None, problems=tuple(exc.problems))
+        text, sha256 = read_hashed(path, "tệp bộ tiêu chí")
+    except LoadFailure as exc:
+        return Entry(name, None, problems=(exc.problem,))
+    head = None if whole or path.suffix.lower() == ".json" else _pack_head(text)
+    if head is not None:
+        try:
+            data, lines = load_text(head, name, "tệp bộ tiêu chí")
+        except LoadFailure:
+            data = None  # parsed whole below, where the problem is reported with the whole file
+        section = data.get("pack") if isinstance(data, dict) else None
+        if isinstance(section, dict):
+            try:
+                return Entry(name, sha256, _Head.model_validate({"pack": section}).pack)
+            except ValidationError:
+                pass  # reported from the whole file below, with its lines
+    try:
+        data, lines = load_text(text, name, "tệp bộ tiêu chí", json=path.suffix.lower() == ".json")
+    except LoadFailure as exc:
+        return Entry(name, None, problems=(exc.problem,))
     section = data.get("pack") if isinstance(data, dict) else None
     if not isinstance(section, dict):
         return Entry(name, sha256, problems=(Problem("tệp bộ tiêu chí thiếu phần 'pack' (mã, tỉnh, hiệu lực)",
@@ -90,6 +112,33 @@ def read_entry(path: Path) -> Entry:
     except ValidationError as exc:
         return Entry(name, sha256, problems=tuple(translate(exc, name, lines, code="P013", hint_of=section_hint)))
     return Entry(name, sha256, meta, parsed=(data, lines))
+
+
+_TOP_KEY = re.compile(r"^(?:[^\s#-]|-(?!\s))")  # a line at column 0 that is not a comment or a list item
+
+
+def _pack_head(text: str) -> Optional[str]:
+    """The file's lines up to the end of its `pack:` section, or None when other than one-line keys
+    (`format: dvcq-pack/1`) stand before it. Comments and those keys are kept, so line numbers stay
+    those of the file."""
+    lines = text.split("\n")
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        if not line.strip() or line.lstrip().startswith("#") or line.strip() == "---" or line[0] in " \t":
+            i += 1
+            continue
+        if re.match(r"^pack:\s*(#.*)?$", line):
+            break
+        if not re.match(r"^[A-Za-z_][\w.-]*:\s+[^\s#|>&*!{\[]", line):
+            return None  # a section with a block value before `pack:`: read the whole file
+        i += 1
+    if i == len(lines):
+        return None
+    j = i + 1
+    while j < len(lines) and not _TOP_KEY.match(lines[j]):
+        j += 1
+    return "\n".join(lines[:j]) + "\n"
 
 
 class _Head(BaseModel):
@@ -218,12 +267,12 @@ class PackStore:
             self._entries, self._packs = {}, {}
 
     # -- the index ----------------------------------------------------------------------------
-    def index(self, directory: Optional[Path] = None) -> Index:
+    def index(self, directory: Optional[Path] = None, whole: bool = False) -> Index:
         d = directory or rules_dir()
-        return Index(d, [self._entry(p) for p in pack_files(d)])
+        return Index(d, [self._entry(p, whole) for p in pack_files(d)])
 
-    def _entry(self, path: Path) -> Entry:
-        key = str(path)
+    def _entry(self, path: Path, whole: bool = False) -> Entry:
+        key = (str(path), whole)
         try:
             st = path.stat()
             sig = (st.st_mtime_ns, st.st_size, st.st_ino)
@@ -232,7 +281,7 @@ class PackStore:
         known = self._entries.get(key)
         if known is not None and sig is not None and known[0] == sig:
             return known[1]
-        entry = read_entry(path)
+        entry = read_entry(path, whole)
         if sig is not None:
             with self._lock:
                 self._entries[key] = (sig, entry)
@@ -263,8 +312,12 @@ class PackStore:
             raise PackError(list(entry.problems))
         pack = self._packs.get((entry.path, entry.sha256))
         if pack is None:
-            data, lines = entry.parsed
-            pack = self._publish(load_parsed(entry.path, data, lines, entry.sha256))
+            if entry.parsed is not None:
+                data, lines = entry.parsed
+                sha256 = entry.sha256
+            else:  # the index read only the `pack:` section: now the whole file
+                data, lines, sha256 = read_pack_document(entry.path)
+            pack = self._publish(load_parsed(entry.path, data, lines, sha256))
         return pack
 
     def loaded(self, sha256: Optional[str]) -> Optional[Pack]:

@@ -427,11 +427,21 @@ def load_document_hashed(path: Path, what: str) -> tuple[Any, dict, str]:
     and JSON disagree on corner cases; YAML by the strict loader above.
     """
     text, sha256 = _read(path, what)
-    name = str(path)
+    return (*load_text(text, str(path), what, json=path.suffix.lower() == ".json"), sha256)
+
+
+def read_hashed(path: Path, what: str) -> tuple[str, str]:
+    """A file's text and the sha256 of its bytes (bounded, regular files only): for a caller that
+    parses part of it first (`load_text`)."""
+    return _read(path, what)
+
+
+def load_text(text: str, name: str, what: str, json: bool = False) -> tuple[Any, dict]:
+    """`text` (read from the file `name`) parsed by the strict loader: plain data and its line map."""
     if not text.strip():
         raise LoadFailure(Problem(f"{what} rỗng", file=name))
-    if path.suffix.lower() == ".json":
-        return _load_json(text, name, what), {}, sha256
+    if json:
+        return _load_json(text, name, what), {}
     loader = (_Loader if text.count("[") + text.count("{") < MAX_C_BRACKETS else _PyLoader)(text)
     lines: dict = {}
     node = None
@@ -466,7 +476,7 @@ def load_document_hashed(path: Path, what: str) -> tuple[Any, dict, str]:
         raise LoadFailure(Problem("cấu trúc lồng nhau quá sâu", file=name))
     finally:
         loader.dispose()
-    return data, lines, sha256
+    return data, lines
 
 
 def _load_json(text: str, name: str, what: str) -> Any:

@@ -129,3 +129,23 @@ def test_two_files_with_one_id_are_reported(tmp_path, monkeypatch, runner):
     rules_folder(tmp_path, monkeypatch, copy=QN_TEXT)
     r = runner.invoke(main, ["rules", "list"])
     assert r.exit_code == 2 and "'quang-ngai-1211-2022' trùng" in r.stderr and "copy.yaml" in r.stderr
+
+
+def test_choosing_a_pack_parses_only_the_other_files_pack_sections(tmp_path, monkeypatch, runner):
+    """The index reads a file's `pack:` section; a body that does not parse is found by the listing
+    (which parses every file whole) and when that pack is chosen, never while choosing another."""
+    broken_body = other_pack("hue-test-2022", "Thừa Thiên Huế").replace("criteria:", "criteria:\n  - {id: X, y: [1, 2}\n", 1)
+    rules_folder(tmp_path, monkeypatch, hue=broken_body)
+    assert packstore._pack_head(QN_TEXT) is not None and "criteria:" not in packstore._pack_head(QN_TEXT)
+    r = runner.invoke(main, ["score", str(PHO_VAN), "--format", "json"])
+    assert r.exit_code == 0, r.stderr
+    assert r.stdout == (GOLDEN / "pho-van-2023.json").read_text(encoding="utf-8")
+    assert [e.id for e in api.list_packs().usable] == ["hue-test-2022", "quang-ngai-1211-2022"]
+    r = runner.invoke(main, ["rules", "list"])
+    assert r.exit_code == 2 and "hue.yaml" in r.stderr and "lỗi cú pháp YAML" in r.stderr
+
+
+def test_a_pack_not_opening_with_its_pack_section_is_read_whole():
+    assert packstore._pack_head("criteria:\n  - x\npack:\n  id: a\n") is None
+    assert packstore._pack_head("# c\nformat: dvcq-pack/1\npack:\n  id: a\ncriteria: []\n") == \
+        "# c\nformat: dvcq-pack/1\npack:\n  id: a\n"
