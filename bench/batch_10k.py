@@ -30,7 +30,8 @@ def write_records(folder: Path, n: int) -> None:
     base = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 
     class Dumper(base):
-        pass
+        def ignore_aliases(self, data):  # records refuse anchors and aliases: write repeated values out
+            return True
 
     Dumper.add_representer(Decimal, lambda d, v: d.represent_scalar("tag:yaml.org,2002:float", str(v)))
     for i, (data, _) in enumerate(generated_records(n)):

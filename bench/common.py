@@ -80,7 +80,8 @@ def write_yaml(data: dict, path: Path) -> None:
     import yaml
 
     class Dumper(yaml.SafeDumper):
-        pass
+        def ignore_aliases(self, data):  # records refuse anchors and aliases: write repeated values out
+            return True
 
     Dumper.add_representer(Decimal, lambda d, v: d.represent_scalar("tag:yaml.org,2002:float", str(v)))
     path.write_text(yaml.dump(data, Dumper=Dumper, allow_unicode=True, sort_keys=False), encoding="utf-8")
