@@ -56,6 +56,7 @@ class _Sheet:
         self.lines: dict[int, int] = {}
         ws = self.ws
         ws.cell(1, 1, heading).font = Font(bold=True, size=13)
+        self.title_lines = lines[:2]
         for i, line in enumerate(lines[:2]):
             cell = ws.cell(2 + i, 1, line)
             cell.font = Font(italic=True, color="444444")
@@ -135,6 +136,22 @@ class _Sheet:
     def next(self) -> None:
         self.row += 1
 
+    def _fit_title_lines(self, pages_wide: int) -> None:
+        """A sheet printed several pages across: the title lines wrap within the columns of the first
+        page (merged across every column, the text was cut at that page's right edge)."""
+        ws = self.ws
+        widths = [self.widths[c.key] for c in self.columns]
+        room, last, used = sum(widths) / pages_wide, 1, 0
+        for i, w in enumerate(widths, 1):
+            if used + w > room and i > 1:
+                break
+            used, last = used + w, i
+        for i, line in enumerate(self.title_lines):
+            row = 2 + i
+            ws.unmerge_cells(start_row=row, start_column=1, end_row=row, end_column=len(self.columns))
+            ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=last)
+            ws.row_dimensions[row].height = 15 * wrapped_lines(line, used) + 2
+
     def finish(self, freeze: str, protect: bool = True, pages_wide: int = 1) -> None:
         ws = self.ws
         if protect:
@@ -142,6 +159,8 @@ class _Sheet:
             # Clerks may still resize, hide and format columns and rows.
             ws.protection.sheet = True
             ws.protection.formatCells = ws.protection.formatColumns = ws.protection.formatRows = False
+        if pages_wide > 1:
+            self._fit_title_lines(pages_wide)
         for row, n in self.lines.items():
             if n > 1:  # neither Excel nor LibreOffice reliably grows rows of wrapped text on open
                 ws.row_dimensions[row].height = 15 * n + 2
