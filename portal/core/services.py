@@ -220,6 +220,16 @@ def _finding_text(f: Finding) -> str:
     return ", ".join(parts) + f" — {f.reason}"
 
 
+def _locked_finding(d: Dossier, fid: int) -> tuple[Dossier, Finding]:
+    """The dossier, locked for the caller's transaction and still open to review, and its finding."""
+    d = Dossier.objects.select_for_update().select_related("round", "unit__province").get(pk=d.pk)
+    _reviewable(d)
+    try:
+        return d, d.findings.get(pk=fid)
+    except Finding.DoesNotExist:
+        raise WorkflowError("không có kết luận này")
+
+
 def edit_finding(d: Dossier, user, fid: int, why: str, *, reason: str, verified=None, accepted=None,
                  points=None) -> Finding:
     """Change a finding before the dossier is verified; the change and why are an event."""
@@ -229,12 +239,7 @@ def edit_finding(d: Dossier, user, fid: int, why: str, *, reason: str, verified=
     if not reason:
         raise WorkflowError("phải ghi lý do cho mỗi kết luận")
     with transaction.atomic():
-        d = Dossier.objects.select_for_update().select_related("round", "unit__province").get(pk=d.pk)
-        _reviewable(d)
-        try:
-            f = d.findings.get(pk=fid)
-        except Finding.DoesNotExist:
-            raise WorkflowError("không có kết luận này")
+        d, f = _locked_finding(d, fid)
         old = _finding_text(f)
         f.verified, f.accepted, f.points, f.reason = verified, accepted, points, reason
         others = [x if x.pk != f.pk else f for x in d.findings.all()]
@@ -250,12 +255,7 @@ def remove_finding(d: Dossier, user, fid: int, why: str) -> None:
     if not why:
         raise WorkflowError("phải ghi lý do xóa kết luận")
     with transaction.atomic():
-        d = Dossier.objects.select_for_update().select_related("round", "unit__province").get(pk=d.pk)
-        _reviewable(d)
-        try:
-            f = d.findings.get(pk=fid)
-        except Finding.DoesNotExist:
-            raise WorkflowError("không có kết luận này")
+        d, f = _locked_finding(d, fid)
         old = _finding_text(f)
         f.delete()
         log(user, "finding.remove", dossier=d, after=d.evidence_sha256, detail=f"lý do xóa: {why}; đã xóa: {old}")
