@@ -176,11 +176,10 @@ def score(evidence, rules, fmt, width, with_trail, allow_other_province, output,
     if os.path.isdir(evidence):
         raise UsageError.one("đây là một thư mục; 'dvcq score' chấm một hồ sơ", file=shown(evidence),
                              hint=f"để chấm và xếp hạng mọi hồ sơ trong thư mục: dvcq batch {shown(evidence)}")
-    record = api.load_record(evidence)
-    pack = api.choose_pack(record, rules, allow_other_province=allow_other_province)
-    result = api.score(record, pack, allow_other_province=allow_other_province)
+    prep = api.check(evidence, rules, allow_other_province=allow_other_province)  # the pack chosen once
+    result = api.score(prep)
     options = {"html": {"with_trail": with_trail}, "table": {"width": width}}.get(fmt, {})
-    emit(render(result, fmt, **options), output, protect=[evidence, rules, pack.path], force=force)
+    emit(render(result, fmt, **options), output, protect=[evidence, rules, prep.pack.path], force=force)
 
 
 @main.command()

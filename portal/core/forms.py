@@ -10,6 +10,14 @@ from . import services as S
 from .models import Province, Round
 
 
+def _dates_in_order(c: dict) -> dict:
+    """A round's dates: opening, then the submission deadline, then the verification deadline."""
+    o, s, v = c.get("opens_at"), c.get("submission_deadline"), c.get("verification_deadline")
+    if o and s and v and not (o < s < v):
+        raise forms.ValidationError("Thời hạn phải theo thứ tự: mở < hạn nộp < hạn thẩm định.")
+    return c
+
+
 def _pack_choices():
     from pathlib import Path
 
@@ -30,11 +38,7 @@ class RoundForm(forms.Form):
         self.fields["pack"].choices = _pack_choices()
 
     def clean(self):
-        c = super().clean()
-        o, s, v = c.get("opens_at"), c.get("submission_deadline"), c.get("verification_deadline")
-        if o and s and v and not (o < s < v):
-            raise forms.ValidationError("Thời hạn phải theo thứ tự: mở < hạn nộp < hạn thẩm định.")
-        return c
+        return _dates_in_order(super().clean())
 
     def create(self, user) -> Round:
         c = self.cleaned_data
@@ -59,11 +63,7 @@ class RoundDatesForm(forms.ModelForm):
                    for k in fields}
 
     def clean(self):
-        c = super().clean()
-        o, s, v = c.get("opens_at"), c.get("submission_deadline"), c.get("verification_deadline")
-        if o and s and v and not (o < s < v):
-            raise forms.ValidationError("Thời hạn phải theo thứ tự: mở < hạn nộp < hạn thẩm định.")
-        return c
+        return _dates_in_order(super().clean())
 
     def save_logged(self, user):
         with transaction.atomic():

@@ -79,12 +79,12 @@ class Measure:
                 out["max"] = hi - 1
             return out
         lo = lo or 0
-        out["above_percent" if lo % 2 else "min_percent"] = decimal_text(Decimal(lo // 2) / PERCENT_SCALE)
+        out["above_percent" if lo % 2 else "min_percent"] = plain_number(Decimal(lo // 2) / PERCENT_SCALE)
         if hi is not None:
             if hi % 2:
-                out["max_percent"] = decimal_text(Decimal((hi - 1) // 2) / PERCENT_SCALE)
+                out["max_percent"] = plain_number(Decimal((hi - 1) // 2) / PERCENT_SCALE)
             else:
-                out["below_percent"] = decimal_text(Decimal(hi // 2) / PERCENT_SCALE)
+                out["below_percent"] = plain_number(Decimal(hi // 2) / PERCENT_SCALE)
         return out
 
     def derive(self, ev: Evidence) -> Derived:
@@ -113,7 +113,6 @@ class Measure:
         return Derived(VALUE, rate_measure(fv.num, fv.den), [use], (fv.num, fv.den), {"num": fv.num, "den": fv.den})
 
 
-decimal_text = plain_number  # an exact decimal as JSON-safe text: '90', '92.5' (one formatter, in vietnamese.py)
 
 
 def optional_points(v: Optional[Decimal]) -> Optional[Decimal]:

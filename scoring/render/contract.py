@@ -13,7 +13,7 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any, Optional
 
-from ..methods._shared import decimal_text
+from ..vietnamese import plain_number
 from . import sentences
 
 RATE_PLACES = Decimal("0.000001")  # a rate that does not end is shown to 10⁻⁶ (num/den stay exact)
@@ -27,7 +27,7 @@ def _rate(r: Fraction) -> dict:
             den //= p
     d = Decimal(r.numerator) / Decimal(r.denominator)
     exact = den == 1
-    return {"rate": decimal_text(d if exact else d.quantize(RATE_PLACES, rounding="ROUND_HALF_UP")), "rate_exact": exact}
+    return {"rate": plain_number(d if exact else d.quantize(RATE_PLACES, rounding="ROUND_HALF_UP")), "rate_exact": exact}
 
 
 def measure_dict(m: Optional[dict]) -> Optional[dict]:
@@ -38,7 +38,7 @@ def measure_dict(m: Optional[dict]) -> Optional[dict]:
         return {"points": m["points"]}
     if "percent" in m:
         p = Decimal(m["percent"])
-        return {"percent": decimal_text(p), **_rate(Fraction(p) / 100)}
+        return {"percent": plain_number(p), **_rate(Fraction(p) / 100)}
     if "den" in m:
         out = {"num": m["num"], "den": m["den"]}
         if m["den"]:
