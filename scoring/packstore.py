@@ -45,11 +45,24 @@ def norm(text: str) -> str:
     return unicodedata.normalize("NFC", text).strip().casefold()
 
 
-def pack_files(directory: Optional[Path] = None) -> list[Path]:
+EXAMPLES = "examples"  # a folder of worked examples (status `example`): read by listings and --rules only
+
+
+def pack_files(directory: Optional[Path] = None, examples: bool = True) -> list[Path]:
+    """The pack files of a rules folder. Folders and files whose name starts with "_" are not packs
+    (extract's cue tables). `examples=False` leaves out the `examples/` folder: choosing the pack
+    for a real record never takes an example, so it need not read them — every file read there is
+    paid by every `dvcq score`."""
     d = directory or rules_dir()
     if not d.is_dir():
         return []
-    return sorted(p for p in d.rglob("*.yaml") if not any(part.startswith("_") for part in p.relative_to(d).parts))
+    out = []
+    for p in d.rglob("*.yaml"):
+        parts = p.relative_to(d).parts
+        if any(part.startswith("_") for part in parts) or (not examples and parts[0] == EXAMPLES):
+            continue
+        out.append(p)
+    return sorted(out)
 
 
 @dataclass(frozen=True)
@@ -162,7 +175,8 @@ class Index:
     def successor(self, entry: Entry) -> Optional[Entry]:
         """The pack of the same province that names `entry` in `replaces` (the earliest, if several)."""
         later = [e for e in self.usable if e.meta.replaces == entry.id and e.id != entry.id
-                 and province_key(e.province) == province_key(entry.province)]
+                 and province_key(e.province) == province_key(entry.province)
+                 and (e.meta.status != "example" or entry.meta.status == "example")]  # an example ends no real pack
         return min(later, key=lambda e: (e.meta.effective_from, e.id)) if later else None
 
     def end(self, entry: Entry) -> Optional[date]:
@@ -267,9 +281,9 @@ class PackStore:
             self._entries, self._packs = {}, {}
 
     # -- the index ----------------------------------------------------------------------------
-    def index(self, directory: Optional[Path] = None, whole: bool = False) -> Index:
+    def index(self, directory: Optional[Path] = None, whole: bool = False, examples: bool = True) -> Index:
         d = directory or rules_dir()
-        return Index(d, [self._entry(p, whole) for p in pack_files(d)])
+        return Index(d, [self._entry(p, whole) for p in pack_files(d, examples)])
 
     def _entry(self, path: Path, whole: bool = False) -> Entry:
         key = (str(path), whole)
@@ -357,7 +371,7 @@ class PackStore:
     def select(self, ev: LoadedEvidence, directory: Optional[Path] = None) -> Pack:
         """The pack in force on the last day of the record's period for its province."""
         rec = ev.record
-        idx = self.index(directory)
+        idx = self.index(directory, examples=False)
         usable = [e for e in idx.usable if e.meta.status != "example"]  # examples only by --rules
         same = [e for e in usable if province_key(e.province) == province_key(rec.ward.province)]
         when = rec.period.end()

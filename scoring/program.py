@@ -11,6 +11,15 @@ before handing over to it. Nothing here changes what a command computes or print
   is set for this process only: a program importing `scoring` as a library (the portal under
   another server, a test) keeps its own setting, and dvcq starts no other programs (its batch
   workers are dvcq).
+* With plugins off, pydantic's answer to "which plugins?" is always none (`get_plugins()` returns
+  `()` for `__all__`), but the module that gives it (`pydantic.plugin._loader`) imports
+  `importlib.metadata` at its top to be able to scan entry points — and with it `email`,
+  `zipfile`, `csv`, `socket`, `calendar`… a sixth of what `dvcq score` costs at start-up, for an
+  answer known in advance. This process registers that answer as the module first, so pydantic
+  never imports the scanner. Only when pydantic has not loaded its own yet, and only in the
+  program: a library user keeps pydantic as it is. tests/test_program.py checks that pydantic's
+  own loader gives the same answer under the same setting, so a pydantic that changed its loader
+  is noticed there, not in a user's results.
 * Garbage collection is paused while the modules, their pydantic models and the click commands
   are created (tens of thousands of objects that live as long as the process, scanned again by
   every collection that start-up triggers), then those objects are frozen out of later
@@ -25,10 +34,23 @@ from __future__ import annotations
 
 import gc
 import os
+import sys
+import types
+
+LOADER = "pydantic.plugin._loader"
+
+
+def plugins_off() -> None:
+    """Plugins off for this process, and pydantic's answer about them given without its scanner."""
+    os.environ["PYDANTIC_DISABLE_PLUGINS"] = "__all__"
+    if LOADER not in sys.modules:
+        loader = types.ModuleType(LOADER, "dvcq: pydantic plugins are off in this process (scoring/program.py)")
+        loader.get_plugins = lambda: ()
+        sys.modules[LOADER] = loader
 
 
 def main() -> None:
-    os.environ["PYDANTIC_DISABLE_PLUGINS"] = "__all__"
+    plugins_off()
     gc.disable()
     try:
         from .cli import main as cli

@@ -149,3 +149,25 @@ def test_a_pack_not_opening_with_its_pack_section_is_read_whole():
     assert packstore._pack_head("criteria:\n  - x\npack:\n  id: a\n") is None
     assert packstore._pack_head("# c\nformat: dvcq-pack/1\npack:\n  id: a\ncriteria: []\n") == \
         "# c\nformat: dvcq-pack/1\npack:\n  id: a\n"
+
+
+def test_choosing_a_pack_never_reads_the_examples_folder_and_an_example_ends_no_real_pack(tmp_path, monkeypatch, runner):
+    """Examples are used only by --rules or by id: the automatic choice does not read `examples/`
+    (a broken file there cannot stop scoring, and every file read there would be paid by every
+    `dvcq score`); an example that names a real pack in `replaces` does not end it."""
+    d = rules_folder(tmp_path, monkeypatch)
+    (d / "examples").mkdir()
+    (d / "examples" / "broken.yaml").write_text("pack: [khong, dung\n", encoding="utf-8")
+    later = other_pack("qn-example-later", "Quảng Ngãi", replaces="quang-ngai-1211-2022")
+    later = later.replace("status: draft", "status: example", 1).replace("effective_from: 2022-", "effective_from: 2023-", 1)
+    (d / "examples" / "later.yaml").write_text(later, encoding="utf-8")
+    read = []
+    real = packstore.read_entry
+    monkeypatch.setattr(packstore, "read_entry", lambda path, whole=False: read.append(path.parent.name) or real(path, whole))
+    assert api.score(api.load_record(PHO_VAN)).pack["id"] == "quang-ngai-1211-2022"
+    assert "examples" not in read
+    listing = runner.invoke(main, ["rules", "list"])
+    assert "broken.yaml" in listing.stdout + listing.stderr and "qn-example-later" in listing.stdout
+    idx = api.list_packs(whole=True)
+    qn = next(e for e in idx.usable if e.id == "quang-ngai-1211-2022")
+    assert idx.successor(qn) is None

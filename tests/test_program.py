@@ -55,3 +55,33 @@ def test_the_command_runs_with_plugins_off_and_the_collector_on(monkeypatch):
         gc.unfreeze()
     assert seen == {"enabled": True, "plugins": "__all__"}
     assert gc.isenabled()
+
+
+def test_pydantic_own_loader_answers_no_plugins_under_the_setting_the_program_uses():
+    """The program gives pydantic the answer its loader would give with plugins off (`()`), without
+    importing the loader's entry-point scanner; if a pydantic release changes what its loader
+    exposes or answers, this fails instead of dvcq silently diverging from pydantic."""
+    probe = ("import os, sys\nos.environ['PYDANTIC_DISABLE_PLUGINS'] = '__all__'\n"
+             "from pydantic.plugin import _schema_validator\n"
+             "from pydantic.plugin._loader import get_plugins\n"
+             "print(repr(tuple(get_plugins())), 'get_plugins' in _schema_validator.create_schema_validator.__code__.co_names)")
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env=ENV, cwd=ROOT, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.split() == ["()", "True"]
+
+
+def test_the_program_never_imports_the_plugin_scanner_and_a_library_user_keeps_it():
+    probe = ("import sys\nfrom scoring import program\nprogram.plugins_off()\n"
+             "from scoring import api\n"
+             "r = api.score(api.load_record(sys.argv[1]))\n"
+             "print(r.total, 'importlib.metadata' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", probe, str(SAMPLE)], capture_output=True, text=True, env=ENV,
+                         cwd=ROOT, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.split()[1] == "False"
+    lib = ("import sys\nfrom scoring import api\nr = api.score(api.load_record(sys.argv[1]))\n"
+           "print(r.total, 'site-packages' in (getattr(sys.modules['pydantic.plugin._loader'], '__file__', None) or ''))")
+    out2 = subprocess.run([sys.executable, "-c", lib, str(SAMPLE)], capture_output=True, text=True, env=ENV,
+                          cwd=ROOT, timeout=120)
+    assert out2.returncode == 0, out2.stderr
+    assert out2.stdout.split() == [out.stdout.split()[0], "True"]  # same total; pydantic's own loader
