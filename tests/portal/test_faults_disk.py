@@ -210,9 +210,11 @@ def test_a_disk_filling_up_while_sealing_leaves_the_dossier_a_draft(data_disk, d
     assert api.audit(result, evidence=folder / "evidence.json", pack=d.round.pack_file).matches
 
 
-def test_a_full_disk_while_confirming_a_verification_keeps_the_dossier_waiting(data_disk, demo, login):
+def test_a_full_disk_while_confirming_or_publishing_keeps_everything_as_it_was(data_disk, demo, login):
     """The verifier's confirmation writes review.json and verified.json into the sealed version's folder:
-    on a full disk neither is left behind, the submitted files are untouched, and it succeeds later."""
+    on a full disk neither is left behind, the submitted files are untouched, and it succeeds later.
+    Publishing writes the round's ranking files: on a full disk the round stays unpublished, no half
+    ranking is left, and it succeeds later."""
     d = demo["phovan"]
     assert "/bien-nhan/" in login("lanhdao.phovan").post(reverse("submit", kwargs={"pk": d.pk}), follow=True
                                                           ).redirect_chain[-1][0]
@@ -234,6 +236,21 @@ def test_a_full_disk_while_confirming_a_verification_keeps_the_dossier_waiting(d
     after = _state(d)
     assert after["state"] == "verified" and after["verified"]
     assert {"dossiers/%d/v1/review.json" % d.pk, "dossiers/%d/v1/verified.json" % d.pk} <= data_disk.files()
+
+    rnd, admin = demo["round"], login("quantri")
+    url, files_before = reverse("ranking", kwargs={"rid": rnd.pk}), data_disk.files()
+    data_disk.fill()
+    body = _body(admin.post(url, follow=True))
+    assert "Máy chủ hết chỗ lưu trữ nên chưa công bố được xếp hạng; đợt đánh giá và các hồ sơ giữ nguyên" in body
+    rnd.refresh_from_db()
+    assert not rnd.published_at and not rnd.ranking_json and _state(d) == after
+    assert data_disk.files() == files_before  # no half ranking under rounds/
+
+    data_disk.empty()
+    assert "Đã công bố kết quả xếp hạng." in _body(admin.post(url, follow=True))
+    rnd.refresh_from_db()
+    assert rnd.published_at and _state(d)["state"] == "published"
+    assert (data_disk.root / "rounds" / str(rnd.pk) / "xep-hang.xlsx").is_file()
 
 
 def test_a_full_temporary_folder_refuses_an_excel_import_with_a_message(tmpfs, demo, login, monkeypatch, tmp_path):
