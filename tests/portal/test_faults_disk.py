@@ -67,33 +67,54 @@ class Disk:
                 if p.is_file() and p != self.filler}
 
 
+def mount_tmpfs(size: str, at: Path) -> Disk:
+    """Mount a tmpfs of `size` on the folder `at`; where that is not permitted, skip and say why — or
+    fail, under DVCQ_REQUIRE_TMPFS=1 (.ci/run), where these tests must run."""
+    at.mkdir(parents=True, exist_ok=True)
+    try:
+        r = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size},mode=0700", "tmpfs", str(at)],
+                           capture_output=True, text=True, timeout=30)
+        why = r.stderr.strip() or f"exit {r.returncode}"
+    except FileNotFoundError:
+        r, why = None, "no mount command"
+    if r is None or r.returncode != 0:
+        reason = f"a real full disk needs a tmpfs, and mounting one is not permitted here ({why}); run as root"
+        if os.environ.get("DVCQ_REQUIRE_TMPFS") == "1":
+            pytest.fail(reason + " — DVCQ_REQUIRE_TMPFS=1 (.ci/run) requires these tests to run")
+        pytest.skip(reason)
+    return Disk(at)
+
+
+def unmount(at: Path) -> None:
+    if subprocess.run(["umount", str(at)], capture_output=True).returncode != 0:
+        subprocess.run(["umount", "--lazy", str(at)], capture_output=True)
+
+
 @pytest.fixture
 def tmpfs():
     """mount(size, at): a tmpfs of `size` mounted on the folder `at`, unmounted after the test."""
     mounted: list[Path] = []
 
     def mount(size: str, at: Path) -> Disk:
-        at.mkdir(parents=True, exist_ok=True)
-        try:
-            r = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size},mode=0700", "tmpfs", str(at)],
-                               capture_output=True, text=True, timeout=30)
-            why = r.stderr.strip() or f"exit {r.returncode}"
-        except FileNotFoundError:
-            r, why = None, "no mount command"
-        if r is None or r.returncode != 0:
-            reason = f"a real full disk needs a tmpfs, and mounting one is not permitted here ({why}); run as root"
-            if os.environ.get("DVCQ_REQUIRE_TMPFS") == "1":
-                pytest.fail(reason + " — DVCQ_REQUIRE_TMPFS=1 (.ci/run) requires these tests to run")
-            pytest.skip(reason)
+        disk = mount_tmpfs(size, at)
         mounted.append(at)
-        return Disk(at)
+        return disk
 
     try:
         yield mount
     finally:
         for at in reversed(mounted):
-            if subprocess.run(["umount", str(at)], capture_output=True).returncode != 0:
-                subprocess.run(["umount", "--lazy", str(at)], capture_output=True)
+            unmount(at)
+
+
+def test_without_permission_to_mount_the_tests_skip_with_a_reason_unless_required(monkeypatch, tmp_path):
+    monkeypatch.setenv("PATH", str(tmp_path))  # no mount command at all: as refused as an unprivileged one
+    monkeypatch.delenv("DVCQ_REQUIRE_TMPFS", raising=False)
+    with pytest.raises(pytest.skip.Exception, match="mounting one is not permitted here"):
+        mount_tmpfs("1m", tmp_path / "disk")
+    monkeypatch.setenv("DVCQ_REQUIRE_TMPFS", "1")
+    with pytest.raises(pytest.fail.Exception, match="DVCQ_REQUIRE_TMPFS=1"):
+        mount_tmpfs("1m", tmp_path / "disk")
 
 
 @pytest.fixture
