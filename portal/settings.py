@@ -94,11 +94,21 @@ LOGOUT_REDIRECT_URL = "login"
 UPLOAD_MAX_BYTES = int(os.environ.get("DVCQ_UPLOAD_MAX_BYTES", 10 * 1024 * 1024))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
+# a body bigger than FILE_UPLOAD_MAX_MEMORY_SIZE is spooled to FILE_UPLOAD_TEMP_DIR (the system's temporary
+# folder): SpoolUploadHandler is Django's temporary-file handler that turns a full disk there into a message
 FILE_UPLOAD_HANDLERS = ["portal.core.uploads.LimitedUploadHandler",
                         "django.core.files.uploadhandler.MemoryFileUploadHandler",
-                        "django.core.files.uploadhandler.TemporaryFileUploadHandler"]
+                        "portal.core.uploads.SpoolUploadHandler"]
 DATA_UPLOAD_MAX_NUMBER_FILES = 5          # one form never carries more; Django refuses more with a 400
 UPLOAD_MAX_FILES_PER_DOSSIER = int(os.environ.get("DVCQ_UPLOAD_MAX_FILES", 200))
+
+# Warnings for the administrator (a full disk, portal/core/diskfull.py) go to stderr, which gunicorn and
+# systemd keep (`journalctl -u dvcq`); Django's own loggers keep their defaults.
+LOGGING = {"version": 1, "disable_existing_loggers": False,
+           "handlers": {"stderr": {"class": "logging.StreamHandler",
+                                   "formatter": "plain"}},
+           "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+           "loggers": {"portal": {"handlers": ["stderr"], "level": "WARNING"}}}
 
 # Argon2 (argon2-cffi) for new passwords; PBKDF2 still reads hashes made before it was added.
 PASSWORD_HASHERS = ["portal.hashers.PortalArgon2PasswordHasher",

@@ -10,6 +10,7 @@ import io
 import shutil
 import tempfile
 import zipfile
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Optional
 
@@ -21,6 +22,7 @@ from scoring import api
 from scoring.errors import DvcqError
 from scoring.render.json import dumps, sealed
 
+from . import diskfull
 from .models import ACTION_LABEL, Dossier, Event, Finding, Round
 
 PENDING = ("submitted", "returned", "resubmitted")  # a round with any of these cannot be published
@@ -101,9 +103,34 @@ def save_evidence(d: Dossier, user, evidence: dict, explanations: dict) -> Dossi
     return d
 
 
-def _write(path: Path, text: str) -> None:
+def _write(path: Path, data: str | bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
+    try:
+        if isinstance(data, bytes):
+            path.write_bytes(data)
+        else:
+            path.write_text(data, encoding="utf-8")
+    except OSError as exc:  # a failed write names no file; the log line for a full disk should
+        exc.filename = exc.filename or str(path)
+        raise
+
+
+DISK_FULL = "Máy chủ hết chỗ lưu trữ nên {}. Hãy báo quản trị tỉnh và thử lại sau."
+
+
+@contextmanager
+def _sealing(doing: str, outcome: str, undo):
+    """Around the file writes of one sealing step, inside its transaction (the row lock is held, so no
+    other request writes the same files): an OSError removes what this step wrote — never anything a
+    committed version refers to — and a full disk becomes a WorkflowError (a message for the user; the
+    transaction rolls back, so the dossier stays as it was) instead of a 500 and half-written files."""
+    try:
+        yield
+    except OSError as exc:
+        undo()
+        if diskfull.noted(exc, doing):
+            raise WorkflowError(DISK_FULL.format(outcome)) from None
+        raise
 
 
 def submit(d: Dossier, user) -> Dossier:
@@ -117,24 +144,28 @@ def submit(d: Dossier, user) -> Dossier:
         late = d.state == "draft" and d.round.after_deadline()
         before = canonical_hash(d.evidence)
         d.version += 1
-        folder = dossier_dir(d)
+        folder = dossier_dir(d)  # a new version's folder: nothing committed refers to it yet
         rec = with_ward(d, d.evidence)
         ev_path = folder / "evidence.json"
-        _write(ev_path, dumps(rec))
-        try:
-            result = api.score(str(ev_path), d.round.pack_file)
-        except DvcqError as exc:
-            shutil.rmtree(folder, ignore_errors=True)
-            raise WorkflowError("hồ sơ chưa hợp lệ, chưa nộp được: " + "; ".join(p.render() for p in exc.problems))
-        body = sealed(result.to_dict())
-        if late:
-            rule = late_rule(body)
-            if not rule:
+        with _sealing("nộp hồ sơ",
+                      "chưa nộp được hồ sơ; hồ sơ giữ nguyên như trước khi bấm nộp, không mất số liệu nào",
+                      lambda: shutil.rmtree(folder, ignore_errors=True)):
+            _write(ev_path, dumps(rec))
+            try:
+                result = api.score(str(ev_path), d.round.pack_file)
+            except DvcqError as exc:
                 shutil.rmtree(folder, ignore_errors=True)
-                raise WorkflowError(late_refusal(d.round))
-            d.late = True
-        _write(folder / "result.json", dumps(body) + "\n")
-        _write(folder / "explanations.json", dumps(d.explanations) + "\n")
+                raise WorkflowError("hồ sơ chưa hợp lệ, chưa nộp được: "
+                                    + "; ".join(p.render() for p in exc.problems))
+            body = sealed(result.to_dict())
+            if late:
+                rule = late_rule(body)
+                if not rule:
+                    shutil.rmtree(folder, ignore_errors=True)
+                    raise WorkflowError(late_refusal(d.round))
+                d.late = True
+            _write(folder / "result.json", dumps(body) + "\n")
+            _write(folder / "explanations.json", dumps(d.explanations) + "\n")
         d.result_json = dumps(body)
         d.seal = body["seal"]["value"]
         d.evidence_sha256 = body["evidence"]["sha256"]
@@ -348,16 +379,23 @@ def verify(d: Dossier, user, *, revision: Optional[int] = None) -> Dossier:
         _same_revision(d, revision)
         _reviewable(d)
         review = build_review(d, user, list(d.findings.all()))
-        folder = dossier_dir(d)
+        folder = dossier_dir(d)  # the committed version's folder: only the two new files are undone
         rpath = folder / "review.json"
-        _write(rpath, dumps(review))
-        try:
-            ver = api.verify(str(folder / "evidence.json"), str(rpath), d.round.pack_file)
-        except DvcqError as exc:
+
+        def undo():
             rpath.unlink(missing_ok=True)
-            raise WorkflowError("; ".join(p.message for p in exc.problems))
-        body = sealed(ver.to_json_dict())
-        _write(folder / "verified.json", dumps(body) + "\n")
+            (folder / "verified.json").unlink(missing_ok=True)
+        with _sealing("xác nhận kết quả thẩm định",
+                      "chưa xác nhận được kết quả thẩm định; hồ sơ vẫn chờ xác nhận, các kết luận còn nguyên",
+                      undo):
+            _write(rpath, dumps(review))
+            try:
+                ver = api.verify(str(folder / "evidence.json"), str(rpath), d.round.pack_file)
+            except DvcqError as exc:
+                rpath.unlink(missing_ok=True)
+                raise WorkflowError("; ".join(p.message for p in exc.problems))
+            body = sealed(ver.to_json_dict())
+            _write(folder / "verified.json", dumps(body) + "\n")
         d.verified_json = dumps(body)
         d.state = "verified"
         d.save()
@@ -379,19 +417,21 @@ def publish(rnd: Round, user) -> Round:
         dossiers = list(rnd.dossiers.select_related("unit").filter(state="verified"))
         if not dossiers:
             raise WorkflowError("chưa có hồ sơ nào đã thẩm định để công bố")
-        out = data_dir() / "rounds" / str(rnd.pk)
+        out = data_dir() / "rounds" / str(rnd.pk)  # an unpublished round's folder: only a failed attempt's
         recs, revs = out / "ho-so", out / "tham-dinh"
-        for folder in (recs, revs):
-            shutil.rmtree(folder, ignore_errors=True)
-            folder.mkdir(parents=True)
-        for d in dossiers:
-            src = dossier_dir(d)
-            shutil.copyfile(src / "evidence.json", recs / f"{d.unit.code}.json")
-            shutil.copyfile(src / "review.json", revs / f"{d.unit.code}.review.json")
-        b = api.batch(recs, reviews=revs, pack=rnd.pack_file, jobs=1)
-        (out / "xep-hang.json").write_text(api.render_batch(b, "json"), encoding="utf-8")
-        (out / "xep-hang.html").write_text(api.render_batch(b, "html"), encoding="utf-8")
-        (out / "xep-hang.xlsx").write_bytes(api.render_batch(b, "xlsx"))
+        with _sealing("công bố xếp hạng", "chưa công bố được xếp hạng; đợt đánh giá và các hồ sơ giữ nguyên",
+                      lambda: shutil.rmtree(out, ignore_errors=True)):
+            for folder in (recs, revs):
+                shutil.rmtree(folder, ignore_errors=True)
+                folder.mkdir(parents=True)
+            for d in dossiers:
+                src = dossier_dir(d)
+                shutil.copyfile(src / "evidence.json", recs / f"{d.unit.code}.json")
+                shutil.copyfile(src / "review.json", revs / f"{d.unit.code}.review.json")
+            b = api.batch(recs, reviews=revs, pack=rnd.pack_file, jobs=1)
+            _write(out / "xep-hang.json", api.render_batch(b, "json"))
+            _write(out / "xep-hang.html", api.render_batch(b, "html"))
+            _write(out / "xep-hang.xlsx", api.render_batch(b, "xlsx"))
         rnd.ranking_json = (out / "xep-hang.json").read_text(encoding="utf-8")
         rnd.published_at = timezone.now()
         rnd.save()

@@ -7,11 +7,12 @@ XML entity bomb is refused in bounded time and memory. The name the user gave is
 stored file is named by a random id inside DVCQ_DATA_DIR/files. Sizes are enforced while the body
 is read (LimitedUploadHandler), so an oversized file is never written anywhere, and a file is written
 to a temporary name, flushed and renamed, so a crash or a full disk never leaves a truncated file
-under a name the database refers to.
+under a name the database refers to. A request body too big to keep in memory is spooled by
+SpoolUploadHandler: a full disk there drops the spooled file and the view says the disk is full, where
+Django's own handler would end the request with a 500.
 """
 from __future__ import annotations
 
-import errno
 import hashlib
 import io
 import os
@@ -21,16 +22,20 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
-from django.core.files.uploadhandler import FileUploadHandler, SkipFile
+from django.core.files.uploadhandler import FileUploadHandler, SkipFile, TemporaryFileUploadHandler
 
 from scoring.errors import DvcqError
 from scoring.extract.docxguard import check_docx
+
+from . import diskfull
 
 TYPES = {".pdf": "application/pdf", ".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg",
          ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
          ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 LABEL = {".pdf": "PDF", ".png": "ảnh PNG", ".jpeg": "ảnh JPEG", ".docx": "Word (.docx)", ".xlsx": "Excel (.xlsx)"}
 TMP_PREFIX = ".dang-ghi-"
+DISK_FULL = ("Máy chủ hết chỗ lưu tệp; tệp chưa được nhận, hồ sơ không thay đổi. "
+             "Hãy báo quản trị tỉnh và thử lại sau.")
 
 
 class UploadRefused(Exception):
@@ -121,9 +126,8 @@ def store(raw: bytes) -> str:
         os.replace(tmp, folder / name)
     except OSError as exc:
         tmp.unlink(missing_ok=True)
-        if exc.errno in (errno.ENOSPC, errno.EDQUOT):
-            raise UploadRefused("Máy chủ hết chỗ lưu tệp; tệp chưa được nhận, hồ sơ không thay đổi. "
-                                "Hãy báo quản trị tỉnh và thử lại sau.") from None
+        if diskfull.noted(exc, "lưu tệp đính kèm", tmp):
+            raise UploadRefused(DISK_FULL) from None
         raise
     return name
 
@@ -151,3 +155,36 @@ class LimitedUploadHandler(FileUploadHandler):
 
     def file_complete(self, file_size):
         return None
+
+
+class SpoolUploadHandler(TemporaryFileUploadHandler):
+    """Django's temporary-file handler (FILE_UPLOAD_TEMP_DIR) for bodies too big to keep in memory, except
+    that a full disk drops the half-spooled file (closing a NamedTemporaryFile removes it) and marks the
+    request (`dvcq_disk_full`), so the view answers with DISK_FULL instead of the request ending in a 500."""
+
+    def new_file(self, *args, **kwargs):
+        try:
+            super().new_file(*args, **kwargs)
+        except OSError as exc:
+            self._give_up(exc)
+
+    def receive_data_chunk(self, raw_data, start):
+        try:
+            self.file.write(raw_data)
+            self.file.flush()  # a full disk shows here, not later in file_complete's seek or in close
+        except OSError as exc:
+            self._give_up(exc)
+
+    def _give_up(self, exc: OSError):
+        f = getattr(self, "file", None)
+        if not diskfull.noted(exc, "nhận tệp tải lên vào thư mục tạm", f.temporary_file_path() if f else None):
+            raise exc  # any other error is left to Django, as its own handler would
+        if f is not None:
+            del self.file  # closed here; Django's parser closes what a handler still holds
+            try:
+                f.close()  # flushing the rest fails again on a full disk; the file is unlinked all the same
+            except OSError:
+                pass
+        if self.request is not None:
+            self.request.dvcq_disk_full = display_name(self.file_name or "")
+        raise SkipFile()

@@ -21,8 +21,10 @@ from django.views.decorators.http import require_GET, require_POST
 from scoring import api
 from scoring.errors import DvcqError
 
+from . import diskfull
 from . import evidence_form as EF
 from . import services as S
+from . import uploads
 from .models import Attachment, Dossier, Event, Round, Unit
 
 ALLOWED_TYPES = {".pdf": "application/pdf", ".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg",
@@ -153,6 +155,17 @@ def dossier(request, pk):
     return render(request, "portal/dossier.html", _form_context(request, d))
 
 
+def _dropped_upload(request) -> str:
+    """Why the upload handlers dropped the posted file while it streamed in (too large, or a full disk
+    while spooling it), as the message for the user; "" if they did not."""
+    too_large = getattr(request, "dvcq_too_large", None)
+    if too_large is not None:
+        return f"Tệp '{too_large}' quá lớn (tối đa {settings.UPLOAD_MAX_BYTES} byte)."
+    if getattr(request, "dvcq_disk_full", None) is not None:
+        return uploads.DISK_FULL
+    return ""
+
+
 @login_required
 @require_POST
 def attach(request, pk):
@@ -163,16 +176,14 @@ def attach(request, pk):
     if target not in o["facts"] and target not in o["documents"]:
         messages.error(request, "Tệp phải gắn với một số liệu hoặc văn bản của bộ tiêu chí.")
         return redirect("dossier", pk=d.pk)
-    too_large = getattr(request, "dvcq_too_large", None)
-    if too_large is not None:
-        messages.error(request, f"Tệp '{too_large}' quá lớn (tối đa {settings.UPLOAD_MAX_BYTES} byte).")
+    refused = _dropped_upload(request)
+    if refused:
+        messages.error(request, refused)
         return redirect("dossier", pk=d.pk)
     if f is None:
         messages.error(request, "Chưa chọn tệp.")
         return redirect("dossier", pk=d.pk)
     from django.db import transaction
-
-    from . import uploads
 
     try:
         ok = uploads.accept(f, existing=d.attachments.count())
@@ -225,26 +236,34 @@ def xlsx_download(request, pk):
 def xlsx_upload(request, pk):
     d = _dossier(request, pk, "portal.edit_dossier")
     f = request.FILES.get("tep")
+    refused = _dropped_upload(request)
+    if refused:
+        messages.error(request, refused)
+        return redirect("dossier", pk=d.pk)
     if f is None or not f.name.lower().endswith(".xlsx"):
         messages.error(request, "Hãy chọn tệp Excel (.xlsx) đã tải về từ cổng.")
         return redirect("dossier", pk=d.pk)
-    from . import uploads
-
     try:  # a zip bomb or an entity bomb stops here, before openpyxl opens it
         ok = uploads.accept(f, existing=0)
     except uploads.UploadRefused as exc:
         messages.error(request, str(exc))
         return redirect("dossier", pk=d.pk)
-    with tempfile.TemporaryDirectory() as tmp:
-        p = Path(tmp) / ok.label
-        p.write_bytes(ok.raw)
-        try:
-            rec = api.record_data(api.read_workbook(p))
-            api.check(S.with_ward(d, rec), d.round.pack_file)
-        except DvcqError as exc:
-            for pr in exc.problems:
-                messages.error(request, pr.render())
-            return redirect("dossier", pk=d.pk)
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            p = Path(tmp) / ok.label
+            p.write_bytes(ok.raw)
+            try:
+                rec = api.record_data(api.read_workbook(p))
+                api.check(S.with_ward(d, rec), d.round.pack_file)
+            except DvcqError as exc:
+                for pr in exc.problems:
+                    messages.error(request, pr.render())
+                return redirect("dossier", pk=d.pk)
+    except OSError as exc:  # the system's temporary folder is full: the workbook was not read
+        if not diskfull.noted(exc, "đọc tệp Excel tải lên", tempfile.gettempdir()):
+            raise
+        messages.error(request, uploads.DISK_FULL)
+        return redirect("dossier", pk=d.pk)
     rec = json.loads(S.dumps(rec))
     try:
         S.save_evidence(d, request.user, rec, d.explanations)
