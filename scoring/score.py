@@ -72,6 +72,20 @@ class Plan:
         for i in [i for _, _, ids in self.vetoes for i in ids] + [i for r in (batch.ineligible if batch else ()) for i in r.requires] + unit_facts:
             if i not in self.used_inputs:
                 self.used_inputs.append(i)
+        # inputs read only by items that apply to some units: `validate` says they may not be needed
+        declared = {r.owner for r in pack.applicability}
+        self.conditional_inputs: dict[str, list[str]] = {}
+        unconditional: set[str] = set()
+        for sec, crit, bound in self.ordered:
+            owner = bound.uid if bound.uid in declared else crit if sec == "criteria" and crit in declared else None
+            for leaf in bound.leaves():
+                for i in leaf.method.inputs():
+                    if owner is None:
+                        unconditional.add(i)
+                    elif owner not in self.conditional_inputs.setdefault(i, []):
+                        self.conditional_inputs[i].append(owner)
+        for i in unconditional:
+            self.conditional_inputs.pop(i, None)
         self.pairs = [(leaf.uid, leaf.method.cfg.on) for leaf in self.leaves  # rates built from two counts
                       if isinstance(getattr(leaf.method.cfg, "on", None), Pair)]
         self.dated_documents: dict[str, list[str]] = {}  # document id → the date fields its deadlines read

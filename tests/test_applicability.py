@@ -274,3 +274,15 @@ def test_rules_show_lists_the_declarations(runner):
             "tối đa, tổng điểm quy đổi về thang 100 điểm") in res.output
     assert "Áp dụng: tiêu chí TC3 chỉ áp dụng cho điều kiện unit.public_service_units > 0; đơn vị khác: tính đủ điểm tối đa" in res.output
     assert "Áp dụng: nội dung TC2.2 chỉ áp dụng cho loại đơn vị Sở, ngành" in res.output
+
+
+def test_validate_lists_a_missing_unit_fact_and_says_which_evidence_is_conditional(runner, tmp_path):
+    f = tmp_path / "so.json"
+    data = agency("co_quan_cap_tinh", **{"unit.has_one_stop_desk": None, "procedures.published_online": None})
+    f.write_text(json.dumps(data), encoding="utf-8")
+    res = runner.invoke(main, ["validate", str(f), "--rules", str(AGENCY)])
+    assert res.exit_code == 0, res.output
+    assert "thiếu minh chứng 'unit.has_one_stop_desk'" in res.output
+    assert ("thiếu minh chứng 'procedures.published_online' (Thủ tục hành chính được công khai trên Cổng dịch vụ "
+            "công) — chỉ cần khi TC2.2 áp dụng cho đơn vị (applies_if)") in res.output
+    assert "thiếu 2 minh chứng" in res.output
