@@ -286,3 +286,28 @@ def test_validate_lists_a_missing_unit_fact_and_says_which_evidence_is_condition
     assert ("thiếu minh chứng 'procedures.published_online' (Thủ tục hành chính được công khai trên Cổng dịch vụ "
             "công) — chỉ cần khi TC2.2 áp dụng cho đơn vị (applies_if)") in res.output
     assert "thiếu 2 minh chứng" in res.output
+
+
+def test_a_verifier_who_finds_no_one_stop_desk_takes_the_item_out(pack, tmp_path):
+    import yaml
+
+    rec = api.load_record(agency(**{"tasks.completed": {"percent": 100}}))
+    own = api.score(rec, pack)
+    assert own.total == 100 and own.scale["excluded"] == []
+    review = {"review_of": {"ward": "Sở Thử", "period": {"year": 2026}, "record_sha256": own.record_sha256},
+              "reviewer": {"unit": "Sở Nội vụ", "name": "Chuyên viên"}, "reviewed_on": "2026-12-20",
+              "findings": [{"fact": "unit.has_one_stop_desk", "verified": {"value": False},
+                            "reason": "Cơ quan chưa thành lập bộ phận một cửa (theo quyết định tổ chức)."}]}
+    f = tmp_path / "review.yaml"
+    f.write_text(yaml.safe_dump(review, allow_unicode=True), encoding="utf-8")
+    v = api.verify(rec, f, pack)
+    assert v.verified.item("TC2.1").applicability["treatment"] == "exclude"
+    assert v.verified.scale["applicable_max"] == 85 and v.verified.total == 100   # 85 × 100/85
+    assert v.verified.to_dict()["scale"]["rescaled"] is True
+    from scoring.render import formats
+
+    for fmt in formats("verification"):   # every verification format renders the rescaled side
+        out = render(v, fmt, kind="verification")
+        assert out
+        if isinstance(out, str):
+            assert "Quy đổi về thang 100" in out or fmt == "json", fmt
