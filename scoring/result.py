@@ -129,7 +129,8 @@ class Result:
     # as a formula over them so it follows points a verifier types in. Not part of the JSON contract.
     bands: tuple = field(default=(), repr=False)
     # A pack with `applies_if`: the criteria's points rescaled to `max_total` ({raw, applicable_max, to,
-    # exact, rounded, excluded, rounding}, score._scale); None for every other pack (no key in the JSON).
+    # exact, rounded, excluded, rounding}, score._scale; `exact` is None when nothing was taken out);
+    # None for every other pack (no key in the JSON).
     scale: Optional[dict] = None
 
     @property

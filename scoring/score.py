@@ -370,8 +370,12 @@ def _scale(pack: Pack, items: list, subtotal: Decimal) -> dict:
     applicable = to - sum([i.max for i in excluded], Decimal(0))
     if applicable <= 0:  # lint L011 refuses a pack whose every criterion item can be taken out
         raise EngineError(f"bộ tiêu chí {pack.id}: mọi nội dung đều bị loại khỏi điểm tối đa")
-    exact = Fraction(subtotal) * Fraction(to) / Fraction(applicable)
-    rounded = subtotal if applicable == to else pack.meta.rounding.apply(exact)
+    if applicable == to:  # nothing taken out: the raw points as they are (`exact` made by the JSON, if asked)
+        return {"raw": subtotal, "applicable_max": applicable, "to": to, "exact": None, "rounded": subtotal,
+                "excluded": [], "rounding": pack.meta.rounding}
+    (a, b), (c, d), (e, f) = subtotal.as_integer_ratio(), to.as_integer_ratio(), applicable.as_integer_ratio()
+    exact = Fraction(a * c * f, b * d * e)  # raw × to / applicable, one Fraction: three were a fifth of scoring
+    rounded = pack.meta.rounding.apply(exact)
     return {"raw": subtotal, "applicable_max": applicable, "to": to, "exact": exact, "rounded": rounded,
             "excluded": [i.id for i in excluded], "rounding": pack.meta.rounding}
 

@@ -135,7 +135,7 @@ def scale_dict(sc: dict) -> dict:
     """The totals' `scale`: the criteria's raw points, the maximum left after exclusions, the scale
     they are brought to, the exact quotient (a decimal string, or num/den when it does not end) and
     the points after the one rounding."""
-    exact = sc["exact"]
+    exact = sc["exact"] if sc["exact"] is not None else Fraction(sc["raw"])
     r = sc["rounding"]
     return {"raw": sc["raw"], "applicable_max": sc["applicable_max"], "to": sc["to"],
             "exact": {"num": exact.numerator, "den": exact.denominator,
