@@ -47,7 +47,7 @@ def data_lines(it: ItemResult) -> list[str]:
     that fired, the exact measure, the dates compared, the part chosen (the same data as
     `dvcq explain --format json`)."""
     app = it.applicability
-    out = [f"tình trạng: {sentences.STATE_TEXT[it.state] if app is None or app['applies'] else 'không áp dụng cho đơn vị'}"]
+    out = [f"tình trạng: {sentences.STATE_TEXT[it.state] if app is None or app['applies'] else sentences.NOT_APPLYING}"]
     if app is not None:
         out.append(f"áp dụng: {sentences.applicability(app, it.max)}")
         if not app["applies"]:
@@ -127,8 +127,7 @@ def explain(result: Result, rule: Optional[str] = None) -> str:
                 out.append(f"  {sentences.applicability(c.applicability, c.max)}")
         if result.scale is not None:
             line = sentences.scale_line(result.scale)
-            out.append(line or f"Mọi nội dung đều áp dụng cho đơn vị: không quy đổi thang điểm "
-                               f"({_pts(result.scale['raw'])}/{_pts(result.scale['to'])}).")
+            out.append(line or sentences.no_rescale_line(result.scale))
         out.append(f"Tổng điểm: {_pts(result.total)}/{_pts(result.max_total)} → {result.grade.label}")
         for v in result.grade.vetoes:
             state = "CÓ" if v.holds else "không"

@@ -267,7 +267,7 @@ def _scale_row(r: Result, columns: int) -> str:
     if sc is None or not sc["excluded"]:
         return ""
     rest = "<td></td>" * (columns - 5)
-    return (f'<tr class="total"><td></td><td>Quy đổi về thang {_pts(sc["to"])} điểm</td><td class="num">{_pts(sc["to"])}</td>'
+    return (f'<tr class="total"><td></td><td>{e(sentences.scale_title(sc))}</td><td class="num">{_pts(sc["to"])}</td>'
             f'<td class="num">{_pts(sc["rounded"])}</td><td></td>'
             f"<td>{e(sentences.scale_line(sc))}</td>{rest}</tr>")
 
@@ -311,8 +311,7 @@ def _summary(r: Result) -> str:
     cells.append(("Điểm các tiêu chí", _pts(r.subtotal)))
     if r.scale is not None and r.scale["excluded"]:
         sc = r.scale
-        cells.append((f"Quy đổi về thang {_pts(sc['to'])} (tối đa áp dụng {_pts(sc['applicable_max'])})",
-                      _pts(sc["rounded"])))
+        cells.append((sentences.scale_title(sc, with_max=True), _pts(sc["rounded"])))
     cells.append(("Điểm thưởng / điểm trừ", f"+{_pts(r.bonus)} / {_pts(r.deductions)}"))
     lost = sum((i.lost for i in r.items if i.section == "criteria"), Decimal(0))
     cells.append(("Điểm mất ở các tiêu chí", _pts(lost)))

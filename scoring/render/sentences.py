@@ -370,6 +370,19 @@ def applicability_declared(rule, max_total) -> str:
     return f"Áp dụng: {what} chỉ áp dụng cho {applicability_condition(cond)}; đơn vị khác: {then}"
 
 
+NOT_APPLYING = "không áp dụng cho đơn vị"   # an item's state in the trail when its unit is outside it
+
+
+def scale_title(sc: dict, with_max: bool = False) -> str:
+    """The label of the rescaled row: 'Quy đổi về thang 100 điểm' ('… (tối đa áp dụng 85)')."""
+    return (f"Quy đổi về thang {fmt_number(sc['to'])} điểm"
+            + (f" (tối đa áp dụng {fmt_number(sc['applicable_max'])})" if with_max else ""))
+
+
+def no_rescale_line(sc: dict) -> str:
+    return f"Mọi nội dung đều áp dụng cho đơn vị: không quy đổi thang điểm ({fmt_number(sc['raw'])}/{fmt_number(sc['to'])})."
+
+
 def scale_line(sc: dict) -> Optional[str]:
     """'Quy đổi về thang 100: 72 × 100/90 = 80 → 80 (làm tròn …)'; None when nothing was taken out."""
     if not sc["excluded"]:

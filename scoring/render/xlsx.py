@@ -226,7 +226,7 @@ class _Table:
         self.row += 1
         sc = r.scale
         if sc is not None and sc["excluded"]:  # items that do not apply to the unit: the criteria rescaled
-            self.put(COL_TITLE, f"Quy đổi về thang {fmt_number(sc['to'])} điểm", bold=True)
+            self.put(COL_TITLE, sentences.scale_title(sc), bold=True)
             self.put(COL_MAX, sc["to"], align="center")
             self.put(COL_BASIS, sentences.scale_line(sc), italic=True)
             self.formula(self.col_pts, _rescale_formula(self.ref(self.col_pts, sub), sc), sc["rounded"], bold=True)
