@@ -311,3 +311,10 @@ def test_a_verifier_who_finds_no_one_stop_desk_takes_the_item_out(pack, tmp_path
         assert out
         if isinstance(out, str):
             assert "Quy đổi về thang 100" in out or fmt == "json", fmt
+
+
+def test_the_entry_workbook_says_what_a_unit_fact_decides(pack):
+    ws = load_workbook(io.BytesIO(api.workbook(pack)))["Số liệu"]
+    rows = {r[1]: r[2] for r in ws.iter_rows(values_only=True) if r[1]}
+    assert rows["unit.has_one_stop_desk"] == "điều kiện áp dụng TC2.1"
+    assert rows["unit.public_service_units"] == "điều kiện áp dụng TC3"
