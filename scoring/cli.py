@@ -318,6 +318,11 @@ def rules_show(ident):
                     add(by_item[id(item)], 0, item.id)
     click.echo(tabulate(rows, headers=["Mã", "Nội dung", "Tối đa", "Phương pháp", "Cách chấm"],
                         maxcolwidths=[None, 40, None, None, 60], tablefmt="simple_grid", disable_numparse=True))
+    if p.applicability:
+        from .render.sentences import applicability_declared
+
+        for rule in p.applicability:
+            click.echo(applicability_declared(rule, m.max_total))
     for g in p.data.grades:
         v = "; ".join(f"{x.id}: {x.when}" for x in g.vetoes)
         click.echo(f"≥ {fmt_number(g.min)}: {g.label}" + (f" (loại trừ nếu {v})" if v else ""))

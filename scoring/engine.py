@@ -24,7 +24,7 @@ import itertools
 import json
 import threading
 from collections import Counter
-from typing import NamedTuple
+from typing import NamedTuple, Optional
 
 import durable_rules_engine as _dre
 
@@ -47,7 +47,7 @@ class RuleRef(NamedTuple):
     """What a compiled durable rule stands for (a NamedTuple: cheaper to define than a dataclass)."""
 
     kind: str        # "branch" | "veto"
-    owner: str       # leaf uid or veto id
+    owner: object    # leaf uid, veto id, or ("applies", criterion or item id)
     key: str         # branch key, or "holds" / "clear"
 
 
@@ -64,8 +64,10 @@ def _cmp_json(node, fields: dict) -> dict:
 class CompiledPack:
     """A pack's rules inside one durable ruleset. Build once per pack per process; reuse."""
 
-    def __init__(self, pack, leaves: list, vetoes: list):
-        """`leaves`: [(uid, [Branch])]; `vetoes`: [(veto_id, condition tree)]."""
+    def __init__(self, pack, leaves: list, vetoes: list, applicability: list = ()):
+        """`leaves`: [(uid, [Branch])]; `vetoes`: [(veto_id, condition tree)]; `applicability`:
+        [(criterion or item id, condition tree)] — compiled as vetoes are, and reported under the
+        owner `("applies", id)` so that an id can never meet a veto's or a leaf's."""
         self.pack = pack
         self.refs: dict[str, RuleRef] = {}
         self.leaf_fields: dict[str, tuple[str, str]] = {}
@@ -94,19 +96,23 @@ class CompiledPack:
                 n += 1
                 definition[name] = {"all": [{"m": {"$and": conds}}]}
                 self.refs[name] = RuleRef("branch", uid, b.key)
-        for vi, (vid, node) in enumerate(vetoes):
+        self.applies_fields: dict[str, tuple[str, dict]] = {}
+        conds = [("veto", vid, node, f"w{vi}", self.veto_fields) for vi, (vid, node) in enumerate(vetoes)]
+        conds += [("applies", owner, node, f"a{ai}", self.applies_fields) for ai, (owner, node) in enumerate(applicability)]
+        for kind, vid, node, tag, where in conds:
             idents = conditions.identifiers(node)
             if len(idents) + 2 > MAX_FACT_KEYS:
                 problems.append(Problem(f"điều kiện {vid} dùng quá nhiều số liệu ({len(idents)})", field=vid, code="E103"))
                 continue
-            fields = {ident: f"w{vi}_{j}" for j, ident in enumerate(idents)}
-            kf = f"kw{vi}"
-            self.veto_fields[vid] = (kf, fields)
+            fields = {ident: f"{tag}_{j}" for j, ident in enumerate(idents)}
+            kf = f"k{tag}"
+            where[vid] = (kf, fields)
+            owner = vid if kind == "veto" else ("applies", vid)
             for key, tree in (("holds", node), ("clear", conditions.negate(node))):
                 name = f"r{n}"
                 n += 1
                 definition[name] = {"all": [{"m": {"$and": [{kf: "v"}, _cmp_json(tree, fields)]}}]}
-                self.refs[name] = RuleRef("veto", vid, key)
+                self.refs[name] = RuleRef(kind, owner, key)
         self.definition_json = json.dumps(definition, ensure_ascii=False, sort_keys=True)
         problems.extend(self._check_limits(definition, self.definition_json))
         if problems:
@@ -159,8 +165,10 @@ class CompiledPack:
                                      code="E108"))
         return probs
 
-    def run(self, leaf_facts: dict[str, tuple[str, int]], veto_values: dict[str, dict[str, int]]) -> dict:
-        """Assert one record's facts in one call; return {owner: [branch keys fired]}.
+    def run(self, leaf_facts: dict[str, tuple[str, int]], veto_values: dict[str, dict[str, int]],
+            applies_values: Optional[dict[str, dict[str, int]]] = None) -> dict:
+        """Assert one record's facts in one call; return {owner: [branch keys fired]} (an
+        applicability condition's owner is `("applies", id)`; only those given values are asserted).
 
         The facts are the JSON array `[{"sid", "id", <state field>, <measure field>}, …]` (and one
         fact per veto), written directly: a state is one of the methods' state words and a measure
@@ -179,6 +187,10 @@ class CompiledPack:
                 raise EngineError(f"sự kiện có {len(fields) + 3} khóa, vượt giới hạn {MAX_FACT_KEYS}")
             body = "".join(f',"{fname}":{_bounded(values[ident]):d}' for ident, fname in fields.items())
             parts.append(f'{head}w{i}","{kf}":"v"{body}}}')
+        for i, (owner, values) in enumerate((applies_values or {}).items()):
+            kf, fields = self.applies_fields[owner]
+            body = "".join(f',"{fname}":{_bounded(values[ident]):d}' for ident, fname in fields.items())
+            parts.append(f'{head}a{i}","{kf}":"v"{body}}}')
         facts_json = "[" + ",".join(parts) + "]"
         refs = self.refs
         fired: dict[str, list[str]] = {}

@@ -46,7 +46,12 @@ def data_lines(it: ItemResult) -> list[str]:
     """What the item's structured data says, line by line: the state of its evidence, the branch
     that fired, the exact measure, the dates compared, the part chosen (the same data as
     `dvcq explain --format json`)."""
-    out = [f"tình trạng: {sentences.STATE_TEXT[it.state]}"]
+    app = it.applicability
+    out = [f"tình trạng: {sentences.STATE_TEXT[it.state] if app is None or app['applies'] else sentences.NOT_APPLYING}"]
+    if app is not None:
+        out.append(f"áp dụng: {sentences.applicability(app, it.max)}")
+        if not app["applies"]:
+            return out
     if it.branch is not None:
         out.append(f"nhánh {it.branch.key}: {sentences.branch_label(it.branch, it.basis.get('year'))}")
     shown = sentences.measure(it.method, it.measure) if it.method != "document_deadline" else ""
@@ -117,6 +122,12 @@ def explain(result: Result, rule: Optional[str] = None) -> str:
     if not rule:
         out.append(f"Tổng điểm tiêu chí: {_pts(result.subtotal)}; điểm thưởng: {_pts(result.bonus)}; "
                    f"điểm trừ: {_pts(result.deductions)}")
+        for c in result.criteria:
+            if c.applicability is not None:
+                out.append(f"  {sentences.applicability(c.applicability, c.max)}")
+        if result.scale is not None:
+            line = sentences.scale_line(result.scale)
+            out.append(line or sentences.no_rescale_line(result.scale))
         out.append(f"Tổng điểm: {_pts(result.total)}/{_pts(result.max_total)} → {result.grade.label}")
         for v in result.grade.vetoes:
             state = "CÓ" if v.holds else "không"

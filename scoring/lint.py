@@ -83,6 +83,9 @@ def lint(pack: Pack) -> tuple[list[Problem], list[Problem]]:
     if d.batch is not None:
         for rule in d.batch.ineligible:
             used.update(rule.requires)
+    for rule in pack.applicability:
+        used.update(rule.facts)
+    _excludable(pack, err)
     for fid in pack.vocabulary.facts:
         if fid not in used:
             warn("W101", f"số liệu '{fid}' không được nội dung nào dùng", ("vocabulary", "facts", fid), fid)
@@ -97,6 +100,17 @@ def lint(pack: Pack) -> tuple[list[Problem], list[Problem]]:
         if name not in referenced:
             warn("W103", f"tham số '{name}' không được nội dung nào dùng", ("parameters", name), name)
     return errors, warnings
+
+
+def _excludable(pack: Pack, err) -> None:
+    """L011: the criteria items that can never be taken out of the maximum (`applies_if` with
+    `exclude`, on them or on their criterion) must keep some points, or a unit outside every
+    condition would be rescaled from a maximum of 0."""
+    out = {r.owner for r in pack.applicability if r.treatment == "exclude"}
+    kept = sum((it.max for c in pack.data.criteria if c.id not in out for it in c.items if it.id not in out), Decimal(0))
+    if pack.data.criteria and kept <= 0:
+        err("L011", "mọi nội dung của các tiêu chí đều có thể bị loại khỏi điểm tối đa (applies_if với "
+            "if_not_applicable: exclude): đơn vị không thuộc diện nào sẽ có điểm tối đa bằng 0", ("criteria",), "criteria")
 
 
 def _walk(bound):

@@ -43,6 +43,12 @@ _TABLE = [
          "batch.rules.BatchRules.check"),
     Code("P021", E, "điều kiện xếp loại theo ngày (`eligibility`) trỏ tới văn bản, hạn hoặc mức không có, "
                     "hoặc không có đúng một kết quả", "packload.bind"),
+    Code("P022", E, "`applies_if.kinds`: loại đơn vị không có, không nằm trong `applies_to` của bộ tiêu chí, hoặc danh sách rỗng",
+         "applicability.declared"),
+    Code("P023", E, "`applies_if.when`: điều kiện ngoài ngôn ngữ cho phép, mã không có trong vocabulary, hoặc không phải "
+                    "số liệu về đơn vị (`unit.*`)", "applicability.declared"),
+    Code("P024", E, "`if_not_applicable` không kèm `applies_if`, `applies_if` rỗng, hoặc khai báo ở một phần, điểm thưởng, "
+                    "điểm trừ", "applicability.declared"),
     Code("L001", E, "`max` của tiêu chí khác tổng `max` các nội dung", "lint.lint"),
     Code("L002", E, "`max_total` khác tổng `max` các tiêu chí", "lint.lint"),
     Code("L003", E, "mức xếp loại không thể đạt (ngưỡng trùng hoặc vượt `max_total`)", "lint.lint"),
@@ -53,6 +59,8 @@ _TABLE = [
     Code("L008", E, "bộ tiêu chí vượt giới hạn của bộ máy luật durable-rules (nêu mã E1xx)", "lint.lint"),
     Code("L009", E, "`replaces` trỏ tới chính bộ tiêu chí", "lint.lint"),
     Code("L010", E, "điểm cho trạng thái đặc biệt (`not_applicable`, `zero_denominator`, `none_applicable`) nằm ngoài 0…max",
+         "lint.lint"),
+    Code("L011", E, "mọi nội dung của các tiêu chí đều có thể bị loại khỏi điểm tối đa (`if_not_applicable: exclude`)",
          "lint.lint"),
     Code("W101", W, "số liệu khai báo trong vocabulary nhưng không nội dung nào dùng", "lint.lint"),
     Code("W102", W, "nội dung cho ít điểm hơn khi số liệu được thưởng tăng lên", "lint.lint"),

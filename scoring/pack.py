@@ -182,6 +182,21 @@ class Meta(BaseModel):
         return f"{self.effective_from.strftime('%d/%m/%Y')} – {end}"
 
 
+class AppliesIf(BaseModel):
+    """Which units an item or a criterion applies to (issue 13, construct 1): the unit's kind and/or a
+    condition on unit facts (`unit.*` facts of the vocabulary), in the condition language of vetoes.
+    Both keys optional, at least one required; checked against the pack in `packload` (P022–P024)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
+    kinds: Optional[list[str]] = None  # unit kinds, spelt as in `applies_to` ("phường", "so_nganh")
+    when: Optional[str] = None         # e.g. "unit.has_one_stop_desk" or "unit.border_km > 0"
+
+
+# What an item (or a criterion) that does not apply to a unit gives: `exclude` takes its max out of
+# the maximum (the total is rescaled to `max_total`); `full` gives it its max.
+NotApplicableTreatment = Literal["exclude", "full"]
+
+
 class Item(BaseModel):
     """A scored item (nội dung). Method-specific keys are kept in `config` and checked by the method."""
 
@@ -192,6 +207,8 @@ class Item(BaseModel):
     source: Optional[str] = None  # required on top-level items; parts inherit their item's
     method: str
     not_applicable: Union[Literal["full", "zero"], Decimal] = "zero"
+    applies_if: Optional[AppliesIf] = None
+    if_not_applicable: Optional[NotApplicableTreatment] = None
 
     @field_validator("id")
     @classmethod
@@ -217,6 +234,8 @@ class Criterion(BaseModel):
     title: str
     max: Decimal
     items: list[Item]
+    applies_if: Optional[AppliesIf] = None
+    if_not_applicable: Optional[NotApplicableTreatment] = None
 
 
 class Section(BaseModel):
@@ -349,7 +368,7 @@ class Pack(PackDoc):
     conditions and the linter's warnings. Built once by `scoring.packload`, never changed after:
     what scoring derives from a pack (its plan, its compiled rules) is kept by the scorer instead."""
 
-    def __init__(self, doc: PackDoc, items, conditions: dict, warnings=()):
+    def __init__(self, doc: PackDoc, items, conditions: dict, warnings=(), applicability=()):
         _set = object.__setattr__
         for k, v in doc.__dict__.items():
             _set(self, k, v)
@@ -357,13 +376,15 @@ class Pack(PackDoc):
         _set(self, "items", tuple(items))  # (section, item, bound method)
         _set(self, "conditions", MappingProxyType(dict(conditions)))
         _set(self, "warnings", tuple(warnings))
+        # `applies_if` of criteria and items, checked (applicability.Rule), in pack order
+        _set(self, "applicability", tuple(applicability))
 
     def with_warnings(self, warnings) -> "Pack":
         """The same pack with the linter's warnings attached (a new object: packs are frozen)."""
-        return Pack(self.doc, self.items, self.conditions, warnings)
+        return Pack(self.doc, self.items, self.conditions, warnings, self.applicability)
 
 
-_TEXT_KEYS = {"later_than", "at_most", "outcome", "title", "label", "note", "legal_basis", "source", "reason", "id", "version", "when", "unit",
+_TEXT_KEYS = {"kinds", "later_than", "at_most", "outcome", "title", "label", "note", "legal_basis", "source", "reason", "id", "version", "when", "unit",
               "kind", "date", "by", "not_before", "not_after", "replaces", "province", "document", "fact", "mode"}
 
 

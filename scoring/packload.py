@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from . import conditions
+from . import applicability, conditions
 from .errors import PackError, Problem, did_you_mean
 from .lint import lint
 from .methods import bind_item
@@ -74,9 +74,11 @@ def bind(doc: PackDoc) -> Pack:
     if doc.data.batch is not None:
         problems.extend(doc.data.batch.check(doc))
     problems.extend(_date_rule_problems(doc))
+    rules, bad_rules = applicability.declared(doc)
+    problems.extend(bad_rules)
     if problems:
         raise PackError(problems)
-    return Pack(doc, items, conds)
+    return Pack(doc, items, conds, applicability=rules)
 
 
 def _date_rule_problems(doc: PackDoc) -> list[Problem]:

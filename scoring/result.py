@@ -37,6 +37,7 @@ class ItemResult:
     branch: Any = None                             # the Branch that fired (None for sum / best_of)
     measure: Optional[dict] = None                 # the exact measure, e.g. {num: 15, den: 16}
     basis: dict = field(default_factory=dict)      # what the method computed the points from
+    applicability: Optional[dict] = None           # applies_if decided for the unit (applicability.outcome)
     _reason: Optional[str] = None                  # the wording, made when first read
 
     @property
@@ -58,7 +59,9 @@ class ItemResult:
 
     @property
     def lost(self) -> Decimal:
-        return Decimal(0) if self.section == "deductions" else self.max - self.points
+        if self.section == "deductions" or (self.applicability is not None and self.applicability["treatment"] == "exclude"):
+            return Decimal(0)  # a deduction's max is not a loss; an item taken out of the maximum loses nothing
+        return self.max - self.points
 
     def to_json(self) -> dict:
         from .render.contract import item_dict
@@ -72,6 +75,12 @@ class CriterionResult:
     title: str
     max: Decimal
     points: Decimal
+    applicability: Optional[dict] = None  # the criterion's own applies_if, decided for the unit
+    excluded_max: Decimal = Decimal(0)    # the max of its items taken out of the maximum for this unit
+
+    @property
+    def lost(self) -> Decimal:
+        return self.max - self.excluded_max - self.points
 
 
 @dataclass
@@ -119,6 +128,10 @@ class Result:
     # The pack's grade bands, highest first, as (id, label, min): the xlsx table writes the grade
     # as a formula over them so it follows points a verifier types in. Not part of the JSON contract.
     bands: tuple = field(default=(), repr=False)
+    # A pack with `applies_if`: the criteria's points rescaled to `max_total` ({raw, applicable_max, to,
+    # exact, rounded, excluded, rounding}, score._scale; `exact` is None when nothing was taken out);
+    # None for every other pack (no key in the JSON).
+    scale: Optional[dict] = None
 
     @property
     def record_sha256(self) -> Optional[str]:

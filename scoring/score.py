@@ -8,9 +8,10 @@ from __future__ import annotations
 import os
 import threading
 from decimal import Decimal
+from fractions import Fraction
 from typing import Optional
 
-from . import engine
+from . import applicability, engine
 from .conditions import identifiers
 from .canonical import record_sha256
 from .errors import EngineError
@@ -64,9 +65,27 @@ class Plan:
                     self.used_inputs.append(i)
         # then what only a veto or a batch ineligibility rule reads: its absence matters as much
         batch = pack.data.batch
-        for i in [i for _, _, ids in self.vetoes for i in ids] + [i for r in (batch.ineligible if batch else ()) for i in r.requires]:
+        # applicability by unit: the rules by owner, and whether the totals carry a `scale`
+        self.applies = {r.key: r for r in pack.applicability}
+        self.scaled = bool(pack.applicability)
+        unit_facts = [i for r in pack.applicability for i in r.facts]
+        for i in [i for _, _, ids in self.vetoes for i in ids] + [i for r in (batch.ineligible if batch else ()) for i in r.requires] + unit_facts:
             if i not in self.used_inputs:
                 self.used_inputs.append(i)
+        # inputs read only by items that apply to some units: `validate` says they may not be needed
+        declared = {r.owner for r in pack.applicability}
+        self.conditional_inputs: dict[str, list[str]] = {}
+        unconditional: set[str] = set()
+        for sec, crit, bound in self.ordered:
+            owner = bound.uid if bound.uid in declared else crit if sec == "criteria" and crit in declared else None
+            for leaf in bound.leaves():
+                for i in leaf.method.inputs():
+                    if owner is None:
+                        unconditional.add(i)
+                    elif owner not in self.conditional_inputs.setdefault(i, []):
+                        self.conditional_inputs[i].append(owner)
+        for i in unconditional:
+            self.conditional_inputs.pop(i, None)
         self.pairs = [(leaf.uid, leaf.method.cfg.on) for leaf in self.leaves  # rates built from two counts
                       if isinstance(getattr(leaf.method.cfg, "on", None), Pair)]
         self.dated_documents: dict[str, list[str]] = {}  # document id → the date fields its deadlines read
@@ -148,7 +167,8 @@ class Scorer:
         if cp is None:
             pl = self.plan(pack)
             built = engine.CompiledPack(pack, [(leaf.uid, pl.branches[leaf.uid]) for leaf in pl.leaves],
-                                        [(vid, node) for vid, node, _ in pl.vetoes])
+                                        [(vid, node) for vid, node, _ in pl.vetoes],
+                                        [(r.key, r.node) for r in pack.applicability])
             with self._lock:
                 cp = self._compiled.setdefault(pack.sha256, built)
             if cp is not built:
@@ -240,14 +260,30 @@ def evaluate(pack: Pack, ev: LoadedEvidence, manual: Optional[dict] = None, mode
                 vals[ident] = fv.value
         veto_values[vid], veto_inputs[vid] = vals, uses
 
-    fired = cp.run({uid: (d.state, d.measure) for uid, d in derived.items()}, veto_values)
+    app_read = {key: applicability.read(rule, record) for key, rule in pl.applies.items()}
+    fired = cp.run({uid: (d.state, d.measure) for uid, d in derived.items()}, veto_values,
+                   {key: vals for key, (vals, _, _) in app_read.items() if vals is not None})
+    applies = _applies(pl, record, fired, app_read)
     items: list[ItemResult] = []
     criteria: list[CriterionResult] = []
     for cid, ctitle, cmax, nodes in pl.criteria:
-        c_items = [_build(n, "criteria", cid, fired, derived) for n in nodes]
+        c_app = applies.get(f"criterion:{cid}")
+        c_items = []
+        for n in nodes:
+            # the criterion's decision when it does not apply; else the item's own, else the criterion's
+            own = applies.get(f"item:{n.id}")
+            app = c_app if c_app is not None and (not c_app["applies"] or own is None) else own
+            if app is not None and not app["applies"]:
+                c_items.append(_not_applying(n, cid, app, pack, record))
+            else:
+                c_items.append(_build(n, "criteria", cid, fired, derived))
+                c_items[-1].applicability = app
         items.extend(c_items)
-        criteria.append(CriterionResult(cid, ctitle, cmax, sum([i.points for i in c_items], Decimal(0))))
+        out = sum([i.max for i in c_items if i.applicability is not None and i.applicability["treatment"] == "exclude"],
+                  Decimal(0))
+        criteria.append(CriterionResult(cid, ctitle, cmax, sum([i.points for i in c_items], Decimal(0)), c_app, out))
     subtotal = sum([c.points for c in criteria], Decimal(0))
+    scale = _scale(pack, items, subtotal) if pl.scaled else None
 
     bonus_items = [_build(n, "bonus", None, fired, derived) for n in pl.bonus]
     _trim(bonus_items, pack.data.bonus.cap if pack.data.bonus else None, "bonus")
@@ -262,12 +298,15 @@ def evaluate(pack: Pack, ev: LoadedEvidence, manual: Optional[dict] = None, mode
     items.extend(ded_items)
 
     raw_total = sum([i.points for i in items], Decimal(0))
+    if scale is not None:  # the criteria's points rescaled to the pack's scale; bonus and deductions as they are
+        raw_total = scale["rounded"] + bonus + deductions
     max_total = pack.meta.max_total
     total = min(max(raw_total, Decimal(0)), max_total)
 
     grade = _grade(pl, total, fired, veto_inputs)
     grade, date_warnings = _date_rules(pl, record, grade)
-    missing_evidence = _dedupe([m for i in items for m in i.missing])
+    unknown = [a for a in applies.values() if a["missing"]]
+    missing_evidence = _dedupe([m for a in unknown for m in a["missing"]] + [m for i in items for m in i.missing])
     pending = [{"id": i.id, "title": i.title, **i.pending} for i in _with_parts(items) if i.pending]
     warnings = []
     if pack.meta.status == "draft":
@@ -279,6 +318,9 @@ def evaluate(pack: Pack, ev: LoadedEvidence, manual: Optional[dict] = None, mode
         warnings.append({"code": "in_progress"})
     if pending:
         warnings.append({"code": "pending_manual", "items": [{"id": p["id"], "max": p["max"]} for p in pending]})
+    for a in unknown:
+        warnings.append({"code": "applicability_unknown", "owner": a["owner"], "level": a["level"],
+                         "missing": list(a["missing"]), "treatment": a["treatment"]})
     if raw_total != total:
         warnings.append({"code": "total_clamped", "raw_total": raw_total, "max_total": max_total})
     warnings.extend(date_warnings)
@@ -289,7 +331,53 @@ def evaluate(pack: Pack, ev: LoadedEvidence, manual: Optional[dict] = None, mode
     summary = {**pl.summary, "jurisdiction": dict(pl.summary["jurisdiction"])}  # the caller's own copy
     return Result(summary, evidence_summary(ev), items, criteria, subtotal, bonus, deductions, raw_total,
                   total, max_total, grade, missing_evidence, pending, warnings, mode, missing_points,
-                  _record_sha256=lambda: record_sha256(ev), bands=pl.grade_bands)
+                  _record_sha256=lambda: record_sha256(ev), bands=pl.grade_bands, scale=scale)
+
+
+def _applies(pl: Plan, record, fired: dict, app_read: dict) -> dict[str, dict]:
+    """Each `applies_if` decided for one record: {"criterion:<id>" | "item:<id>": applicability data}. The
+    engine fired exactly one of holds/clear for every rule it was given values for; a rule with an
+    absent unit fact was not asserted and counts as applying (see `applicability`)."""
+    out = {}
+    for key, rule in pl.applies.items():
+        vals, shown, missing = app_read[key]
+        holds = None
+        if vals is not None:
+            keys = sorted(set(fired.get(("applies", key), [])))
+            if len(keys) != 1:
+                raise EngineError(f"điều kiện áp dụng của {rule.owner}: bộ máy luật kích hoạt {len(keys)} nhánh (cần đúng 1)")
+            holds = keys[0] == "holds"
+        out[key] = applicability.outcome(rule, holds, record, shown, missing)
+    return out
+
+
+def _not_applying(node: Node, cid: str, app: dict, pack: Pack, record) -> ItemResult:
+    """The result of an item its unit is outside of: no branch, no evidence read but the unit facts
+    that decided it; 0 points taken out of the maximum (`exclude`) or its max (`full`)."""
+    points = node.max if app["treatment"] == "full" else Decimal(0)
+    inputs = [describe_fact(i, record.fact(i), pack) for i in app["unit"]["facts"]]
+    return ItemResult(node.id, node.title, "criteria", cid, node.max, points, node.source, node.method_name,
+                      inputs, None, [], [], None, [], None, [], "not_applicable", None, None, {}, app)
+
+
+def _scale(pack: Pack, items: list, subtotal: Decimal) -> dict:
+    """The criteria's points on the pack's scale when some items were taken out of the maximum:
+    raw × max_total / applicable max, exact, rounded once with the pack's rounding. Nothing taken
+    out: the raw points as they are (no rounding)."""
+    to = pack.meta.max_total
+    excluded = [i for i in items if i.section == "criteria" and i.applicability is not None
+                and i.applicability["treatment"] == "exclude"]
+    applicable = to - sum([i.max for i in excluded], Decimal(0))
+    if applicable <= 0:  # lint L011 refuses a pack whose every criterion item can be taken out
+        raise EngineError(f"bộ tiêu chí {pack.id}: mọi nội dung đều bị loại khỏi điểm tối đa")
+    if applicable == to:  # nothing taken out: the raw points as they are (`exact` made by the JSON, if asked)
+        return {"raw": subtotal, "applicable_max": applicable, "to": to, "exact": None, "rounded": subtotal,
+                "excluded": [], "rounding": pack.meta.rounding}
+    (a, b), (c, d), (e, f) = subtotal.as_integer_ratio(), to.as_integer_ratio(), applicable.as_integer_ratio()
+    exact = Fraction(a * c * f, b * d * e)  # raw × to / applicable, one Fraction: three were a fifth of scoring
+    rounded = pack.meta.rounding.apply(exact)
+    return {"raw": subtotal, "applicable_max": applicable, "to": to, "exact": exact, "rounded": rounded,
+            "excluded": [i.id for i in excluded], "rounding": pack.meta.rounding}
 
 
 def _trim(items: list, cap, section: str) -> None:

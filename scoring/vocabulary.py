@@ -112,11 +112,14 @@ def check(pack: Pack, ev: LoadedEvidence) -> Checked:
         ev.place(problems)
         raise EvidenceError(problems)
     out = Checked()
+    only_for = SCORER.plan(pack).conditional_inputs
     for ident in used_inputs(pack):
         present = rec.fact(ident) is not None or rec.document(ident) is not None
         if not present:
             out.missing.append(ident)
-            out.warnings.append(Problem(f"thiếu minh chứng '{ident}' ({pack.fact_label(ident)})", file=file,
+            when = (f" — chỉ cần khi {', '.join(only_for[ident])} áp dụng cho đơn vị (applies_if)"
+                    if ident in only_for else "")
+            out.warnings.append(Problem(f"thiếu minh chứng '{ident}' ({pack.fact_label(ident)}){when}", file=file,
                                         field=ident, code="W001"))
     dated = SCORER.plan(pack).dated_documents
     for i, d in enumerate(rec.documents):

@@ -101,6 +101,8 @@ def _basis(it, r: Result) -> str:
         reason = f"[chờ thẩm định {sentences.points_range(it.pending['max'])}] " + reason
     if it.missing:
         reason += f" [thiếu: {labelled(r, it.missing)}]"
+    if it.applicability is not None and it.applicability["missing"]:
+        reason += f" [{sentences.applicability(it.applicability)}]"
     if it.adjustment:
         reason += f" [{it.adjustment}]"
     return reason
@@ -128,6 +130,8 @@ def summary_lines(r: Result) -> list[str]:
         f"TỔNG ĐIỂM: {fmt_number(r.total)}/{fmt_number(r.max_total)}",
         f"XẾP LOẠI: {g.label}",
     ]
+    if r.scale is not None and r.scale["excluded"]:  # said before the total it explains
+        lines.insert(1, sentences.scale_line(r.scale))
     # eligibility on dates and the batch quota: said under the grade in every text output
     from .sentences import warning
 

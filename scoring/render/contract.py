@@ -103,12 +103,15 @@ def item_dict(it) -> dict:
         "branch": branch_dict(it),
         "measure": measure_dict(it.measure),
     }
-    if it.method == "document_deadline":
+    scored = it.applicability is None or it.applicability["applies"]
+    if it.method == "document_deadline" and scored:
         out["deadline"] = deadline_dict(it)
-    if it.method == "best_of":
+    if it.method == "best_of" and scored:
         out["chosen"] = it.basis["part"]
-    if it.method == "average":
+    if it.method == "average" and scored:
         out["average"] = {"over": it.basis["over"], "counted": list(it.basis["counted"])}
+    if it.applicability is not None:
+        out["applicability"] = applicability_dict(it.applicability, it.max)
     if it.cap:
         out["capped"] = dict(it.cap)
     if it.pending:
@@ -120,10 +123,38 @@ def item_dict(it) -> dict:
     return out
 
 
+def applicability_dict(app: dict, top=None) -> dict:
+    """An item's or a criterion's `applicability`: the data, and its sentence (`reason`)."""
+    return {"applies": app["applies"], "treatment": app["treatment"], "if_not_applicable": app["declared"],
+            "level": app["level"], "owner": app["owner"], "condition": dict(app["condition"]),
+            "unit": {"kind": app["unit"]["kind"], "facts": dict(app["unit"]["facts"])},
+            "missing": list(app["missing"]), "reason": sentences.applicability(app, top)}
+
+
+def scale_dict(sc: dict) -> dict:
+    """The totals' `scale`: the criteria's raw points, the maximum left after exclusions, the scale
+    they are brought to, the exact quotient (a decimal string, or num/den when it does not end) and
+    the points after the one rounding."""
+    exact = sc["exact"] if sc["exact"] is not None else Fraction(sc["raw"])
+    r = sc["rounding"]
+    return {"raw": sc["raw"], "applicable_max": sc["applicable_max"], "to": sc["to"],
+            "exact": {"num": exact.numerator, "den": exact.denominator,
+                      **{k.replace("rate", "decimal"): v for k, v in _rate(exact).items()}},
+            "rounded": sc["rounded"], "rescaled": bool(sc["excluded"]), "excluded": list(sc["excluded"]),
+            "rounding": {"step": r.step, "mode": r.mode}}
+
+
 def warning_dict(w: dict) -> dict:
     if w["code"] == "pending_manual":
         return {**w, "items": [dict(p) for p in w["items"]]}
     return dict(w)
+
+
+def criterion_dict(c) -> dict:
+    out = {"id": c.id, "title": c.title, "max": c.max, "points": c.points}
+    if c.applicability is not None:
+        out["applicability"] = applicability_dict(c.applicability, c.max)
+    return out
 
 
 def result_dict(r) -> dict[str, Any]:
@@ -137,12 +168,13 @@ def result_dict(r) -> dict[str, Any]:
         "pack": r.pack,
         "evidence": r._evidence_json(),
         "items": [item_dict(it) for it in r.items],
-        "criteria": [{"id": c.id, "title": c.title, "max": c.max, "points": c.points} for c in r.criteria],
+        "criteria": [criterion_dict(c) for c in r.criteria],
         "subtotal": r.subtotal,
         "bonus": r.bonus,
         "deductions": r.deductions,
         "total": r.total,
         "max_total": r.max_total,
+        **({"scale": scale_dict(r.scale)} if r.scale is not None else {}),
         "grade": {
             "id": g.id,
             "label": g.label,

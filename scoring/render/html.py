@@ -147,7 +147,7 @@ def _period(ev: dict) -> str:
 def criteria_chart(r: Result) -> str:
     rows = []
     for c in r.criteria:
-        lost = c.max - c.points
+        lost = c.lost
         rows.append(charts.Row(
             label=f"{c.id}. {c.title}",
             segments=[charts.Segment(c.points, charts.WON, "điểm đạt"), charts.Segment(lost, charts.LOST, "điểm mất")],
@@ -240,7 +240,7 @@ def score_table(r: Result) -> str:
     for kind, *what in walk(r):
         if kind == "criterion":
             c = what[0]
-            lost = c.max - c.points
+            lost = c.lost
             rows.append(f'<tr class="crit"><td>{e(c.id)}</td><td>{e(c.title)}</td><td class="num">{_pts(c.max)}</td>'
                         f'<td class="num">{_pts(c.points)}</td><td class="num lost">{_pts(lost) if lost else ""}</td>'
                         "<td></td><td></td></tr>")
@@ -255,9 +255,21 @@ def score_table(r: Result) -> str:
                 f'<td class="num">{_pts(sum((c.max for c in r.criteria), Decimal(0)))}</td>'
                 f'<td class="num">{_pts(r.subtotal)}</td><td></td><td>Điểm thưởng +{_pts(r.bonus)}; điểm trừ '
                 f"{_pts(r.deductions)}</td><td></td></tr>")
+    rows.append(_scale_row(r, 7))
     rows.append(f'<tr class="total"><td></td><td>TỔNG ĐIỂM</td><td class="num">{_pts(r.max_total)}</td>'
                 f'<td class="num">{_pts(r.total)}</td><td></td><td>Xếp loại: {e(r.grade.label)}</td><td></td></tr>')
     return f'<table class="scores">{head}<tbody>{"".join(rows)}</tbody></table>'
+
+
+def _scale_row(r: Result, columns: int) -> str:
+    """The criteria's points brought to the pack's scale when items did not apply to the unit ('' else)."""
+    sc = r.scale
+    if sc is None or not sc["excluded"]:
+        return ""
+    rest = "<td></td>" * (columns - 5)
+    return (f'<tr class="total"><td></td><td>{e(sentences.scale_title(sc))}</td><td class="num">{_pts(sc["to"])}</td>'
+            f'<td class="num">{_pts(sc["rounded"])}</td><td></td>'
+            f"<td>{e(sentences.scale_line(sc))}</td>{rest}</tr>")
 
 
 def criteria_table(r: Result) -> str:
@@ -273,13 +285,14 @@ def criteria_table(r: Result) -> str:
             lost_in.setdefault(it.criterion, []).append(it)
     rows = []
     for c in r.criteria:
-        lost = c.max - c.points
+        lost = c.lost
         items = "; ".join(f'<span class="nowrap">{e(it.id)} (−{_pts(it.lost)})</span>' for it in lost_in.get(c.id, []))
         rows.append(f'<tr><td>{e(c.id)}</td><td>{e(c.title)}</td><td class="num">{_pts(c.max)}</td>'
                     f'<td class="num">{_pts(c.points)}</td><td class="num lost">{_pts(lost) if lost else ""}</td>'
                     f"<td>{items}</td></tr>")
     rows.append(f'<tr class="total"><td></td><td>Điểm thưởng / điểm trừ</td><td></td>'
                 f'<td class="num">+{_pts(r.bonus)} / {_pts(r.deductions)}</td><td></td><td></td></tr>')
+    rows.append(_scale_row(r, 6))
     rows.append(f'<tr class="total"><td></td><td>TỔNG ĐIỂM</td><td class="num">{_pts(r.max_total)}</td>'
                 f'<td class="num">{_pts(r.total)}</td><td></td><td>Xếp loại: {e(r.grade.label)}</td></tr>')
     return f'<table class="scores bycriterion">{head}<tbody>{"".join(rows)}</tbody></table>'
@@ -296,6 +309,9 @@ def _summary(r: Result) -> str:
     else:
         cells.append((f"Còn thiếu để đạt “{n['label']}” (từ {_pts(n['min'])})", f"{_pts(n['points_needed'])} điểm"))
     cells.append(("Điểm các tiêu chí", _pts(r.subtotal)))
+    if r.scale is not None and r.scale["excluded"]:
+        sc = r.scale
+        cells.append((sentences.scale_title(sc, with_max=True), _pts(sc["rounded"])))
     cells.append(("Điểm thưởng / điểm trừ", f"+{_pts(r.bonus)} / {_pts(r.deductions)}"))
     lost = sum((i.lost for i in r.items if i.section == "criteria"), Decimal(0))
     cells.append(("Điểm mất ở các tiêu chí", _pts(lost)))

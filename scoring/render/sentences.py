@@ -226,6 +226,9 @@ def composite_reason(it) -> str:
 
 def reason(it) -> str:
     """The 'căn cứ chấm điểm' of an item, from its method, branch, measure and basis."""
+    app = it.applicability
+    if app is not None and not app["applies"]:
+        return applicability(app, it.max)
     if it.parts:
         return composite_reason(it)
     b, basis, method = it.branch, it.basis, it.method
@@ -309,6 +312,88 @@ def input_display(u) -> str:
     return f"{fv.done}/{fv.total}" + (f" ({fv.na_items} không phát sinh)" if fv.na_items else "")
 
 
+# -- applicability by unit ------------------------------------------------------------------------
+def _fact_value(v) -> str:
+    if v is None:
+        return "không có minh chứng"
+    if isinstance(v, bool):
+        return "có" if v else "không"
+    return fmt_number(v)
+
+
+def applicability_condition(app: dict) -> str:
+    """'áp dụng cho: Sở, ngành; khi unit.has_one_stop_desk' — the declaration as written."""
+    from ..units import KINDS
+
+    cond = app["condition"]
+    out = []
+    if cond["kinds"] is not None:
+        out.append("loại đơn vị " + ", ".join(KINDS[k] for k in cond["kinds"]))
+    if cond["when"] is not None:
+        out.append(f"điều kiện {cond['when']}")
+    return " và ".join(out)
+
+
+def applicability_unit(app: dict) -> str:
+    """What the unit is, as compared: 'đơn vị: Sở, ngành; unit.has_one_stop_desk = không'."""
+    from ..units import KINDS
+
+    facts = app["unit"]["facts"]
+    shown = [f"loại {KINDS[app['unit']['kind']]}"] if app["condition"]["kinds"] is not None else []
+    shown += [f"{k} = {_fact_value(v)}" for k, v in facts.items()]
+    return "; ".join(shown)
+
+
+def applicability(app: dict, top=None) -> str:
+    """Why an item (or criterion) applies or not to this unit, and what that did to its points."""
+    whose = "tiêu chí " + app["owner"] + " " if app["level"] == "criterion" else ""
+    head = f"{whose}chỉ áp dụng cho {applicability_condition(app)}"
+    unit = applicability_unit(app)
+    if app["applies"] and app["missing"]:
+        return (f"{head}: chưa xác định được ({'thiếu ' + ', '.join(app['missing'])}) → chấm như có áp dụng; "
+                "bổ sung minh chứng về đơn vị")
+    if app["applies"]:
+        return f"{head}; đơn vị thuộc diện áp dụng ({unit})"
+    if app["treatment"] == "full":
+        got = f" → tính đủ {fmt_number(top)} điểm" if top is not None else " → tính đủ điểm"
+        return f"{head}; đơn vị không thuộc diện áp dụng ({unit}){got} (theo quy tắc)"
+    return (f"{head}; đơn vị không thuộc diện áp dụng ({unit}) → không chấm, loại khỏi điểm tối đa"
+            + (f" ({fmt_number(top)} điểm)" if top is not None else "") + "; tổng điểm được quy đổi về thang điểm")
+
+
+def applicability_declared(rule, max_total) -> str:
+    """A pack's `applies_if` as `dvcq rules show` lists it: what it applies to and what happens otherwise."""
+    cond = {"condition": {"kinds": list(rule.kinds) if rule.kinds is not None else None, "when": rule.when}}
+    what = ("tiêu chí " if rule.level == "criterion" else "nội dung ") + rule.owner
+    then = ("tính đủ điểm tối đa" if rule.treatment == "full" else
+            f"loại khỏi điểm tối đa, tổng điểm quy đổi về thang {fmt_number(max_total)} điểm")
+    return f"Áp dụng: {what} chỉ áp dụng cho {applicability_condition(cond)}; đơn vị khác: {then}"
+
+
+NOT_APPLYING = "không áp dụng cho đơn vị"   # an item's state in the trail when its unit is outside it
+
+
+def scale_title(sc: dict, with_max: bool = False) -> str:
+    """The label of the rescaled row: 'Quy đổi về thang 100 điểm' ('… (tối đa áp dụng 85)')."""
+    return (f"Quy đổi về thang {fmt_number(sc['to'])} điểm"
+            + (f" (tối đa áp dụng {fmt_number(sc['applicable_max'])})" if with_max else ""))
+
+
+def no_rescale_line(sc: dict) -> str:
+    return f"Mọi nội dung đều áp dụng cho đơn vị: không quy đổi thang điểm ({fmt_number(sc['raw'])}/{fmt_number(sc['to'])})."
+
+
+def scale_line(sc: dict) -> Optional[str]:
+    """'Quy đổi về thang 100: 72 × 100/90 = 80 → 80 (làm tròn …)'; None when nothing was taken out."""
+    if not sc["excluded"]:
+        return None
+    exact = sc["exact"]
+    shown = _fraction(exact) if exact.denominator != 1 else fmt_number(exact)
+    return (f"Quy đổi về thang {fmt_number(sc['to'])} điểm (loại khỏi điểm tối đa: {', '.join(sc['excluded'])}): "
+            f"{fmt_number(sc['raw'])} × {fmt_number(sc['to'])}/{fmt_number(sc['applicable_max'])} = {shown} → "
+            f"{fmt_number(sc['rounded'])} điểm ({rounding(sc['rounding'])})")
+
+
 # -- warnings -------------------------------------------------------------------------------------
 def warning(w: dict) -> str:
     code = w["code"]
@@ -322,6 +407,10 @@ def warning(w: dict) -> str:
         return "Hồ sơ đang hoàn thiện (in_progress): kết quả là tạm tính."
     if code == "pending_manual":
         return "Có điểm chờ cấp thẩm định: " + ", ".join(f"{p['id']} (0–{fmt_number(p['max'])})" for p in w["items"])
+    if code == "applicability_unknown":
+        what = ("tiêu chí " if w["level"] == "criterion" else "nội dung ") + w["owner"]
+        return (f"Chưa xác định được {what} có áp dụng cho đơn vị hay không (thiếu {', '.join(w['missing'])}): "
+                "chấm như có áp dụng.")
     if code == "total_clamped":
         return f"Tổng điểm {fmt_number(w['raw_total'])} được giới hạn trong khoảng 0–{fmt_number(w['max_total'])}."
     if code in ("ineligible", "date_cap"):

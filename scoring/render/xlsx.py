@@ -224,6 +224,20 @@ class _Table:
         self.box()
         sub = self.row
         self.row += 1
+        sc = r.scale
+        if sc is not None and sc["excluded"]:  # items that do not apply to the unit: the criteria rescaled
+            self.put(COL_TITLE, sentences.scale_title(sc), bold=True)
+            self.put(COL_MAX, sc["to"], align="center")
+            self.put(COL_BASIS, sentences.scale_line(sc), italic=True)
+            self.formula(self.col_pts, _rescale_formula(self.ref(self.col_pts, sub), sc), sc["rounded"], bold=True)
+            own = self.own.scale if self.own is not None and self.own.scale is not None else None
+            other = self.ref(self.col_other, sub)
+            self.formula(self.col_other, f'IF({other}="","",{_rescale_formula(other, sc)})',
+                         own["rounded"] if own else "", bold=True)
+            self.height(_lines(sentences.scale_line(sc), WIDTHS[3]))
+            self.box()
+            sub = self.row
+            self.row += 1
         self.put(COL_TITLE, "TỔNG ĐIỂM", bold=True)
         self.put(COL_MAX, r.max_total, bold=True, align="center")
         terms = [sub] + [x for x in (bonus_row, ded_row) if x]
@@ -343,6 +357,14 @@ def _num(d: Decimal) -> str:
 
 def _blocked(r: Result) -> set[str]:
     return {v.grade for v in r.grade.vetoes if v.holds}
+
+
+def _rescale_formula(cell: str, sc: dict) -> str:
+    """raw × to / applicable max, rounded to the pack's step in its mode, as a formula (Excel's
+    ROUND rounds halves away from zero: for points ≥ 0 that is half up)."""
+    fn = {"down": "ROUNDDOWN", "half_up": "ROUND", "up": "ROUNDUP"}[sc["rounding"].mode]
+    step = _num(sc["rounding"].step)
+    return f"{fn}({cell}*{_num(sc['to'])}/{_num(sc['applicable_max'])}/{step},0)*{step}"
 
 
 def _choose(r: Result, total: str, pick) -> str:

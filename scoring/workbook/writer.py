@@ -338,6 +338,9 @@ def _feeds(pack) -> tuple[dict[str, str], set[str]]:
                 tag = f"{item.id} ({fmt_number(item.max)} đ)"
                 if tag not in uses.setdefault(i, []):
                     uses[i].append(tag)
+    for rule in getattr(pack, "applicability", ()):  # unit facts decide which items apply to the unit
+        for i in rule.facts:
+            uses.setdefault(i, []).append(f"điều kiện áp dụng {rule.owner}")
     return {i: "; ".join(tags) for i, tags in uses.items()}, by_sent
 
 

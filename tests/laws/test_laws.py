@@ -2,7 +2,8 @@
 the smallest record that breaks the law):
 
 1. the trail sums to the total: total = min(max_total, max(0, Σ items)), criteria = Σ their items,
-   a `sum` item = Σ parts, a `best_of` item = the best part;
+   a `sum` item = Σ parts, a `best_of` item = the best part; with `applies_if`, the criteria's Σ is
+   first rescaled to max_total (`scale`, rounded once);
 2. raising a rewarded value never lowers its item (items whose method is monotone);
 3. removing a document never raises the total nor the grade;
 4. not applicable never scores below missing, item by item and in total;
@@ -73,6 +74,12 @@ def test_trail_sums_to_total(subject):
     def law(case):
         r = subject.score(*case)
         items = sum((i.points for i in r.items), Decimal(0))
+        if r.scale is not None:   # applicability by unit: the criteria's points rescaled, rounded once
+            sc = r.scale
+            assert sc["raw"] == r.subtotal and 0 <= sc["rounded"] <= sc["to"]
+            assert sc["rounded"] == (sc["raw"] if not sc["excluded"] else
+                                     subject.pack.meta.rounding.apply(sc["exact"]))
+            items += sc["rounded"] - sc["raw"]
         assert r.raw_total == items
         assert r.total == min(r.max_total, max(Decimal(0), items))
         for c in r.criteria:

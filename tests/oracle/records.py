@@ -85,6 +85,13 @@ class Plan:
             it = items.pop()
             items.extend(it.get("parts") or [])
             plan._note(it)
+        declared = [c for c in pack["criteria"] if "applies_if" in c]
+        declared += [it for c in pack["criteria"] for it in c["items"] if "applies_if" in it]
+        for d in declared:   # applicability conditions on unit facts: their edges, as vetoes' (§5a)
+            when = d["applies_if"].get("when")
+            for node in ast.walk(ast.parse(when.strip(), mode="eval")) if when else ():
+                if isinstance(node, ast.Compare):
+                    plan._note_compare(node)
         for grade in pack["grades"]:
             for veto in grade.get("vetoes") or []:
                 for node in ast.walk(ast.parse(veto["when"].strip(), mode="eval")):

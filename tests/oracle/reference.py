@@ -78,6 +78,15 @@ def read_date(raw: Any) -> Optional[date]:
     raise OracleError(f"not a date: {raw!r}")
 
 
+def kind_word(text: str) -> str:
+    """A unit kind as the format reads it: 'Phường', 'xã', 'Sở, ngành', 'so_nganh' → one word."""
+    import unicodedata
+
+    t = unicodedata.normalize("NFD", str(text).strip().lower()).replace("đ", "d").replace("Đ", "d")
+    t = "".join(c for c in t if not unicodedata.combining(c))
+    return re.sub(r"[\s,_]+", "_", t).strip("_")
+
+
 class Record:
     def __init__(self, data: dict):
         self.data = data
@@ -387,15 +396,51 @@ class Reference:
             return self._read(ident, rec) == 1
         raise OracleError(f"outside the condition language: {ast.unparse(node)}")
 
+    # applicability by unit (§5a) ---------------------------------------------------------------
+    def applies(self, spec: Optional[dict], rec: Record) -> Optional[bool]:
+        """None without a declaration; else whether the unit is inside it. A unit fact the record
+        lacks (or gives as not applicable) leaves it undecided, which counts as applying."""
+        if spec is None:
+            return None
+        decl = spec["applies_if"]
+        inside = True
+        if decl.get("kinds") is not None:
+            inside = kind_word(rec.data["ward"].get("kind", "phuong")) in {kind_word(k) for k in decl["kinds"]}
+        if decl.get("when") is not None:
+            tree = ast.parse(decl["when"].strip(), mode="eval")
+            names = {ast.unparse(n) for n in ast.walk(tree) if isinstance(n, (ast.Attribute, ast.Name))
+                     and ast.unparse(n) in self.facts}
+            if any(rec.fact(i) is None or rec.fact(i).kind == "na" for i in names):
+                return True
+            inside = inside and self._cond(tree.body, rec)
+        return inside
+
     # the whole record ----------------------------------------------------------------------------
     def score(self, data: dict, manual: Optional[dict] = None) -> Outcome:
         manual = manual or {}
         rec = Record(data)
         out = Outcome()
         pts = out.points
+        scaled = False
+        excluded = Decimal(0)
         for crit in self.pack["criteria"]:
+            c_in = self.applies(crit if "applies_if" in crit else None, rec)
+            scaled = scaled or c_in is not None
             for item in crit["items"]:
-                pts[item["id"]] = self.item_points(item, rec, manual, pts)
+                i_in = self.applies(item if "applies_if" in item else None, rec)
+                scaled = scaled or i_in is not None
+                if c_in is False:
+                    outside, how = True, crit.get("if_not_applicable", "exclude")
+                else:
+                    outside, how = i_in is False, item.get("if_not_applicable", "exclude")
+                if not outside:
+                    pts[item["id"]] = self.item_points(item, rec, manual, pts)
+                elif how == "full":
+                    pts[item["id"]] = number(item["max"])
+                else:
+                    pts[item["id"]] = Decimal(0)
+                    excluded += number(item["max"])
+        criteria_points = sum((p for k, p in pts.items() if "/" not in k), Decimal(0))
         bonus = self.pack.get("bonus") or {}
         room = number(bonus["cap"]) if bonus.get("cap") is not None else None
         for item in bonus.get("items") or []:
@@ -413,7 +458,11 @@ class Reference:
                 room -= p
             pts[item["id"]] = -p
         out.raw_total = sum((p for k, p in pts.items() if "/" not in k), Decimal(0))
-        out.total = min(number(self.meta["max_total"]), max(Decimal(0), out.raw_total))
+        to = number(self.meta["max_total"])
+        if scaled and excluded:  # the criteria's points brought back to the scale, rounded once
+            rescaled = rounded(Fraction(criteria_points) * Fraction(to) / Fraction(to - excluded), self.rounding)
+            out.raw_total += rescaled - criteria_points
+        out.total = min(to, max(Decimal(0), out.raw_total))
         for grade in self.pack["grades"]:
             for veto in grade.get("vetoes") or []:
                 out.vetoes[veto["id"]] = self.holds(veto["when"], rec)

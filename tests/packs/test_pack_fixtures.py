@@ -69,7 +69,11 @@ class Expect(BaseModel):
     grade: Optional[str] = None                         # grade id or label
     capped_from: Optional[str] = None                   # grade id or label; null: no veto capped it
     vetoes: Optional[list[str]] = None                  # ids of the vetoes that hold
-    notices: Optional[list[str]] = None                 # "ineligible:<rule>", "date_cap:<rule>", "quota"
+    notices: Optional[list[str]] = None                 # "ineligible:<rule>", "date_cap:<rule>", "quota",
+                                                        # "applicability_unknown:<criterion or item>"
+    applicability: Optional[str] = None                 # the item's: scored | exclude | full
+    applicable_max: Optional[Decimal] = None            # the maximum left after exclusions (scale)
+    rescaled: Optional[Decimal] = None                  # the criteria's points on the pack's scale
 
 
 class Record(BaseModel):
@@ -244,6 +248,10 @@ def run_case(lf: Loaded, case: Case) -> list[str]:
                 differ("lý do", f"chứa '{text}'", f"'{item.reason}'")
         if e.missing is not None and list(item.missing) != e.missing:
             differ("thiếu minh chứng", e.missing, list(item.missing))
+        if e.applicability is not None:
+            got = item.applicability["treatment"] if item.applicability is not None else "không khai báo"
+            if got != e.applicability:
+                differ("áp dụng", e.applicability, got)
         if e.parts is not None:
             every = {path: p.points for path, p in _part_paths(item)}
             got = {path: every.get(path, "không có phần này") for path in e.parts}  # the parts written
@@ -251,7 +259,7 @@ def run_case(lf: Loaded, case: Case) -> list[str]:
                 differ("điểm các phần", {k: _num(v) for k, v in e.parts.items()},
                        {k: _num(v) if isinstance(v, Decimal) else v for k, v in got.items()})
     elif e.points is not None or e.rule is not None or e.missing is not None or e.parts is not None \
-            or e.reason_contains is not None:
+            or e.reason_contains is not None or e.applicability is not None:
         bad.append(f"{cf.item}.yaml không gắn với một nội dung: dùng expect.items thay cho points/rule/missing/parts")
     if e.pending is not None and [p["id"] for p in res.pending] != e.pending:
         differ("chờ thẩm định", e.pending, [p["id"] for p in res.pending])
@@ -263,6 +271,12 @@ def run_case(lf: Loaded, case: Case) -> list[str]:
         want = getattr(e, key)
         if want is not None and getattr(res, key) != want:
             differ(key, _num(want), _num(getattr(res, key)))
+    for key, field_ in (("applicable_max", "applicable_max"), ("rescaled", "rounded")):
+        want = getattr(e, key)
+        if want is not None:
+            got = res.scale[field_] if res.scale is not None else None
+            if got != want:
+                differ(key, _num(want), _num(got))
     if e.grade is not None and res.grade.id not in _grade_names(pack, e.grade):
         differ("xếp loại", e.grade, f"{res.grade.label} (tổng {_num(res.total)})")
     if "capped_from" in e.model_fields_set:
@@ -270,8 +284,8 @@ def run_case(lf: Loaded, case: Case) -> list[str]:
         if (e.capped_from is None) != (got is None) or (got is not None and got not in _grade_names(pack, e.capped_from)):
             differ("bị hạ từ mức", e.capped_from, got)
     if e.notices is not None:
-        got = [w["code"] + (f":{w['rule']}" if "rule" in w else "") for w in res.warnings
-               if w["code"] in ("ineligible", "date_cap", "quota")]
+        got = [w["code"] + (f":{w['rule']}" if "rule" in w else f":{w['owner']}" if "owner" in w else "")
+               for w in res.warnings if w["code"] in ("ineligible", "date_cap", "quota", "applicability_unknown")]
         if got != e.notices:
             differ("điều kiện xếp loại", e.notices, got)
     if e.vetoes is not None:
@@ -470,6 +484,31 @@ def test_every_threshold_has_a_case_on_each_side(stem, item_id, uid, spec):
     assert edges, f"{uid}: không đọc được ngưỡng nào từ bộ tiêu chí"
     missing = gaps(edges)
     assert not missing, f"tests/packs/{stem}/{item_id}.yaml:\n  " + "\n  ".join(missing)
+
+
+def applicability_owners(stem: str) -> list[tuple[str, str]]:
+    """(item id, where declared) for every criteria item under an `applies_if`, its own or its criterion's."""
+    out = []
+    for c in raw_pack(stem).get("criteria", []):
+        for it in c.get("items", []):
+            if "applies_if" in it:
+                out.append((it["id"], it["id"]))
+            elif "applies_if" in c:
+                out.append((it["id"], c["id"]))
+    return out
+
+
+@pytest.mark.parametrize(("stem", "item_id", "owner"), [
+    pytest.param(stem, item_id, owner, id=f"{stem}/{item_id}")
+    for stem in pack_stems() for item_id, owner in applicability_owners(stem)
+])
+def test_every_applicability_has_a_case_for_both_outcomes(stem, item_id, owner):
+    """An item that applies only to some units has a case where it applies and one where it does not."""
+    lf = next(lf for lf in case_files(stem) if lf.data is not None and lf.data.item == item_id)
+    seen = {c.expect.applicability for c in lf.data.cases}
+    assert "scored" in seen, f"tests/packs/{stem}/{item_id}.yaml: cần một ca có expect.applicability: scored ({owner})"
+    assert seen & {"exclude", "full"}, (f"tests/packs/{stem}/{item_id}.yaml: cần một ca đơn vị không thuộc diện áp dụng "
+                                        f"(expect.applicability: exclude hoặc full) ({owner})")
 
 
 def test_coverage_check_notices_a_missing_side():
