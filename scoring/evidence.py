@@ -440,6 +440,12 @@ def _literal_choices(expected: str) -> str:
     return re.sub(r"\s+or\s+(?=')", " hoặc ", expected)
 
 
+def vietnamese_message(err: dict) -> str:
+    """One of pydantic's errors in Vietnamese (what `translate` says for it), for callers that build
+    their own problems from `ValidationError.errors()`."""
+    return _message(err)
+
+
 def _message(err: dict) -> str:
     typ = err["type"]
     if typ == "value_error":
@@ -448,6 +454,11 @@ def _message(err: dict) -> str:
         sym = {"greater_than_equal": "≥", "less_than_equal": "≤", "greater_than": ">", "less_than": "<"}[typ]
         bound = next(iter(err.get("ctx", {}).values()), "")
         return f"phải {sym} {bound} (nhận được {err.get('input')!r})"
+    ctx = err.get("ctx") or {}
+    if typ == "too_short" and "min_length" in ctx:
+        return f"có quá ít phần tử: cần ít nhất {ctx['min_length']} (có {ctx.get('actual_length', 0)})"
+    if typ == "too_long" and "max_length" in ctx:
+        return f"có quá nhiều phần tử: tối đa {ctx['max_length']} (có {ctx.get('actual_length', '?')})"
     if typ == "literal_error":
         return f"phải là một trong: {_literal_choices(str(err.get('ctx', {}).get('expected', '')))} (nhận được {err.get('input')!r})"
     # never pydantic's English ("Input should be …"): a type we have not worded yet is still said in Vietnamese
