@@ -323,7 +323,8 @@ def rules_show(ident):
         click.echo(f"≥ {fmt_number(g.min)}: {g.label}" + (f" (loại trừ nếu {v})" if v else ""))
     for r in p.data.eligibility:
         outcome = "không đủ điều kiện xếp loại" if r.outcome else f"tối đa mức '{r.at_most}'"
-        click.echo(f"Điều kiện {r.id}: {r.document} {r.date} sau {r.later_than} → {outcome} ({r.reason}; {r.source})")
+        cond = r.when if r.when is not None else f"{r.document} {r.date} sau {r.later_than}"
+        click.echo(f"Điều kiện {r.id}: {cond} → {outcome} ({r.reason}; {r.source})")
     b = p.data.batch
     if b is not None:
         if b.quota is not None:

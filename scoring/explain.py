@@ -9,6 +9,7 @@ from typing import Optional
 
 from .pack import fmt_number
 from .render import sentences
+from .render.common import GRADE_NOTICES
 from .result import ItemResult, Result
 
 
@@ -48,7 +49,7 @@ def data_lines(it: ItemResult) -> list[str]:
     `dvcq explain --format json`)."""
     out = [f"tình trạng: {sentences.STATE_TEXT[it.state]}"]
     if it.branch is not None:
-        out.append(f"nhánh {it.branch.key}: {sentences.branch_label(it.branch, it.basis.get('year'))}")
+        out.append(f"nhánh {it.branch.key}: {sentences.branch_label(it.branch, it.basis.get('year'), it.basis.get('quarter'))}")
     shown = sentences.measure(it.method, it.measure) if it.method != "document_deadline" else ""
     if shown and it.method != "manual":
         out.append(f"số đo: {shown}")
@@ -124,6 +125,7 @@ def explain(result: Result, rule: Optional[str] = None) -> str:
             out.append(f"  điều kiện loại trừ {v.id} ({v.grade}): {v.when} — {state} ({vals})")
         if result.grade.capped_from:
             out.append(f"  Đạt điểm mức '{result.grade.capped_from}' nhưng bị hạ do điều kiện loại trừ.")
+        out.extend(f"  ⚠ {sentences.warning(w)}" for w in result.warnings if w["code"] in GRADE_NOTICES)
         if result.missing_evidence:
             out.append("Thiếu minh chứng làm mất điểm: " + ", ".join(result.missing_evidence))
     return "\n".join(out).rstrip() + "\n"

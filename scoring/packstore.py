@@ -417,3 +417,6 @@ def check_applies(pack: Pack, ev: LoadedEvidence, allow_other_province: bool = F
     if pack.meta.period_kind == "year" and rec.period.quarter:
         raise UsageError.one(f"bộ tiêu chí {pack.id} chấm theo năm; hồ sơ là của {rec.period.label()}",
                              file=ev.path, field="period.quarter")
+    if pack.meta.period_kind == "quarter" and not rec.period.quarter:
+        raise UsageError.one(f"bộ tiêu chí {pack.id} chấm theo quý; hồ sơ là của {rec.period.label()}",
+                             file=ev.path, field="period.quarter", hint="ghi quý đánh giá: period: {year: …, quarter: 1…4}")

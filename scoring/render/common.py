@@ -120,6 +120,10 @@ def part_rows(it, parent: str = "", depth: int = 1):
         yield from part_rows(p, label, depth + 1)
 
 
+# the warnings said under the grade: eligibility and caps on dates and on results, the batch quota
+GRADE_NOTICES = ("ineligible", "date_cap", "result_cap", "quota")
+
+
 def summary_lines(r: Result) -> list[str]:
     g = r.grade
     lines = [
@@ -131,7 +135,7 @@ def summary_lines(r: Result) -> list[str]:
     # eligibility on dates and the batch quota: said under the grade in every text output
     from .sentences import warning
 
-    lines += [f"  ⚠ {warning(w)}" for w in r.warnings if w["code"] in ("ineligible", "date_cap", "quota")]
+    lines += [f"  ⚠ {warning(w)}" for w in r.warnings if w["code"] in GRADE_NOTICES]
     if g.capped_from:
         held = [v for v in g.vetoes if v.holds]
         lines.append(f"  (đủ điểm mức '{g.capped_from}' nhưng bị hạ: " + "; ".join(f"{v.id} {v.reason}" for v in held) + ")")

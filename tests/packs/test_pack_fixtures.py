@@ -69,7 +69,7 @@ class Expect(BaseModel):
     grade: Optional[str] = None                         # grade id or label
     capped_from: Optional[str] = None                   # grade id or label; null: no veto capped it
     vetoes: Optional[list[str]] = None                  # ids of the vetoes that hold
-    notices: Optional[list[str]] = None                 # "ineligible:<rule>", "date_cap:<rule>", "quota"
+    notices: Optional[list[str]] = None                 # "ineligible:<rule>", "date_cap:<rule>", "result_cap:<rule>", "quota"
 
 
 class Record(BaseModel):
@@ -271,7 +271,7 @@ def run_case(lf: Loaded, case: Case) -> list[str]:
             differ("bị hạ từ mức", e.capped_from, got)
     if e.notices is not None:
         got = [w["code"] + (f":{w['rule']}" if "rule" in w else "") for w in res.warnings
-               if w["code"] in ("ineligible", "date_cap", "quota")]
+               if w["code"] in ("ineligible", "date_cap", "result_cap", "quota")]
         if got != e.notices:
             differ("điều kiện xếp loại", e.notices, got)
     if e.vetoes is not None:
@@ -426,7 +426,7 @@ def deadline_edges(stem: str, uid: str, spec: dict, cases: list[tuple[str, dict]
             if raw is None:
                 continue
             when = parse_date(raw) if isinstance(raw, str) else raw
-            limit = ds.resolve(int(data["period"]["year"]))
+            limit = ds.resolve(int(data["period"]["year"]), data["period"].get("quarter"))
             if when == limit:
                 edge.on.append(name)
             if when == limit + timedelta(days=direction):
