@@ -201,15 +201,15 @@ def explain(evidence, rules, rule, fmt, allow_other_province):
     prep = api.check(evidence, rules, allow_other_province=allow_other_province)
     result = api.score(prep)
     if rule:
-        from .explain import find_rule
+        from .explain import find_part
 
-        rule = find_rule(result, rule, prep.pack.id)  # the top item: trail ids and fired rules accepted
+        rule = find_part(result, rule, prep.pack.id)  # a part at any level: trail ids and fired rules accepted
     if fmt == "json":
         from .render.json import dumps
 
         data = result.to_json_dict()
-        if rule:
-            data["items"] = [i for i in data["items"] if i["id"] == rule]
+        if rule:  # the whole top item: the JSON contract's items are top-level
+            data["items"] = [i for i in data["items"] if i["id"] == rule.split("/", 1)[0]]
         click.echo(dumps(data))
     else:
         click.echo(trail(result, rule), nl=False)

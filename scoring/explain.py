@@ -77,18 +77,25 @@ def trail_ids(result: Result) -> dict[str, str]:
 
 
 def find_rule(result: Result, rule: str, pack_id: str) -> str:
-    """The top item the user means by `rule`: a trail id ('TC1.4/bao_cao_nam'), a fired rule
-    ('TC5.4#t0'), or a bare part id when only one item has it. UsageError listing the candidates
-    when it is ambiguous, with a did-you-mean when it is unknown."""
+    """The top item the user means by `rule` (see `find_part`)."""
+    return trail_ids(result)[find_part(result, rule, pack_id)]
+
+
+def find_part(result: Result, rule: str, pack_id: str) -> str:
+    """The item or part, at any level, the user means by `rule`, as its trail id
+    ('TC1.1/mo_hinh/duoc_cong_nhan'): a trail id, a fired rule ('TC5.4#t0',
+    'TC1.1/mo_hinh/duoc_cong_nhan#yes'), or the end of one ('duoc_cong_nhan', 'mo_hinh/duoc_cong_nhan')
+    when only one item has it. UsageError listing the candidates when it is ambiguous, with a
+    did-you-mean when it is unknown."""
     from .errors import UsageError, did_you_mean
 
     ids = trail_ids(result)
     key = rule.strip().split("#", 1)[0]
     if key in ids:
-        return ids[key]
-    ends = sorted(uid for uid in ids if uid.rsplit("/", 1)[-1] == key)
+        return key
+    ends = sorted(uid for uid in ids if uid.endswith("/" + key))  # 'dang_xay_dung', 'mo_hinh/dang_xay_dung'…
     if len(ends) == 1:
-        return ids[ends[0]]
+        return ends[0]
     if ends:
         raise UsageError.one(f"'{rule}' trỏ tới nhiều nội dung trong bộ tiêu chí {pack_id}: {', '.join(ends)}",
                              field="--rule", hint=f"ghi đầy đủ mã như trong phần giải thích, vd. --rule {ends[0]}")
@@ -109,7 +116,16 @@ def explain(result: Result, rule: Optional[str] = None) -> str:
     out.append(f"Hồ sơ: {e['file']} sha256 {e['sha256'][:16]}…")
     out.append("")
     items = result.items
-    if rule:
+    if rule and "/" in rule:  # a part at any depth: the items above it as one line each, then the part
+        top, *path = rule.split("/")
+        it, indent = next(i for i in items if i.id == top), ""
+        for pid in path:
+            out.append(f"{indent}{it.id} {it.title} — {_pts(it.points)}/{_pts(it.max)} điểm ({it.method})")
+            it, indent = next(p for p in it.parts if p.id == pid), indent + "    "
+        out.extend(item_lines(it, indent))
+        out.append("")
+        items = []
+    elif rule:
         top = trail_ids(result).get(rule, rule)
         items = [i for i in items if i.id == top]
     for it in items:
