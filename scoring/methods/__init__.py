@@ -281,9 +281,9 @@ def _config_problem(err: dict, method: str, cls: type[Method], path_prefix: str)
 
     kind = err["type"]
     hint = did_you_mean(str(err["loc"][-1]), cls.Config.model_fields) if kind == "extra_forbidden" else None
-    message = {"extra_forbidden": f"khóa không dùng được với phương pháp {method}" + (f" ({hint})" if hint else ""),
-               "missing": f"phương pháp {method} cần khóa này"}.get(kind) or vietnamese_message(err)
-    return Problem(message, field=f"{path_prefix}.{'.'.join(str(x) for x in err['loc'])}", code="P004",
+    return Problem({"extra_forbidden": f"khóa không dùng được với phương pháp {method}" + (f" ({hint})" if hint else ""),
+                    "missing": f"phương pháp {method} cần khóa này"}.get(kind) or vietnamese_message(err),
+                   field=f"{path_prefix}.{'.'.join(str(x) for x in err['loc'])}", code="P004",
                    hint=None if hint else f"xem docs/rule-format.md, mục 6 (phương pháp {method})")
 
 
