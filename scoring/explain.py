@@ -111,7 +111,8 @@ def explain(result: Result, rule: Optional[str] = None) -> str:
     e = result.evidence
     where = ", ".join(x for x in (e["ward"], e["district"], e["province"]) if x)  # no empty district slot
     out.append(f"Đơn vị: {where} — kỳ {e['period']['year']}"
-               + (f" quý {e['period']['quarter']}" if e['period']['quarter'] else ""))
+               + (f" quý {e['period']['quarter']}" if e['period']['quarter'] else "")
+               + (f" nửa năm {e['period']['half']}" if e['period'].get('half') else ""))
     out.append(f"Bộ tiêu chí: {p['id']} v{p['version']} ({p['legal_basis']}); sha256 {p['sha256'][:16]}…")
     out.append(f"Hồ sơ: {e['file']} sha256 {e['sha256'][:16]}…")
     out.append("")

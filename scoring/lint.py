@@ -98,11 +98,13 @@ def lint(pack: Pack) -> tuple[list[Problem], list[Problem]]:
     for name in pack.parameters:
         if name not in referenced:
             warn("W103", f"tham số '{name}' không được nội dung nào dùng", ("parameters", name), name)
-    if m.period_kind != "quarter":
-        for where, spec, loc in _dates(pack):
-            if spec.unit != "year":
-                err("L011", f"{where}: '{spec.text}' là ngày theo quý/nửa năm, mà bộ tiêu chí chấm theo năm "
-                    "(period_kind: year); dùng 'year-MM-DD' hoặc đặt period_kind: quarter", loc, where)
+    allowed = {"year": ("year",), "quarter": ("year", "quarter", "half"), "half": ("year", "half")}[m.period_kind]
+    for where, spec, loc in _dates(pack):
+        if spec.unit not in allowed:
+            kind = {"year": "theo năm", "half": "theo nửa năm"}[m.period_kind]
+            err("L011", f"{where}: '{spec.text}' là ngày theo {'quý' if spec.unit == 'quarter' else 'nửa năm'}, mà bộ "
+                f"tiêu chí chấm {kind} (period_kind: {m.period_kind}); dùng "
+                + " hoặc ".join(f"'{u}-MM-DD'" for u in allowed), loc, where)
     warnings.extend(_decided_comparisons(pack))
     return errors, warnings
 

@@ -57,7 +57,8 @@ _TABLE = [
     Code("L009", E, "`replaces` trỏ tới chính bộ tiêu chí", "lint.lint"),
     Code("L010", E, "điểm cho trạng thái đặc biệt (`not_applicable`, `zero_denominator`, `none_applicable`) nằm ngoài 0…max",
          "lint.lint"),
-    Code("L011", E, "ngày theo quý/nửa năm (`quarter_end+15d`, `half_start`…) trong bộ tiêu chí chấm theo năm",
+    Code("L011", E, "ngày theo quý/nửa năm (`quarter+1-01-15`, `half-06-31`…) trong bộ tiêu chí chấm theo năm, "
+                    "hoặc ngày theo quý trong bộ chấm theo nửa năm",
          "lint.lint"),
     Code("W101", W, "số liệu khai báo trong vocabulary nhưng không nội dung nào dùng", "lint.lint"),
     Code("W102", W, "nội dung cho ít điểm hơn khi số liệu được thưởng tăng lên", "lint.lint"),

@@ -193,7 +193,7 @@ class Meta(BaseModel):
     legal_basis: str
     jurisdiction: dict[str, str]
     applies_to: list[UnitKind] = Field(min_length=1)
-    period_kind: Literal["year", "quarter"] = "year"
+    period_kind: Literal["year", "quarter", "half"] = "year"
     effective_from: date
     effective_to: Optional[date] = None
     replaces: Optional[str] = None

@@ -208,7 +208,7 @@ def evidence_summary(ev: LoadedEvidence) -> dict:
         "ward": r.ward.name,
         "district": r.ward.district,
         "province": r.ward.province,
-        "period": {"year": r.period.year, "quarter": r.period.quarter},
+        "period": {"year": r.period.year, "quarter": r.period.quarter, **({"half": r.period.half} if r.period.half else {})},
         "status": r.status,
         **extra,
     }
@@ -386,7 +386,7 @@ def _date_rules(pl: Plan, record, grade: GradeResult) -> tuple[GradeResult, list
     for rule, spec, cap in pl.date_rules:
         doc = record.document(rule.document)
         given = getattr(doc, rule.date) if doc is not None else None
-        deadline = spec.resolve(record.period.year, record.period.quarter)
+        deadline = spec.resolve(record.period.year, record.period.date_quarter())
         if given is not None and given <= deadline:
             continue
         w = {"rule": rule.id, "reason": rule.reason, "source": rule.source, "document": rule.document,

@@ -219,3 +219,53 @@ def test_mixing_units_in_one_item_is_refused(runner, tmp_path):
     f.write_text(src, encoding="utf-8")
     r = runner.invoke(main, ["rules", "lint", str(f)])
     assert r.exit_code == 2 and "[P005]" in r.stderr and "cùng tính theo năm, theo quý" in r.stderr
+
+
+# -- half-year periods --------------------------------------------------------------------------
+def _half_pack(tmp_path) -> str:
+    text = QUARTERLY.read_text(encoding="utf-8").replace("period_kind: quarter", "period_kind: half")
+    for old, new in (("quarter+1-01-10", "half+1-01-10"), ("quarter+1-01-20", "half+1-01-20"), ("quarter-01-01", "half-01-01")):
+        text = text.replace(old, new)
+    f = tmp_path / "half.yaml"
+    f.write_text(text, encoding="utf-8")
+    return str(f)
+
+
+def _half_record(tmp_path, period: dict, sent_on: str) -> str:
+    data = {"ward": {"name": "Phường Thử", "province": "Tỉnh Ví Dụ", "kind": "phuong"}, "period": period,
+            "facts": {**BASE, "petitions.settled": {"percent": 100}, "receptions.held": 3},
+            "documents": [{"id": "report.quarterly", "sent_on": sent_on}]}
+    f = tmp_path / "h.yaml"
+    f.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    return str(f)
+
+
+@pytest.mark.parametrize("sent_on,points", [("2027-01-10", 20), ("2027-01-11", 10), ("2026-06-30", 0), ("2026-07-01", 20)])
+def test_a_half_year_record_under_a_half_year_pack(runner, tmp_path, sent_on, points):
+    pack = _half_pack(tmp_path)
+    r = runner.invoke(main, ["score", _half_record(tmp_path, {"year": 2026, "half": 2}, sent_on), "--rules", pack,
+                             "--format", "json"])
+    assert r.exit_code == 0, r.stderr
+    out = json.loads(r.stdout)
+    assert out["evidence"]["period"] == {"year": 2026, "quarter": None, "half": 2}
+    assert next(i for i in out["items"] if i["id"] == "TC1.1")["points"] == points
+
+
+def test_half_year_periods_are_checked(runner, tmp_path):
+    pack = _half_pack(tmp_path)
+    quarterly = runner.invoke(main, ["score", _half_record(tmp_path, {"year": 2026, "quarter": 3}, "2027-01-10"), "--rules", pack])
+    assert quarterly.exit_code == 2 and "chấm theo nửa năm" in quarterly.stderr
+    both = runner.invoke(main, ["score", _half_record(tmp_path, {"year": 2026, "quarter": 3, "half": 2}, "2027-01-10"),
+                                "--rules", pack])
+    assert both.exit_code == 2 and "không ghi cả hai" in both.stderr and "Traceback" not in both.stderr
+    yearly = runner.invoke(main, ["score", _half_record(tmp_path, {"year": 2026, "half": 1}, "2026-07-10"), "--rules",
+                                  str(ROOT / "rules" / "examples" / "example-90-10.yaml")])
+    assert yearly.exit_code == 2 and "chấm theo năm" in yearly.stderr and "6 tháng đầu năm 2026" in yearly.stderr
+
+
+def test_a_quarter_date_in_a_half_year_pack_is_refused(runner, tmp_path):
+    text = QUARTERLY.read_text(encoding="utf-8").replace("period_kind: quarter", "period_kind: half")
+    f = tmp_path / "h.yaml"
+    f.write_text(text, encoding="utf-8")
+    r = runner.invoke(main, ["rules", "lint", str(f)])
+    assert r.exit_code == 2 and "[L011]" in r.stderr and "chấm theo nửa năm" in r.stderr

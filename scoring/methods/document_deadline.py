@@ -102,11 +102,11 @@ class DocumentDeadline(LeafMethod):
         period = ev.period
         if self.unit == "year":
             code, extra = date_code(when, period.year), {"year": period.year}
-        elif period.quarter is None:  # a quarterly pack given a yearly record: no quarter to count from
+        elif period.date_quarter() is None:  # a quarterly pack given a yearly record: no quarter to count from
             code, extra = None, {}
         else:
-            code = period_code(when, self.unit, period.year, period.quarter)
-            extra = {"year": period.year, "quarter": period.quarter}
+            code = period_code(when, self.unit, period.year, period.date_quarter())
+            extra = {"year": period.year, "quarter": period.date_quarter()}
         if code is None:
             return Derived(OUT, inputs=[use], data={**shown, "out": True})
         return Derived(VALUE, code, [use], data=shown, extra=extra)
