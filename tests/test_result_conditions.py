@@ -269,3 +269,11 @@ def test_a_quarter_date_in_a_half_year_pack_is_refused(runner, tmp_path):
     f.write_text(text, encoding="utf-8")
     r = runner.invoke(main, ["rules", "lint", str(f)])
     assert r.exit_code == 2 and "[L011]" in r.stderr and "chấm theo nửa năm" in r.stderr
+
+
+def test_only_a_veto_of_a_band_the_total_reached_is_given_as_why_the_grade_fell(runner, tmp_path):
+    capped = runner.invoke(main, ["score", quarterly_record(tmp_path), "--rules", str(QUARTERLY), "--format", "markdown"])
+    assert capped.exit_code == 0 and "nhưng bị hạ" not in capped.stdout   # 88: V1's band (≥ 90) was never reached
+    vetoed = runner.invoke(main, ["score", quarterly_record(tmp_path, {"receptions.held": 3}), "--rules", str(QUARTERLY),
+                                  "--format", "markdown"])
+    assert vetoed.exit_code == 0 and "nhưng bị hạ: V1" in vetoed.stdout    # 93 reaches it; V1 moves it down

@@ -19,7 +19,7 @@ from ..pack import fmt_number
 from ..result import ItemResult, Result
 from ..vietnamese import plain_number
 from . import sentences
-from .common import GRADE_NOTICES, part_label
+from .common import GRADE_NOTICES, blocking_vetoes, part_label
 from ..workbook import marker
 from ..workbook.xlsxio import NUMBER_FORMAT, put_value, save
 from ..vietnamese import status_label
@@ -247,7 +247,7 @@ class _Table:
         """
         g = self.r.grade
         notes = []
-        held = [v for v in g.vetoes if v.holds]
+        held = blocking_vetoes(self.r)
         if g.capped_from and held:
             notes.append(f"Đủ điểm mức '{g.capped_from}' nhưng bị hạ: " + "; ".join(f"{v.id} {v.reason}" for v in held))
         notes += [sentences.warning(w) for w in self.r.warnings if w["code"] in GRADE_NOTICES]  # dates, results, quota
