@@ -9,6 +9,7 @@ engine can always fire exactly one rule per condition.
 from __future__ import annotations
 
 import ast
+import math
 import re
 from dataclasses import dataclass
 from decimal import Decimal
@@ -192,11 +193,23 @@ class Term(NamedTuple):
     coeffs: tuple   # ((id, Fraction), …) in the order written; id 'total' for the total
     const: Fraction
     text: str       # the comparison as written (normalised), for the trail
+    ints: tuple = ()  # the same form times the common denominator: (((id, int), …), int); see `make`
+
+    @classmethod
+    def make(cls, coeffs: tuple, const: Fraction, text: str) -> "Term":
+        den = math.lcm(const.denominator, *(c.denominator for _, c in coeffs))
+        ints = (tuple((i, int(c * den)) for i, c in coeffs), int(const * den))
+        return cls(coeffs, const, text, ints)
 
     def sign(self, points: dict) -> int:
-        """−1, 0 or 1: the sign of the form for `points` (id → Decimal), computed exactly."""
-        value = self.const + sum((c * Fraction(points[i]) for i, c in self.coeffs), Fraction(0))
-        return (value > 0) - (value < 0)
+        """−1, 0 or 1: the sign of the form for `points` (id → Decimal), computed exactly in integers
+        (the form scaled by a positive denominator has the same sign; Fractions were 3× slower)."""
+        coeffs, num = self.ints
+        den = 1
+        for i, a in coeffs:
+            n, d = points[i].as_integer_ratio()
+            num, den = num * d + a * n * den, den * d
+        return (num > 0) - (num < 0)
 
     def bounds(self, ranges: dict) -> tuple[Fraction, Fraction]:
         """The least and greatest value of the form when each id ranges over `ranges[id]` (lo, hi)."""
@@ -281,7 +294,7 @@ def _rconvert(node: ast.AST, ctx, depth: int) -> Node:
             raise ResultTermError(f"biểu thức '{src}': '{shown}' chỉ so sánh các hằng số (luôn đúng hoặc luôn sai)")
         terms = ctx[4]
         tid = f"{TERM}{len(terms)}"
-        terms.append((tid, Term(tuple(coeffs.items()), lk - rk, shown)))
+        terms.append((tid, Term.make(tuple(coeffs.items()), lk - rk, shown)))
         return Cmp(tid, op, Decimal(0))
     if isinstance(node, (ast.Compare, ast.Name, ast.Attribute)):
         return _convert(node, src, vocab, depth)

@@ -277,3 +277,18 @@ def test_only_a_veto_of_a_band_the_total_reached_is_given_as_why_the_grade_fell(
     vetoed = runner.invoke(main, ["score", quarterly_record(tmp_path, {"receptions.held": 3}), "--rules", str(QUARTERLY),
                                   "--format", "markdown"])
     assert vetoed.exit_code == 0 and "nhưng bị hạ: V1" in vetoed.stdout    # 93 reaches it; V1 moves it down
+
+
+def test_the_integer_sign_agrees_with_exact_fractions():
+    import random
+
+    rng = random.Random(7)
+    texts = ["points(TC2) < max(TC2) / 3", "0.37 * points(TC1) - points(TC2) / 7 >= 1.25", "total * 3 / 11 != points('TC1.1/a')",
+             "points(TC1.1) + 2 * points(TC1) == 0.5 * total - 1/3"]
+    for text in texts:
+        for _, term in parse(text).terms:
+            for _ in range(500):
+                pts = {i: Decimal(rng.randint(0, 4000)) / Decimal(rng.choice((1, 4, 100, 1000))) for i in SCOPE}
+                pts["total"] = Decimal(rng.randint(0, 10000)) / 100
+                exact = term.const + sum((c * Fraction(pts[i]) for i, c in term.coeffs), Fraction(0))
+                assert term.sign(pts) == (exact > 0) - (exact < 0), (text, pts)
