@@ -292,3 +292,12 @@ def test_the_integer_sign_agrees_with_exact_fractions():
                 pts["total"] = Decimal(rng.randint(0, 10000)) / 100
                 exact = term.const + sum((c * Fraction(pts[i]) for i, c in term.coeffs), Fraction(0))
                 assert term.sign(pts) == (exact > 0) - (exact < 0), (text, pts)
+
+
+def test_a_finding_on_a_fact_touches_the_vetoes_on_the_points_it_feeds():
+    from scoring.review.apply import _touched_vetoes
+
+    pack = api.load_pack(QUARTERLY)
+    assert _touched_vetoes(pack, "petitions.settled") == ["V1"]      # TC2.1's points
+    assert _touched_vetoes(pack, "security.hot_spots") == ["V2"]     # the fact itself
+    assert _touched_vetoes(pack, "democracy.publicity") == []        # TC3 feeds no veto
