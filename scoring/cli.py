@@ -201,15 +201,15 @@ def explain(evidence, rules, rule, fmt, allow_other_province):
     prep = api.check(evidence, rules, allow_other_province=allow_other_province)
     result = api.score(prep)
     if rule:
-        from .explain import find_rule
+        from .explain import find_part
 
-        rule = find_rule(result, rule, prep.pack.id)  # the top item: trail ids and fired rules accepted
+        rule = find_part(result, rule, prep.pack.id)  # a part at any level: trail ids and fired rules accepted
     if fmt == "json":
         from .render.json import dumps
 
         data = result.to_json_dict()
-        if rule:
-            data["items"] = [i for i in data["items"] if i["id"] == rule]
+        if rule:  # the whole top item: the JSON contract's items are top-level
+            data["items"] = [i for i in data["items"] if i["id"] == rule.split("/", 1)[0]]
         click.echo(dumps(data))
     else:
         click.echo(trail(result, rule), nl=False)
@@ -328,7 +328,8 @@ def rules_show(ident):
         click.echo(f"≥ {fmt_number(g.min)}: {g.label}" + (f" (loại trừ nếu {v})" if v else ""))
     for r in p.data.eligibility:
         outcome = "không đủ điều kiện xếp loại" if r.outcome else f"tối đa mức '{r.at_most}'"
-        click.echo(f"Điều kiện {r.id}: {r.document} {r.date} sau {r.later_than} → {outcome} ({r.reason}; {r.source})")
+        cond = r.when if r.when is not None else f"{r.document} {r.date} sau {r.later_than}"
+        click.echo(f"Điều kiện {r.id}: {cond} → {outcome} ({r.reason}; {r.source})")
     b = p.data.batch
     if b is not None:
         if b.quota is not None:

@@ -262,19 +262,37 @@ class Period(BaseModel):
 
     year: int = Field(ge=1945, le=2100)
     quarter: Optional[int] = Field(default=None, ge=1, le=4)
+    half: Optional[int] = Field(default=None, ge=1, le=2)  # a half-year: 1 (Jan–Jun) or 2 (Jul–Dec)
 
-    @field_validator("year", "quarter", mode="before")
+    @field_validator("year", "quarter", "half", mode="before")
     @classmethod
     def _strict_int(cls, v):
-        return None if v is None else _as_int(v, "năm/quý")
+        return None if v is None else _as_int(v, "năm/quý/nửa năm")
+
+    @model_validator(mode="after")
+    def _one_part(self):
+        if self.quarter is not None and self.half is not None:
+            raise ValueError("kỳ đánh giá là một quý (quarter) hoặc một nửa năm (half), không ghi cả hai")
+        return self
 
     def label(self) -> str:
+        if self.half:
+            return f"6 tháng {'đầu' if self.half == 1 else 'cuối'} năm {self.year}"
         return f"quý {self.quarter}/{self.year}" if self.quarter else f"năm {self.year}"
 
+    def date_quarter(self) -> Optional[int]:
+        """The quarter that dates relative to the quarter or half-year count from: the record's
+        quarter, or the first quarter of its half-year (None for a whole year)."""
+        return self.quarter or (2 * self.half - 1 if self.half else None)
+
     def start(self) -> date:
+        if self.half:
+            return date(self.year, 1 if self.half == 1 else 7, 1)
         return date(self.year, 3 * (self.quarter - 1) + 1, 1) if self.quarter else date(self.year, 1, 1)
 
     def end(self) -> date:
+        if self.half:
+            return date(self.year, 6, 30) if self.half == 1 else date(self.year, 12, 31)
         if not self.quarter:
             return date(self.year, 12, 31)
         m = 3 * self.quarter
@@ -440,6 +458,12 @@ def _literal_choices(expected: str) -> str:
     return re.sub(r"\s+or\s+(?=')", " hoặc ", expected)
 
 
+def vietnamese_message(err: dict) -> str:
+    """One of pydantic's errors in Vietnamese (what `translate` says for it), for callers that build
+    their own problems from `ValidationError.errors()`."""
+    return _message(err)
+
+
 def _message(err: dict) -> str:
     typ = err["type"]
     if typ == "value_error":
@@ -448,6 +472,11 @@ def _message(err: dict) -> str:
         sym = {"greater_than_equal": "≥", "less_than_equal": "≤", "greater_than": ">", "less_than": "<"}[typ]
         bound = next(iter(err.get("ctx", {}).values()), "")
         return f"phải {sym} {bound} (nhận được {err.get('input')!r})"
+    ctx = err.get("ctx") or {}
+    if typ == "too_short" and "min_length" in ctx:
+        return f"có quá ít phần tử: cần ít nhất {ctx['min_length']} (có {ctx.get('actual_length', 0)})"
+    if typ == "too_long" and "max_length" in ctx:
+        return f"có quá nhiều phần tử: tối đa {ctx['max_length']} (có {ctx.get('actual_length', '?')})"
     if typ == "literal_error":
         return f"phải là một trong: {_literal_choices(str(err.get('ctx', {}).get('expected', '')))} (nhận được {err.get('input')!r})"
     # never pydantic's English ("Input should be …"): a type we have not worded yet is still said in Vietnamese

@@ -9,6 +9,7 @@ from typing import Optional
 
 from .pack import fmt_number
 from .render import sentences
+from .render.common import GRADE_NOTICES
 from .result import ItemResult, Result
 
 
@@ -53,7 +54,7 @@ def data_lines(it: ItemResult) -> list[str]:
         if not app["applies"]:
             return out
     if it.branch is not None:
-        out.append(f"nhánh {it.branch.key}: {sentences.branch_label(it.branch, it.basis.get('year'))}")
+        out.append(f"nhánh {it.branch.key}: {sentences.branch_label(it.branch, it.basis.get('year'), it.basis.get('quarter'))}")
     shown = sentences.measure(it.method, it.measure) if it.method != "document_deadline" else ""
     if shown and it.method != "manual":
         out.append(f"số đo: {shown}")
@@ -81,18 +82,25 @@ def trail_ids(result: Result) -> dict[str, str]:
 
 
 def find_rule(result: Result, rule: str, pack_id: str) -> str:
-    """The top item the user means by `rule`: a trail id ('TC1.4/bao_cao_nam'), a fired rule
-    ('TC5.4#t0'), or a bare part id when only one item has it. UsageError listing the candidates
-    when it is ambiguous, with a did-you-mean when it is unknown."""
+    """The top item the user means by `rule` (see `find_part`)."""
+    return trail_ids(result)[find_part(result, rule, pack_id)]
+
+
+def find_part(result: Result, rule: str, pack_id: str) -> str:
+    """The item or part, at any level, the user means by `rule`, as its trail id
+    ('TC1.1/mo_hinh/duoc_cong_nhan'): a trail id, a fired rule ('TC5.4#t0',
+    'TC1.1/mo_hinh/duoc_cong_nhan#yes'), or the end of one ('duoc_cong_nhan', 'mo_hinh/duoc_cong_nhan')
+    when only one item has it. UsageError listing the candidates when it is ambiguous, with a
+    did-you-mean when it is unknown."""
     from .errors import UsageError, did_you_mean
 
     ids = trail_ids(result)
     key = rule.strip().split("#", 1)[0]
     if key in ids:
-        return ids[key]
-    ends = sorted(uid for uid in ids if uid.rsplit("/", 1)[-1] == key)
+        return key
+    ends = sorted(uid for uid in ids if uid.endswith("/" + key))  # 'dang_xay_dung', 'mo_hinh/dang_xay_dung'…
     if len(ends) == 1:
-        return ids[ends[0]]
+        return ends[0]
     if ends:
         raise UsageError.one(f"'{rule}' trỏ tới nhiều nội dung trong bộ tiêu chí {pack_id}: {', '.join(ends)}",
                              field="--rule", hint=f"ghi đầy đủ mã như trong phần giải thích, vd. --rule {ends[0]}")
@@ -108,12 +116,22 @@ def explain(result: Result, rule: Optional[str] = None) -> str:
     e = result.evidence
     where = ", ".join(x for x in (e["ward"], e["district"], e["province"]) if x)  # no empty district slot
     out.append(f"Đơn vị: {where} — kỳ {e['period']['year']}"
-               + (f" quý {e['period']['quarter']}" if e['period']['quarter'] else ""))
+               + (f" quý {e['period']['quarter']}" if e['period']['quarter'] else "")
+               + (f" nửa năm {e['period']['half']}" if e['period'].get('half') else ""))
     out.append(f"Bộ tiêu chí: {p['id']} v{p['version']} ({p['legal_basis']}); sha256 {p['sha256'][:16]}…")
     out.append(f"Hồ sơ: {e['file']} sha256 {e['sha256'][:16]}…")
     out.append("")
     items = result.items
-    if rule:
+    if rule and "/" in rule:  # a part at any depth: the items above it as one line each, then the part
+        top, *path = rule.split("/")
+        it, indent = next(i for i in items if i.id == top), ""
+        for pid in path:
+            out.append(f"{indent}{it.id} {it.title} — {_pts(it.points)}/{_pts(it.max)} điểm ({it.method})")
+            it, indent = next(p for p in it.parts if p.id == pid), indent + "    "
+        out.extend(item_lines(it, indent))
+        out.append("")
+        items = []
+    elif rule:
         top = trail_ids(result).get(rule, rule)
         items = [i for i in items if i.id == top]
     for it in items:
@@ -135,6 +153,7 @@ def explain(result: Result, rule: Optional[str] = None) -> str:
             out.append(f"  điều kiện loại trừ {v.id} ({v.grade}): {v.when} — {state} ({vals})")
         if result.grade.capped_from:
             out.append(f"  Đạt điểm mức '{result.grade.capped_from}' nhưng bị hạ do điều kiện loại trừ.")
+        out.extend(f"  ⚠ {sentences.warning(w)}" for w in result.warnings if w["code"] in GRADE_NOTICES)
         if result.missing_evidence:
             out.append("Thiếu minh chứng làm mất điểm: " + ", ".join(result.missing_evidence))
     return "\n".join(out).rstrip() + "\n"

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from .conditions import identifiers
+from .conditions import Cmp, ResultCondition, identifiers
 from .errors import Problem
 from .pack import Pack, fmt_number
 
@@ -80,6 +80,8 @@ def lint(pack: Pack) -> tuple[list[Problem], list[Problem]]:
     for g in d.grades:
         for v in g.vetoes:
             used.update(identifiers(pack.conditions[v.id]))
+    for cond in pack.result_rules.values():
+        used.update(identifiers(cond))
     if d.batch is not None:
         for rule in d.batch.ineligible:
             used.update(rule.requires)
@@ -95,10 +97,18 @@ def lint(pack: Pack) -> tuple[list[Problem], list[Problem]]:
             if leaf.method.name == "document_deadline":
                 cfg = leaf.method.cfg
                 referenced.update([t.by for t in cfg.tiers] + [cfg.not_before, cfg.not_after])
-    referenced.update(rule.later_than for rule in d.eligibility)
+    referenced.update(rule.later_than for rule in d.eligibility if rule.later_than is not None)
     for name in pack.parameters:
         if name not in referenced:
             warn("W103", f"tham số '{name}' không được nội dung nào dùng", ("parameters", name), name)
+    allowed = {"year": ("year",), "quarter": ("year", "quarter", "half"), "half": ("year", "half")}[m.period_kind]
+    for where, spec, loc in _dates(pack):
+        if spec.unit not in allowed:
+            kind = {"year": "theo năm", "half": "theo nửa năm"}[m.period_kind]
+            err("L012", f"{where}: '{spec.text}' là ngày theo {'quý' if spec.unit == 'quarter' else 'nửa năm'}, mà bộ "
+                f"tiêu chí chấm {kind} (period_kind: {m.period_kind}); dùng "
+                + " hoặc ".join(f"'{u}-MM-DD'" for u in allowed), loc, where)
+    warnings.extend(_decided_comparisons(pack))
     return errors, warnings
 
 
@@ -111,6 +121,61 @@ def _excludable(pack: Pack, err) -> None:
     if pack.data.criteria and kept <= 0:
         err("L011", "mọi nội dung của các tiêu chí đều có thể bị loại khỏi điểm tối đa (applies_if với "
             "if_not_applicable: exclude): đơn vị không thuộc diện nào sẽ có điểm tối đa bằng 0", ("criteria",), "criteria")
+
+
+def _dates(pack: Pack):
+    """(where, DateSpec, YAML location) of every date the pack's rules compare with."""
+    for name, spec in pack.parameters.items():
+        yield f"parameters.{name}", spec, ("parameters", name)
+    for i, rule in enumerate(pack.data.eligibility):
+        if rule.later_than is not None and rule.later_than not in pack.parameters:
+            yield f"eligibility[{i}].later_than", pack.date_param(rule.later_than, rule.id), ("eligibility", i)
+    for _, _, top in pack.items:
+        for leaf in top.leaves():
+            if leaf.method.name == "document_deadline":
+                cfg = leaf.method.cfg
+                for ref in [t.by for t in cfg.tiers] + [cfg.not_before, cfg.not_after]:
+                    if ref is not None and ref not in pack.parameters:
+                        yield leaf.uid, pack.date_param(ref, leaf.uid), pack.item_loc(top.item.id)
+
+
+_ALWAYS = {">": lambda lo, hi: lo > 0, ">=": lambda lo, hi: lo >= 0, "<": lambda lo, hi: hi < 0,
+           "<=": lambda lo, hi: hi <= 0, "==": lambda lo, hi: lo == hi == 0, "!=": lambda lo, hi: hi < 0 or lo > 0}
+_NEVER = {">": lambda lo, hi: hi <= 0, ">=": lambda lo, hi: hi < 0, "<": lambda lo, hi: lo >= 0,
+          "<=": lambda lo, hi: lo > 0, "==": lambda lo, hi: hi < 0 or lo > 0, "!=": lambda lo, hi: lo == hi == 0}
+
+
+def _decided_comparisons(pack: Pack) -> list[Problem]:
+    """W105: a comparison over results that holds for every possible score, or for none (every
+    points(X) lies in 0…max(X), the total in 0…max_total): a typo such as `points(TC2) > max(TC2)`."""
+    ranges = {k: (Decimal(0), v) for k, v in pack.result_scope().items()}
+    ranges["total"] = (Decimal(0), pack.meta.max_total)
+    named = [(v.id, pack.conditions[v.id], ("grades", gi, "vetoes", vi, "when"))
+             for gi, g in enumerate(pack.data.grades) for vi, v in enumerate(g.vetoes)]
+    named += [(r.id, pack.result_rules[r.id], ("eligibility", i, "when"))
+              for i, r in enumerate(pack.data.eligibility) if r.id in pack.result_rules]
+    out = []
+    for owner, cond, loc in named:
+        if not isinstance(cond, ResultCondition):
+            continue
+        ops = {c.ident: c.op for c in _comparisons(cond.tree)}
+        for tid, term in cond.terms:
+            lo, hi = term.bounds(ranges)
+            op = ops[tid]
+            verdict = "luôn đúng" if _ALWAYS[op](lo, hi) else "không bao giờ đúng" if _NEVER[op](lo, hi) else None
+            if verdict:
+                out.append(Problem(f"điều kiện '{owner}': '{term.text}' {verdict} với mọi kết quả chấm "
+                                   "(điểm mỗi tiêu chí, nội dung nằm trong 0…max, tổng trong 0…max_total)",
+                                   file=pack.path, line=pack.line(*loc), field=owner, code="W105"))
+    return out
+
+
+def _comparisons(node):
+    if isinstance(node, Cmp):
+        yield node
+    else:
+        for p in node.parts:
+            yield from _comparisons(p)
 
 
 def _walk(bound):

@@ -41,14 +41,17 @@ _TABLE = [
          "pack.parse_pack"),
     Code("P020", E, "quy tắc `batch` trỏ tới mức xếp loại hoặc mã không có, hoặc chỉ tiêu không hợp lý",
          "batch.rules.BatchRules.check"),
-    Code("P021", E, "điều kiện xếp loại theo ngày (`eligibility`) trỏ tới văn bản, hạn hoặc mức không có, "
-                    "hoặc không có đúng một kết quả", "packload.bind"),
+    Code("P021", E, "điều kiện xếp loại (`eligibility`) trỏ tới văn bản, hạn hoặc mức không có, không có đúng một "
+                    "kết quả, hoặc không có đúng một dạng (`when:` hay `document:` + `later_than:`)", "packload.bind"),
     Code("P022", E, "`applies_if.kinds`: loại đơn vị không có, không nằm trong `applies_to` của bộ tiêu chí, hoặc danh sách rỗng",
          "applicability.declared"),
     Code("P023", E, "`applies_if.when`: điều kiện ngoài ngôn ngữ cho phép, mã không có trong vocabulary, hoặc không phải "
                     "số liệu về đơn vị (`unit.*`)", "applicability.declared"),
     Code("P024", E, "`if_not_applicable` không kèm `applies_if`, `applies_if` rỗng, hoặc khai báo ở một phần, điểm thưởng, "
                     "điểm trừ", "applicability.declared"),
+    Code("P025", E, "điều kiện trên kết quả chấm (`points(…)`, `max(…)`, `total`) trỏ tới tiêu chí/nội dung không có "
+                    "(kèm gợi ý), không tuyến tính, dùng số liệu trong phép tính với điểm, hoặc chỉ so sánh hằng số",
+         "packload.bind"),
     Code("L001", E, "`max` của tiêu chí khác tổng `max` các nội dung", "lint.lint"),
     Code("L002", E, "`max_total` khác tổng `max` các tiêu chí", "lint.lint"),
     Code("L003", E, "mức xếp loại không thể đạt (ngưỡng trùng hoặc vượt `max_total`)", "lint.lint"),
@@ -62,11 +65,16 @@ _TABLE = [
          "lint.lint"),
     Code("L011", E, "mọi nội dung của các tiêu chí đều có thể bị loại khỏi điểm tối đa (`if_not_applicable: exclude`)",
          "lint.lint"),
+    Code("L012", E, "ngày theo quý/nửa năm (`quarter+1-01-15`, `half-06-31`…) trong bộ tiêu chí chấm theo năm, "
+                    "hoặc ngày theo quý trong bộ chấm theo nửa năm",
+         "lint.lint"),
     Code("W101", W, "số liệu khai báo trong vocabulary nhưng không nội dung nào dùng", "lint.lint"),
     Code("W102", W, "nội dung cho ít điểm hơn khi số liệu được thưởng tăng lên", "lint.lint"),
     Code("W103", W, "tham số khai báo nhưng không nội dung nào dùng", "lint.lint"),
     Code("W104", W, "hai bộ tiêu chí của một tỉnh cùng có hiệu lực một ngày (thiếu `replaces` hoặc `effective_to`)",
          "packstore.Index.overlaps"),
+    Code("W105", W, "một phép so sánh trên kết quả chấm luôn đúng hoặc không bao giờ đúng (điểm nằm trong 0…max)",
+         "lint._decided_comparisons"),
     Code("E101", E, "một nội dung có quá nhiều nhánh chấm", "engine.CompiledPack"),
     Code("E102", E, "ngưỡng của một nhánh vượt giới hạn số của bộ máy luật", "engine.CompiledPack"),
     Code("E103", E, "điều kiện loại trừ dùng quá nhiều số liệu", "engine.CompiledPack"),

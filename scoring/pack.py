@@ -7,6 +7,7 @@ Everything a method needs is checked here, at load, so scoring never meets a mal
 """
 
 import re
+import calendar
 from datetime import date
 from decimal import Decimal
 from fractions import Fraction
@@ -25,6 +26,12 @@ from .yamlio import LoadFailure, line_of, load_document_hashed, number_problem
 ITEM_ID = re.compile(r"^[A-Za-z][A-Za-z0-9_.\-]{0,30}$")
 PACK_ID_PATTERN = r"^[a-z0-9][a-z0-9\-]{2,80}$"
 DATE_SPEC = re.compile(r"^year(?:([+-]\d{1,2}))?-(\d{2})-(\d{2})$")
+# The same grammar for a date relative to the scored quarter or to the half-year that holds it:
+# 'quarter+1-01-15' is the 15th of the first month of the next quarter, 'quarter-03-31' the last day
+# of the quarter (a day past the month's end means its last day), 'half-06-31' the half-year's last.
+PERIOD_SPEC = re.compile(r"^(quarter|half)(?:([+-]\d{1,2}))?-(\d{2})-(\d{2})$")
+MONTHS_IN = {"year": 12, "quarter": 3, "half": 6}
+PERIODS_IN_YEAR = {"year": 1, "quarter": 4, "half": 2}
 
 Points = Decimal
 
@@ -58,19 +65,33 @@ class Rounding(BaseModel):
 
 
 class DateSpec(BaseModel):
-    """A date relative to the scored period's year: 'year-03-31' or 'year-1-12-01'."""
+    """A date relative to the scored period: its year ('year-03-31', 'year-1-12-01'), or, in packs
+    that score quarters, its quarter or the half-year that holds it ('quarter+1-01-15': the 15th of
+    the first month of the next quarter; 'half-06-31'). `year_offset` counts in `unit`s."""
 
     model_config = ConfigDict(frozen=True, defer_build=True)
     year_offset: int
-    month: int
+    month: int      # within the unit: 1…12 for a year, 1…3 for a quarter, 1…6 for a half-year
     day: int
     text: str
+    unit: Literal["year", "quarter", "half"] = "year"
 
     @classmethod
     def parse(cls, text: str) -> "DateSpec":
+        p = PERIOD_SPEC.match(str(text).strip())
+        if p:
+            unit, off, mo, d = p.group(1), int(p.group(2) or 0), int(p.group(3)), int(p.group(4))
+            limit = 9 * PERIODS_IN_YEAR[unit]
+            word = {"quarter": "quý", "half": "nửa năm"}[unit]
+            if not -limit <= off <= limit:
+                raise ValueError(f"'{text}': lệch {off:+d} {word}, tối đa ±{limit} {word} so với kỳ đánh giá")
+            if not 1 <= mo <= MONTHS_IN[unit] or not 1 <= d <= 31:
+                raise ValueError(f"'{text}': tháng thứ {mo} của {word} (1…{MONTHS_IN[unit]}), ngày {d} (1…31) không hợp lệ")
+            return cls(year_offset=off, month=mo, day=d, text=text, unit=unit)
         m = DATE_SPEC.match(str(text).strip())
         if not m:
-            raise ValueError(f"'{text}' không đúng dạng ngày tương đối 'year-MM-DD' hoặc 'year-1-MM-DD'")
+            raise ValueError(f"'{text}' không đúng dạng ngày tương đối 'year-MM-DD', 'year-1-MM-DD', hoặc theo quý, "
+                             "nửa năm: 'quarter+1-01-15', 'half-06-30'")
         off, mo, d = int(m.group(1) or 0), int(m.group(2)), int(m.group(3))
         if not -9 <= off <= 9:  # documents are only dated within ±9 years of the period (date_code)
             raise ValueError(f"'{text}': lệch {off:+d} năm, tối đa ±9 năm so với năm đánh giá")
@@ -87,15 +108,40 @@ class DateSpec(BaseModel):
         return date_spec(self)
 
     def code(self) -> int:
-        """An integer that orders dates within ±9 years of the period without knowing the year."""
-        return (self.year_offset + 10) * 10000 + self.month * 100 + self.day
+        """An integer that orders dates within ±9 years of the period without knowing the year (or,
+        for a date relative to the quarter or half-year, without knowing which one: `period_code`)."""
+        base = 10 if self.unit == "year" else 40
+        return (self.year_offset + base) * 10000 + self.month * 100 + self.day
 
-    def resolve(self, year: int) -> date:
+    def resolve(self, year: int, quarter: Optional[int] = None) -> date:
+        """The date for a period: its year, and its quarter for a date relative to the quarter or
+        half-year (ValueError without one)."""
+        if self.unit != "year":
+            if quarter is None:
+                raise ValueError(f"'{self.text}' là ngày theo quý/nửa năm: cần kỳ đánh giá là một quý")
+            months = MONTHS_IN[self.unit]
+            first = (quarter - 1) // (4 // PERIODS_IN_YEAR[self.unit]) * months  # months before the unit, 0-based
+            k = year * 12 + first + self.year_offset * months + self.month - 1
+            y, mo = divmod(k, 12)
+            return date(y, mo + 1, min(self.day, calendar.monthrange(y, mo + 1)[1]))
         y = year + self.year_offset
         try:
             return date(y, self.month, self.day)
         except ValueError:  # 02-29 in a common year
             return date(y, self.month, 28)
+
+
+def period_code(d: date, unit: str, year: int, quarter: int) -> Optional[int]:
+    """The ordering code of an actual date against dates relative to the record's quarter or half-year
+    (`DateSpec.code` with that unit): which unit it falls in counted from the record's, its month
+    within that unit, its day. None when it is more than 9 years away."""
+    months = MONTHS_IN[unit]
+    first = (quarter - 1) // (4 // PERIODS_IN_YEAR[unit]) * months
+    k = (d.year * 12 + d.month - 1) - (year * 12 + first)
+    off, month = divmod(k, months)
+    if not -9 * PERIODS_IN_YEAR[unit] <= off <= 9 * PERIODS_IN_YEAR[unit]:
+        return None
+    return (off + 40) * 10000 + (month + 1) * 100 + d.day
 
 
 def date_code(d: date, period_year: int) -> Optional[int]:
@@ -147,7 +193,7 @@ class Meta(BaseModel):
     legal_basis: str
     jurisdiction: dict[str, str]
     applies_to: list[UnitKind] = Field(min_length=1)
-    period_kind: Literal["year", "quarter"] = "year"
+    period_kind: Literal["year", "quarter", "half"] = "year"
     effective_from: date
     effective_to: Optional[date] = None
     replaces: Optional[str] = None
@@ -263,13 +309,16 @@ class Grade(BaseModel):
 class DateRule(BaseModel):
     """Eligibility on a date: a document dated later than a deadline (or without that date, or not
     submitted) makes the unit ineligible for grading (`outcome: ineligible`) or caps its grade
-    (`at_most: <grade id>`). Checked against the vocabulary, parameters and grades at load."""
+    (`at_most: <grade id>`). Or, written with `when:` instead of `document:`/`later_than:`, the same
+    outcomes on a condition over computed results ("points(TC5) < 10"). Checked against the
+    vocabulary, parameters, items and grades at load."""
 
     model_config = ConfigDict(extra="forbid", defer_build=True)
     id: str = Field(min_length=1)
-    document: str
+    document: Optional[str] = None
     date: Literal["sent_on", "issued_on"] = "sent_on"
-    later_than: str  # a parameter name or 'year-MM-DD'
+    later_than: Optional[str] = None  # a parameter name or 'year-MM-DD'
+    when: Optional[str] = None        # a condition over results (points(TC2), max(TC2), total) and facts
     outcome: Optional[Literal["ineligible"]] = None
     at_most: Optional[str] = None
     reason: str = Field(min_length=1)
@@ -368,7 +417,8 @@ class Pack(PackDoc):
     conditions and the linter's warnings. Built once by `scoring.packload`, never changed after:
     what scoring derives from a pack (its plan, its compiled rules) is kept by the scorer instead."""
 
-    def __init__(self, doc: PackDoc, items, conditions: dict, warnings=(), applicability=()):
+    def __init__(self, doc: PackDoc, items, conditions: dict, warnings=(), applicability=(),
+                 result_rules: Optional[dict] = None):
         _set = object.__setattr__
         for k, v in doc.__dict__.items():
             _set(self, k, v)
@@ -378,10 +428,26 @@ class Pack(PackDoc):
         _set(self, "warnings", tuple(warnings))
         # `applies_if` of criteria and items, checked (applicability.Rule), in pack order
         _set(self, "applicability", tuple(applicability))
+        # eligibility rules written with `when:` (conditions over computed results): rule id → condition
+        _set(self, "result_rules", MappingProxyType(dict(result_rules or {})))
 
     def with_warnings(self, warnings) -> "Pack":
         """The same pack with the linter's warnings attached (a new object: packs are frozen)."""
-        return Pack(self.doc, self.items, self.conditions, warnings, self.applicability)
+        return Pack(self.doc, self.items, self.conditions, warnings, self.applicability, self.result_rules)
+
+    def result_scope(self) -> dict:
+        """Every id a condition over results may name → its maximum: criteria, then items and their
+        parts by the ids the trail prints ('TC1.1', 'TC1.1/mo_hinh')."""
+        out = {c.id: c.max for c in self.data.criteria}
+
+        def walk(bound):
+            out.setdefault(bound.uid, bound.item.max)
+            for part in bound.parts:
+                walk(part)
+
+        for _, _, bound in self.items:
+            walk(bound)
+        return out
 
 
 _TEXT_KEYS = {"kinds", "later_than", "at_most", "outcome", "title", "label", "note", "legal_basis", "source", "reason", "id", "version", "when", "unit",
@@ -432,7 +498,7 @@ def _identifier_problems(pf: PackFile, file: str, lines: dict):
 
 
 _SECTIONS = {"format": "1", "pack": "2", "parameters": "3", "vocabulary": "4", "criteria": "5–6", "bonus": "7",
-             "deductions": "7", "grades": "8", "eligibility": "8a", "batch": "10 (Recipes)"}
+             "deductions": "7", "grades": "8, 8c", "eligibility": "8a, 8c", "batch": "10 (Recipes)"}
 
 
 def section_hint(loc: tuple) -> str:

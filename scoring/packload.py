@@ -59,6 +59,7 @@ def bind(doc: PackDoc) -> Pack:
             continue
         items.append((section, item, bound))
     conds: dict[str, Any] = {}
+    scope = Pack(doc, items, {}).result_scope()
     for gi, g in enumerate(doc.data.grades):
         for vi, v in enumerate(g.vetoes):
             if v.id in conds:
@@ -66,19 +67,34 @@ def bind(doc: PackDoc) -> Pack:
                                         line=doc.line("grades", gi, "vetoes", vi), field=f"grades.{g.id}.vetoes", code="P011"))
                 continue
             try:
-                conds[v.id] = conditions.parse(v.when, doc.vocabulary.facts)
+                if conditions.reads_results(v.when):  # points(TC2), max(TC2), total: decided after the totals
+                    conds[v.id] = conditions.parse_results(v.when, doc.vocabulary.facts, scope, doc.meta.max_total)
+                else:
+                    conds[v.id] = conditions.parse(v.when, doc.vocabulary.facts)
             except ValueError as exc:
                 problems.append(Problem(f"điều kiện loại trừ '{v.id}': {exc}", file=name,
                                         line=doc.line("grades", gi, "vetoes", vi, "when") or doc.line("grades", gi, "vetoes", vi),
-                                        field=f"grades.{g.id}.vetoes.{v.id}.when", code="P010"))
+                                        field=f"grades.{g.id}.vetoes.{v.id}.when",
+                                        code="P025" if isinstance(exc, conditions.ResultTermError) else "P010"))
     if doc.data.batch is not None:
         problems.extend(doc.data.batch.check(doc))
     problems.extend(_date_rule_problems(doc))
     rules, bad_rules = applicability.declared(doc)
     problems.extend(bad_rules)
+    results: dict[str, Any] = {}
+    for i, rule in enumerate(doc.data.eligibility):
+        if rule.when is None:
+            continue
+        try:
+            results[rule.id] = conditions.parse_results(rule.when, doc.vocabulary.facts, scope, doc.meta.max_total)
+        except ValueError as exc:
+            problems.append(Problem(f"điều kiện xếp loại '{rule.id}': {exc}", file=name,
+                                    line=doc.line("eligibility", i, "when") or doc.line("eligibility", i),
+                                    field=f"eligibility[{i}].when", code="P025",
+                                    hint="điều kiện trên kết quả: xem docs/rule-format.md, mục 8c"))
     if problems:
         raise PackError(problems)
-    return Pack(doc, items, conds, applicability=rules)
+    return Pack(doc, items, conds, applicability=rules, result_rules=results)
 
 
 def _date_rule_problems(doc: PackDoc) -> list[Problem]:
@@ -96,13 +112,21 @@ def _date_rule_problems(doc: PackDoc) -> list[Problem]:
         if rule.id in seen:
             bad("mã bị trùng", "id")
         seen.add(rule.id)
-        if rule.document not in doc.vocabulary.documents:
-            bad(f"văn bản '{rule.document}' không có trong vocabulary.documents", "document",
-                did_you_mean(rule.document, doc.vocabulary.documents))
-        try:
-            doc.date_param(rule.later_than, f"eligibility[{i}].later_than")
-        except ValueError as exc:
-            bad(str(exc), "later_than")
+        on_dates = rule.document is not None or rule.later_than is not None
+        if rule.when is not None and on_dates:
+            bad("hoặc 'when:' (điều kiện trên kết quả chấm), hoặc 'document:' + 'later_than:' (hạn gửi văn bản), "
+                "không dùng cả hai", "when")
+        elif rule.when is None and (rule.document is None or rule.later_than is None):
+            bad("cần 'document:' và 'later_than:' (hạn gửi văn bản) hoặc 'when:' (điều kiện trên kết quả chấm)",
+                "document" if rule.document is None else "later_than")
+        elif rule.when is None:
+            if rule.document not in doc.vocabulary.documents:
+                bad(f"văn bản '{rule.document}' không có trong vocabulary.documents", "document",
+                    did_you_mean(rule.document, doc.vocabulary.documents))
+            try:
+                doc.date_param(rule.later_than, f"eligibility[{i}].later_than")
+            except ValueError as exc:
+                bad(str(exc), "later_than")
         if (rule.outcome is None) == (rule.at_most is None):
             bad("cần đúng một kết quả: 'outcome: ineligible' (không đủ điều kiện xếp loại) "
                 "hoặc 'at_most: <mã mức>' (tối đa mức đó)")

@@ -428,6 +428,12 @@ def check_applies(pack: Pack, ev: LoadedEvidence, allow_other_province: bool = F
     if rec.ward.kind not in pack.meta.applies_to:
         raise UsageError.one(f"bộ tiêu chí {pack.id} không áp dụng cho loại đơn vị '{rec.ward.kind}'",
                              file=ev.path, field="ward.kind")
-    if pack.meta.period_kind == "year" and rec.period.quarter:
+    if pack.meta.period_kind == "year" and (rec.period.quarter or rec.period.half):
         raise UsageError.one(f"bộ tiêu chí {pack.id} chấm theo năm; hồ sơ là của {rec.period.label()}",
-                             file=ev.path, field="period.quarter")
+                             file=ev.path, field="period.quarter" if rec.period.quarter else "period.half")
+    if pack.meta.period_kind == "quarter" and not rec.period.quarter:
+        raise UsageError.one(f"bộ tiêu chí {pack.id} chấm theo quý; hồ sơ là của {rec.period.label()}",
+                             file=ev.path, field="period.quarter", hint="ghi quý đánh giá: period: {year: …, quarter: 1…4}")
+    if pack.meta.period_kind == "half" and not rec.period.half:
+        raise UsageError.one(f"bộ tiêu chí {pack.id} chấm theo nửa năm; hồ sơ là của {rec.period.label()}",
+                             file=ev.path, field="period.half", hint="ghi nửa năm đánh giá: period: {year: …, half: 1 hoặc 2}")

@@ -12,7 +12,7 @@ from fractions import Fraction
 from typing import Optional
 
 from . import applicability, engine
-from .conditions import identifiers
+from .conditions import ResultCondition, identifiers
 from .canonical import record_sha256
 from .errors import EngineError
 from .evidence import LoadedEvidence
@@ -38,8 +38,12 @@ class Plan:
         self.branches = {leaf.uid: leaf.method.branches() for leaf in self.leaves}
         self.by_key = {uid: {b.key: b for b in bs} for uid, bs in self.branches.items()}
         self.labels = self.branches  # every branch of each leaf, for the trail (worded by render.sentences)
-        self.vetoes = [(v.id, pack.conditions[v.id], identifiers(pack.conditions[v.id]))
-                       for g in pack.data.grades for v in g.vetoes]
+        every = [(v.id, pack.conditions[v.id]) for g in pack.data.grades for v in g.vetoes]
+        self.vetoes = [(vid, c, identifiers(c)) for vid, c in every if not isinstance(c, ResultCondition)]
+        # conditions over computed results (vetoes and `eligibility` rules with `when:`), decided in a
+        # second assertion into the engine once the totals exist: (owner, condition, facts it reads)
+        self.result_conds = [(vid, c, identifiers(c)) for vid, c in every if isinstance(c, ResultCondition)]
+        self.result_conds += [(RESULT_RULE + rid, c, identifiers(c)) for rid, c in pack.result_rules.items()]
         # What `evaluate` asks of every item on every record, answered once per pack (ABC isinstance
         # checks and the "<item>#<branch>" names, made afresh for each of 10,000 records before).
         self.composite = {b.uid for _, _, top in pack.items for b in _walk(top) if isinstance(b.method, CompositeMethod)}
@@ -69,7 +73,7 @@ class Plan:
         self.applies = {r.key: r for r in pack.applicability}
         self.scaled = bool(pack.applicability)
         unit_facts = [i for r in pack.applicability for i in r.facts]
-        for i in [i for _, _, ids in self.vetoes for i in ids] + [i for r in (batch.ineligible if batch else ()) for i in r.requires] + unit_facts:
+        for i in [i for _, _, ids in self.vetoes + self.result_conds for i in ids] + [i for r in (batch.ineligible if batch else ()) for i in r.requires] + unit_facts:
             if i not in self.used_inputs:
                 self.used_inputs.append(i)
         # inputs read only by items that apply to some units: `validate` says they may not be needed
@@ -91,17 +95,21 @@ class Plan:
         self.dated_documents: dict[str, list[str]] = {}  # document id → the date fields its deadlines read
         dated = [(leaf.method.cfg.document, leaf.method.cfg.date) for leaf in self.leaves
                  if leaf.method.name == "document_deadline"]
-        for doc_id, key in dated + [(r.document, r.date) for r in pack.data.eligibility]:
+        on_dates = [r for r in pack.data.eligibility if r.when is None]
+        for doc_id, key in dated + [(r.document, r.date) for r in on_dates]:
             keys = self.dated_documents.setdefault(doc_id, [])
             if key not in keys:
                 keys.append(key)
-        for r in pack.data.eligibility:
+        for r in on_dates:
             if r.document not in self.used_inputs:
                 self.used_inputs.append(r.document)
         # eligibility on dates: (rule, its deadline, the band it caps to or None)
         by_id = {g.id: g for g in pack.data.grades}
         self.date_rules = [(r, pack.date_param(r.later_than, r.id), by_id.get(r.at_most) if r.at_most else None)
-                           for r in pack.data.eligibility]
+                           for r in on_dates]
+        # eligibility on results: (rule, the band it caps to or None), decided by `result_conds`
+        self.result_rules = [(r, by_id.get(r.at_most) if r.at_most else None)
+                             for r in pack.data.eligibility if r.when is not None]
         batch = pack.data.batch
         self.quota = batch.quota if batch is not None else None
         self.quota_base = by_id[self.quota.of_at_least].label if self.quota is not None else None
@@ -167,7 +175,8 @@ class Scorer:
         if cp is None:
             pl = self.plan(pack)
             built = engine.CompiledPack(pack, [(leaf.uid, pl.branches[leaf.uid]) for leaf in pl.leaves],
-                                        [(vid, node) for vid, node, _ in pl.vetoes],
+                                        [(vid, node) for vid, node, _ in pl.vetoes]
+                                        + [(owner, c.tree) for owner, c, _ in pl.result_conds],
                                         [(r.key, r.node) for r in pack.applicability])
             with self._lock:
                 cp = self._compiled.setdefault(pack.sha256, built)
@@ -219,7 +228,7 @@ def evidence_summary(ev: LoadedEvidence) -> dict:
         "ward": r.ward.name,
         "district": r.ward.district,
         "province": r.ward.province,
-        "period": {"year": r.period.year, "quarter": r.period.quarter},
+        "period": {"year": r.period.year, "quarter": r.period.quarter, **({"half": r.period.half} if r.period.half else {})},
         "status": r.status,
         **extra,
     }
@@ -248,17 +257,7 @@ def evaluate(pack: Pack, ev: LoadedEvidence, manual: Optional[dict] = None, mode
     veto_inputs: dict[str, list[InputUse]] = {}
     veto_values: dict[str, dict[str, int]] = {}
     for vid, node, idents in pl.vetoes:
-        vals, uses = {}, []
-        for ident in idents:
-            fv = record.fact(ident)
-            uses.append(describe_fact(ident, fv, pack))
-            if fv is None or fv.kind == "not_applicable":
-                vals[ident] = 0  # nothing recorded: the veto looks at no occurrence (listed in the trail)
-            elif fv.kind == "yesno":
-                vals[ident] = 1 if fv.flag else 0
-            else:
-                vals[ident] = fv.value
-        veto_values[vid], veto_inputs[vid] = vals, uses
+        veto_values[vid], veto_inputs[vid] = _fact_values(idents, record, pack)
 
     app_read = {key: applicability.read(rule, record) for key, rule in pl.applies.items()}
     fired = cp.run({uid: (d.state, d.measure) for uid, d in derived.items()}, veto_values,
@@ -303,8 +302,16 @@ def evaluate(pack: Pack, ev: LoadedEvidence, manual: Optional[dict] = None, mode
     max_total = pack.meta.max_total
     total = min(max(raw_total, Decimal(0)), max_total)
 
+    result_inputs: dict[str, list[InputUse]] = {}
+    if pl.result_conds:  # the second assertion: conditions over the points just computed
+        fired_after, result_inputs = _results_stage(pl, cp, pack, record, criteria, items, total)
+        fired.update(fired_after)
+        veto_inputs.update((owner, uses) for owner, uses in result_inputs.items() if not owner.startswith(RESULT_RULE))
     grade = _grade(pl, total, fired, veto_inputs)
     grade, date_warnings = _date_rules(pl, record, grade)
+    if pl.result_rules:
+        grade, more = _result_rules(pl, grade, fired, result_inputs)
+        date_warnings.extend(more)
     unknown = [a for a in applies.values() if a["missing"]]
     missing_evidence = _dedupe([m for a in unknown for m in a["missing"]] + [m for i in items for m in i.missing])
     pending = [{"id": i.id, "title": i.title, **i.pending} for i in _with_parts(items) if i.pending]
@@ -467,7 +474,7 @@ def _date_rules(pl: Plan, record, grade: GradeResult) -> tuple[GradeResult, list
     for rule, spec, cap in pl.date_rules:
         doc = record.document(rule.document)
         given = getattr(doc, rule.date) if doc is not None else None
-        deadline = spec.resolve(record.period.year)
+        deadline = spec.resolve(record.period.year, record.period.date_quarter())
         if given is not None and given <= deadline:
             continue
         w = {"rule": rule.id, "reason": rule.reason, "source": rule.source, "document": rule.document,
@@ -482,16 +489,18 @@ def _date_rules(pl: Plan, record, grade: GradeResult) -> tuple[GradeResult, list
     return grade, out
 
 
+def _held(fired: dict, owner: str) -> bool:
+    """Whether a condition holds: durable fires a rule once per `$or` disjunct that matches ("a or b"
+    with both true fires twice), so count distinct branches: exactly one of holds/clear must have fired."""
+    keys = sorted(set(fired.get(owner, [])))
+    if len(keys) != 1:
+        raise EngineError(f"điều kiện {owner}: bộ máy luật kích hoạt {len(keys)} nhánh (cần đúng 1)")
+    return keys[0] == "holds"
+
+
 def _grade(pl: Plan, total: Decimal, fired: dict, veto_inputs: dict) -> GradeResult:
     bands = pl.bands
-    holds = {}
-    for vid in veto_inputs:
-        # durable fires a rule once per `$or` disjunct that matches ("a or b" with both true fires
-        # twice), so count distinct branches: exactly one of holds/clear must have fired.
-        keys = sorted(set(fired.get(vid, [])))
-        if len(keys) != 1:
-            raise EngineError(f"điều kiện {vid}: bộ máy luật kích hoạt {len(keys)} nhánh (cần đúng 1)")
-        holds[vid] = keys[0] == "holds"
+    holds = {vid: _held(fired, vid) for vid in veto_inputs}
     vetoes, capped_from, chosen = [], None, None
     uppers = pl.uppers
     for g in bands:
@@ -512,3 +521,80 @@ def _grade(pl: Plan, total: Decimal, fired: dict, veto_inputs: dict) -> GradeRes
         nxt = {"id": above.id, "label": above.label, "min": above.min,
                "points_needed": max(above.min - total, Decimal(0)), "blocked_by": blocked}
     return GradeResult(chosen.id, chosen.label, chosen.min, uppers[chosen.id], vetoes, capped_from, nxt)
+
+
+RESULT_RULE = "eligibility:"  # the engine's owner name of an `eligibility` rule written with `when:`
+
+
+def _fact_values(idents: list, record, pack: Pack) -> tuple[dict, list]:
+    """What a condition reads of the record's facts: (ident → the integer the engine compares, the
+    trail's inputs). Nothing recorded counts as 0: the condition looks at no occurrence."""
+    vals, uses = {}, []
+    for ident in idents:
+        fv = record.fact(ident)
+        uses.append(describe_fact(ident, fv, pack))
+        if fv is None or fv.kind == "not_applicable":
+            vals[ident] = 0
+        elif fv.kind == "yesno":
+            vals[ident] = 1 if fv.flag else 0
+        else:
+            vals[ident] = fv.value
+    return vals, uses
+
+
+def computed_points(criteria: list, items: list, total: Decimal, max_total: Decimal) -> dict:
+    """id → (points, max, title) of everything a condition over results may read: criteria, items and
+    their parts by their trail ids, a deduction by the size of what it took off, and 'total'."""
+    out = {c.id: (c.points, c.max, c.title) for c in criteria}
+
+    def walk(it: ItemResult, uid: str) -> None:  # parts keep their own (unsigned) points
+        out.setdefault(uid, (it.points, it.max, it.title))
+        for p in it.parts:
+            walk(p, f"{uid}/{p.id}")
+
+    for it in items:
+        if it.section == "deductions":  # the item's points carry the sign; a condition reads the size
+            out[it.id] = (-it.points, it.max, it.title)
+        walk(it, it.id)
+    out["total"] = (total, max_total, None)
+    return out
+
+
+def _results_stage(pl: Plan, cp, pack: Pack, record, criteria: list, items: list, total: Decimal):
+    """Decide the conditions over results in a second assertion into the pack's ruleset: each
+    comparison's linear form is computed here exactly (Fractions; durable's arithmetic truncates and
+    its floats are binary) and only its sign, an integer, is asserted, with the facts the condition
+    reads; durable decides the and/or/not as it does for the vetoes on facts.
+    Returns ({owner: branches fired}, {owner: the trail's inputs})."""
+    computed = computed_points(criteria, items, total, pack.meta.max_total)
+    values: dict = {}
+    uses: dict = {}
+    for owner, cond, idents in pl.result_conds:
+        vals, inputs = _fact_values(idents, record, pack)
+        for tid, term in cond.terms:
+            vals[tid] = term.sign({i: computed[i][0] for i, _ in term.coeffs})
+        for ident in cond.reads():
+            got, top, title = computed[ident]
+            inputs.append(InputUse(ident, "points", "present", {"points": got, "max": top, "title": title}, got))
+        values[owner], uses[owner] = vals, inputs
+    return cp.run({}, values), uses
+
+
+def _result_rules(pl: Plan, grade: GradeResult, fired: dict, uses: dict) -> tuple[GradeResult, list[dict]]:
+    """The pack's eligibility rules on results (`when:`), after the grade: (the grade, capped where
+    a rule says `at_most`; the warnings that say which rule held and on which points)."""
+    out: list[dict] = []
+    for rule, cap in pl.result_rules:
+        owner = RESULT_RULE + rule.id
+        if not _held(fired, owner):
+            continue
+        read = [({"id": u.id, "points": u.data["points"], "max": u.data["max"]} if u.kind == "points"
+                 else {"id": u.id, "value": u.value}) for u in uses[owner]]
+        w = {"rule": rule.id, "reason": rule.reason, "source": rule.source, "when": rule.when, "read": read}
+        if cap is None:
+            out.append({"code": "ineligible", "label": pl.ineligible_label, **w})
+        elif cap.min < grade.min:
+            out.append({"code": "result_cap", "grade": cap.label, "from": grade.label, **w})
+            grade = GradeResult(cap.id, cap.label, cap.min, pl.uppers[cap.id], grade.vetoes,
+                                grade.capped_from or grade.label, None)
+    return grade, out

@@ -318,3 +318,28 @@ def test_the_entry_workbook_says_what_a_unit_fact_decides(pack):
     rows = {r[1]: r[2] for r in ws.iter_rows(values_only=True) if r[1]}
     assert rows["unit.has_one_stop_desk"] == "điều kiện áp dụng TC2.1"
     assert rows["unit.public_service_units"] == "điều kiện áp dụng TC3"
+
+
+# -- with conditions over computed results (issue 13, construct 3) ----------------------------------
+def test_conditions_over_results_read_own_points_and_the_rescaled_total(tmp_path):
+    """`points(X)`/`max(X)` are the written, unrescaled values (an excluded item has 0 points);
+    `total` is the final, rescaled total. Without a one-stop desk the criteria give 75 raw points,
+    rescaled to 88,24: `total < 80` must not hold, `points(TC2) < max(TC2) / 2` (10 < 12,5) must."""
+    text = SRC.replace(
+        '      - {id: V1, when: "staff.disciplined > 0", reason: "Có công chức, viên chức bị kỷ luật"}\n',
+        '      - {id: V1, when: "staff.disciplined > 0", reason: "Có công chức, viên chức bị kỷ luật"}\n'
+        '      - {id: V2, when: "points(TC2) < max(TC2) / 2", reason: "Tiêu chí 2 dưới một nửa số điểm"}\n', 1)
+    text = text.replace("\nbatch:", '\neligibility:\n  - {id: duoi_80, when: "total < 80", at_most: hoan_thanh, '
+                                       'reason: "Tổng dưới 80", source: "Ví dụ"}\n\nbatch:', 1)
+    assert text != SRC and "V2" in text and "duoi_80" in text
+    path = tmp_path / "agency-results.yaml"
+    path.write_text(text, encoding="utf-8")
+    p = api.load_pack(path)
+    no_desk = score(p, agency(**{"unit.has_one_stop_desk": False}))
+    assert no_desk.scale["rounded"] > 80 and no_desk.subtotal < 80
+    assert not any(w["code"] == "result_cap" for w in no_desk.warnings)
+    v2 = next(v for v in no_desk.grade.vetoes if v.id == "V2")
+    assert v2.holds  # TC2: 10 of 25 (TC2.1 excluded, 0 points)
+    with_desk = score(p, agency())
+    assert not next(v for v in with_desk.grade.vetoes if v.id == "V2").holds
+    assert with_desk.grade.id == "xuat_sac"

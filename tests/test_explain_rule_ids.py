@@ -1,9 +1,15 @@
 """Construct 10 of issue 13: `dvcq explain --rule` takes the ids the trail prints."""
 from __future__ import annotations
 
+import json
+
+import yaml
+
 from scoring.cli import main
 
-from support import QN_PACK, SAMPLES
+from support import QN_PACK, ROOT, SAMPLES
+
+NESTED = ROOT / "rules" / "examples" / "nested-levels.yaml"
 
 PHO_VAN = str(SAMPLES / "quang-ngai" / "pho-van-2023.yaml")
 
@@ -48,3 +54,21 @@ def test_rules_show_prints_criteria_parts_caps_and_batch_rules(runner):
     assert ex.exit_code == 0, ex.stderr
     assert "ĐIỂM TRỪ" in ex.stdout and "trần 10" in ex.stdout
     assert "Chỉ tiêu: mức 'xuat_sac' tối đa 20%" in ex.stdout and "Điều kiện nop_muon" in ex.stdout
+
+
+def test_explain_rule_reaches_a_part_at_the_fourth_level(runner, tmp_path):
+    data = {"ward": {"name": "Phường Thử", "district": "Thành phố Quảng Ngãi", "province": "Quảng Ngãi", "kind": "phuong"},
+            "period": {"year": 2023},
+            "facts": {"model.recognized": False, "model.steps_done": 3, "budget.revenue_vs_estimate": {"percent": 120},
+                      "targets.met": 5, "targets.total": 10}}
+    f = tmp_path / "n.yaml"
+    f.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    for rule in ("TC1.1/mo_hinh/dang_xay_dung", "dang_xay_dung", "mo_hinh/dang_xay_dung", "TC1.1/mo_hinh/dang_xay_dung#v"):
+        r = runner.invoke(main, ["explain", str(f), "--rules", str(NESTED), "--rule", rule])
+        assert r.exit_code == 0, (rule, r.stderr)
+        lines = r.stdout.splitlines()
+        assert any(line.startswith("TC1.1 ") for line in lines) and any(line.startswith("    mo_hinh ") for line in lines)
+        assert any(line.startswith("        dang_xay_dung ") for line in lines), r.stdout
+        assert "thu_ngan_sach" not in r.stdout and "duoc_cong_nhan" not in r.stdout  # only the path to the part
+    j = runner.invoke(main, ["explain", str(f), "--rules", str(NESTED), "--rule", "dang_xay_dung", "--format", "json"])
+    assert j.exit_code == 0 and [i["id"] for i in json.loads(j.stdout)["items"]] == ["TC1.1"]

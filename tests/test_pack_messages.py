@@ -13,7 +13,7 @@ SRC = QN_PACK.read_text(encoding="utf-8")
 
 EDITS = [
     ("status: draft", "status: dang_dung", "pack.status", "'repealed' hoặc 'example'"),
-    ("period_kind: year", "period_kind: month", "pack.period_kind", "'year' hoặc 'quarter'"),
+    ("period_kind: year", "period_kind: month", "pack.period_kind", "'quarter' hoặc 'half'"),
     ("        not_applicable: full\n", "        not_applicable: fulll\n", "not_applicable", "'full' hoặc 'zero'"),
     ("  max_total: 100", "  max_total: [100]", "pack.max_total", "phải là số"),
     ("  applies_to: [phuong, xa, thi_tran]", "  applies_to: []", "pack.applies_to", "quá ít"),

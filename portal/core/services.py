@@ -188,7 +188,7 @@ def late_rule(result: dict) -> list[str]:
     the unit is marked, not refused; [] when the pack has no such rule."""
     out = []
     for w in result.get("warnings_data") or []:
-        if isinstance(w, dict) and w.get("code") in ("ineligible", "date_cap"):
+        if isinstance(w, dict) and w.get("code") in ("ineligible", "date_cap") and "when" not in w:  # not a rule on results
             out.append(f"{w.get('rule', '')}: {w.get('reason', '')}".strip(": "))
     return out
 

@@ -273,7 +273,8 @@ def _score_loaded(task: Task, ev, review: Optional[str], matched: list, content:
                 out.ineligible.append({"id": rule.id, "reason": rule.reason, "missing": missing, "source": rule.source})
     for w in final_result.warnings:  # the pack's eligibility rules on dates, as score and verify show them
         if w["code"] == "ineligible":
-            out.ineligible.append({"id": w["rule"], "reason": w["reason"], "missing": [] if w["given"] else [w["document"]],
+            out.ineligible.append({"id": w["rule"], "reason": w["reason"],
+                                   "missing": [] if "when" in w or w["given"] else [w["document"]],
                                    "source": w["source"]})
     if task.keep_result:
         out.result = final_result.materialize()  # plain text only: it may cross to the parent process

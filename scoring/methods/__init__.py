@@ -277,12 +277,14 @@ class Bound:
 
 def _config_problem(err: dict, method: str, cls: type[Method], path_prefix: str) -> Problem:
     """One of pydantic's complaints about an item's keys, said for a pack author."""
+    from ..evidence import vietnamese_message  # pydantic's English is never shown: the one translator
+
     kind = err["type"]
     hint = did_you_mean(str(err["loc"][-1]), cls.Config.model_fields) if kind == "extra_forbidden" else None
     return Problem({"extra_forbidden": f"khóa không dùng được với phương pháp {method}" + (f" ({hint})" if hint else ""),
-                    "missing": f"phương pháp {method} cần khóa này",
-                    "value_error": str(err.get("ctx", {}).get("error", err["msg"]))}.get(kind, err["msg"]),
-                   field=f"{path_prefix}.{'.'.join(str(x) for x in err['loc'])}", code="P004")
+                    "missing": f"phương pháp {method} cần khóa này"}.get(kind) or vietnamese_message(err),
+                   field=f"{path_prefix}.{'.'.join(str(x) for x in err['loc'])}", code="P004",
+                   hint=None if hint else f"xem docs/rule-format.md, mục 6 (phương pháp {method})")
 
 
 def bind_item(item: Item, pack: Pack, path_prefix: str) -> Bound:

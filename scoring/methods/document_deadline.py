@@ -14,7 +14,7 @@ from typing import Literal, Optional
 from ..errors import did_you_mean
 from pydantic import BaseModel, ConfigDict
 
-from ..pack import date_code, fmt_number
+from ..pack import date_code, fmt_number, period_code
 from . import MISSING, NODATE, OUT, VALUE, Award, Branch, Derived, InputUse, LeafMethod
 
 
@@ -52,6 +52,14 @@ class DocumentDeadline(LeafMethod):
             raise ValueError(f"{self.uid}: điểm các bậc phải trong khoảng 0–{fmt_number(self.item.max)}")
         self.window = (pack.date_param(cfg.not_before, self.uid) if cfg.not_before else None,
                        pack.date_param(cfg.not_after, self.uid) if cfg.not_after else None)
+        # Dates relative to the quarter ('quarter+1-01-15') are coded against the record's quarter,
+        # those relative to the half-year against its half-year: one item's dates share one unit.
+        units = {s.unit for s in [d for d, _ in self.deadlines] + [w for w in self.window if w is not None]}
+        if len(units) > 1:
+            shown = ", ".join(f"{u}-…" for u in sorted(units))
+            raise ValueError(f"{self.uid}: các hạn của một nội dung phải cùng tính theo năm, theo quý hoặc theo "
+                             f"nửa năm (đang dùng {shown})")
+        self.unit = units.pop() if units else "year"
 
     def inputs(self) -> list[str]:
         return [self.cfg.document]
@@ -91,20 +99,29 @@ class DocumentDeadline(LeafMethod):
         use = InputUse(self.cfg.document, "document", "present", shown, written, doc.source)
         if when is None:
             return Derived(NODATE, inputs=[use], data=shown)
-        code = date_code(when, ev.period.year)
+        period = ev.period
+        if self.unit == "year":
+            code, extra = date_code(when, period.year), {"year": period.year}
+        elif period.date_quarter() is None:  # a quarterly pack given a yearly record: no quarter to count from
+            code, extra = None, {}
+        else:
+            code = period_code(when, self.unit, period.year, period.date_quarter())
+            extra = {"year": period.year, "quarter": period.date_quarter()}
         if code is None:
             return Derived(OUT, inputs=[use], data={**shown, "out": True})
-        return Derived(VALUE, code, [use], data=shown, extra={"year": ev.period.year})
+        return Derived(VALUE, code, [use], data=shown, extra=extra)
 
     def award(self, branch: Branch, d: Derived) -> Award:
         """The dates compared: the deadline (or the edge of the period's window) the branch names,
         resolved for the record's year, and the date the document carries."""
-        year = d.extra.get("year")
+        year, quarter = d.extra.get("year"), d.extra.get("quarter")
         basis: dict = {"year": year, "date_field": self.cfg.date}
+        if quarter is not None:  # only for dates relative to the quarter: other results keep their shape
+            basis["quarter"] = quarter
         if year is not None:
             info = branch.info or {}
             spec = info.get("by") or info.get("after") or info.get("before")
-            basis["deadline"] = spec.resolve(year) if spec is not None else None
+            basis["deadline"] = spec.resolve(year, quarter) if spec is not None else None
         return Award(branch.points, basis)
 
     def monotone(self) -> bool:

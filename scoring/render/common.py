@@ -122,6 +122,17 @@ def part_rows(it, parent: str = "", depth: int = 1):
         yield from part_rows(p, label, depth + 1)
 
 
+def blocking_vetoes(r: Result) -> list:
+    """The vetoes that held in a band the total reached (those that moved the grade down); a veto of
+    a band the total never reached, or a cap on dates or results, is not why a band was lost to one."""
+    reached = {b[0] for b in r.bands if r.total >= b[2]} if r.bands else {v.grade for v in r.grade.vetoes}
+    return [v for v in r.grade.vetoes if v.holds and v.grade in reached]
+
+
+# the warnings said under the grade: eligibility and caps on dates and on results, the batch quota
+GRADE_NOTICES = ("ineligible", "date_cap", "result_cap", "quota")
+
+
 def summary_lines(r: Result) -> list[str]:
     g = r.grade
     lines = [
@@ -135,9 +146,9 @@ def summary_lines(r: Result) -> list[str]:
     # eligibility on dates and the batch quota: said under the grade in every text output
     from .sentences import warning
 
-    lines += [f"  ⚠ {warning(w)}" for w in r.warnings if w["code"] in ("ineligible", "date_cap", "quota")]
-    if g.capped_from:
-        held = [v for v in g.vetoes if v.holds]
+    lines += [f"  ⚠ {warning(w)}" for w in r.warnings if w["code"] in GRADE_NOTICES]
+    held = blocking_vetoes(r)
+    if g.capped_from and held:
         lines.append(f"  (đủ điểm mức '{g.capped_from}' nhưng bị hạ: " + "; ".join(f"{v.id} {v.reason}" for v in held) + ")")
     if g.next_grade:
         n = g.next_grade

@@ -68,7 +68,9 @@ def branch_dict(it) -> Optional[dict]:
     for key in ("by", "after", "before"):  # a deadline: the real date in the record's year
         spec = info.get(key)
         if spec is not None:
-            out.setdefault("bounds", {})[key] = spec.resolve(year).isoformat() if year is not None else spec.text
+            known = year is not None and (spec.unit == "year" or "quarter" in it.basis)
+            out.setdefault("bounds", {})[key] = (spec.resolve(year, it.basis.get("quarter")).isoformat() if known
+                                                 else spec.text)
     return out
 
 

@@ -15,7 +15,7 @@ from typing import Optional
 from html import escape
 
 from ..pack import fmt_number
-from .common import fact_labels, grade_label, part_rows, walk
+from .common import blocking_vetoes, fact_labels, grade_label, part_rows, walk
 from ..result import ItemResult, Result
 from . import charts, sentences
 from ..vietnamese import method_label, status_label
@@ -337,8 +337,8 @@ def _missing(r: Result) -> str:
 def _grade_detail(r: Result) -> str:
     g = r.grade
     out = []
-    if g.capped_from:
-        held = [v for v in g.vetoes if v.holds]
+    held = blocking_vetoes(r)
+    if g.capped_from and held:
         out.append(f"<p>Đủ điểm mức “{e(g.capped_from)}” nhưng bị hạ do: "
                    + "; ".join(f"{e(v.id)} — {e(v.reason)}" for v in held) + "</p>")
     if g.vetoes:

@@ -25,15 +25,26 @@ def rounding(r) -> str:
     return f"{mode} đến bội số của {fmt_number(r.step)}"
 
 
+UNIT_TEXT = {"quarter": "quý", "half": "nửa năm"}
+
+
 def date_spec(spec) -> str:
-    """'31/03 năm đánh giá', '01/12 năm trước' — for labels that do not know the year yet."""
+    """'31/03 năm đánh giá', '01/12 năm trước', 'ngày 15 tháng thứ 1 của quý sau' — for labels that
+    do not know the period yet."""
+    if spec.unit != "year":
+        word = UNIT_TEXT[spec.unit]
+        which = {0: f"{word} đánh giá", -1: f"{word} trước", 1: f"{word} sau"}.get(
+            spec.year_offset, f"{word} đánh giá {spec.year_offset:+d}")
+        return f"ngày {spec.day:02d} tháng thứ {spec.month} của {which}"
     which = {0: "năm đánh giá", -1: "năm trước", 1: "năm sau"}.get(spec.year_offset, f"năm đánh giá {spec.year_offset:+d}")
     return f"{spec.day:02d}/{spec.month:02d} {which}"
 
 
-def _when(spec, year: Optional[int]) -> str:
-    """A deadline as the reader needs it: the real date once the period's year is known."""
-    return date_spec(spec) if year is None else spec.resolve(year).strftime("%d/%m/%Y")
+def _when(spec, year: Optional[int], quarter: Optional[int] = None) -> str:
+    """A deadline as the reader needs it: the real date once the period (year, quarter) is known."""
+    if year is None or (spec.unit != "year" and quarter is None):
+        return date_spec(spec)
+    return spec.resolve(year, quarter).strftime("%d/%m/%Y")
 
 
 def pct(ratio: Fraction) -> str:
@@ -76,7 +87,7 @@ def span(bounds: dict) -> str:
     return f"> {_bound(bounds, low_key)}" if above else f"≥ {_bound(bounds, low_key)}"
 
 
-def branch_label(b, year: Optional[int] = None) -> str:
+def branch_label(b, year: Optional[int] = None, quarter: Optional[int] = None) -> str:
     """A branch of a rule in words, e.g. 'từ 90% đến dưới 95% → 5 điểm'. With `year`, deadlines name
     the real dates of that period."""
     info, kind = b.info or {}, b.kind
@@ -115,14 +126,14 @@ def branch_label(b, year: Optional[int] = None) -> str:
     if kind == "no_case":
         return "không có trường hợp nào → 0 điểm"
     if kind == "deadline":
-        return f"đến hạn {_when(info['by'], year)} → {pts} điểm"
+        return f"đến hạn {_when(info['by'], year, quarter)} → {pts} điểm"
     if kind == "late":
         after = info.get("after")
-        return f"sau hạn {_when(after, year)} → {pts} điểm" if after is not None else f"có văn bản → {pts} điểm"
+        return f"sau hạn {_when(after, year, quarter)} → {pts} điểm" if after is not None else f"có văn bản → {pts} điểm"
     if kind == "early":
-        return f"trước {_when(info['before'], year)}: không thuộc kỳ đánh giá → 0 điểm"
+        return f"trước {_when(info['before'], year, quarter)}: không thuộc kỳ đánh giá → 0 điểm"
     if kind == "after":
-        return f"sau {_when(info['after'], year)}: không thuộc kỳ đánh giá → 0 điểm"
+        return f"sau {_when(info['after'], year, quarter)}: không thuộc kỳ đánh giá → 0 điểm"
     if kind == "out":
         return "ngày văn bản cách xa kỳ đánh giá → 0 điểm"
     if kind == "nodate":
@@ -184,7 +195,7 @@ def reason_with_units(it) -> str:
     unit = counted_unit(it)
     if not unit:
         return it.reason
-    return f"{fmt_number(it.measure['count'])} {unit} — bậc {branch_label(it.branch, it.basis.get('year'))}"
+    return f"{fmt_number(it.measure['count'])} {unit} — bậc {branch_label(it.branch, it.basis.get('year'), it.basis.get('quarter'))}"
 
 
 def _exact(p) -> str:
@@ -233,7 +244,7 @@ def reason(it) -> str:
         return composite_reason(it)
     b, basis, method = it.branch, it.basis, it.method
     year = basis.get("year")
-    label = branch_label(b, year)
+    label = branch_label(b, year, basis.get("quarter"))
     text = measure(method, it.measure)
     pts = fmt_number(it.basis.get("points", it.points))
     if method == "tiers":
@@ -287,6 +298,8 @@ def adjustment(cap: dict) -> str:
 def input_display(u) -> str:
     """How one piece of evidence reads in the trail: '15/16 = 93,75%', 'không có minh chứng', …"""
     d = u.data or {}
+    if u.kind == "points":  # a computed result a condition read: 'TC5: 8/20 điểm'
+        return points_read(d["points"], d["max"])
     if u.kind == "review":
         return f"{fmt_number(d['points'])} điểm: {d['reason']}"
     if u.kind == "document":
@@ -413,6 +426,10 @@ def warning(w: dict) -> str:
                 "chấm như có áp dụng.")
     if code == "total_clamped":
         return f"Tổng điểm {fmt_number(w['raw_total'])} được giới hạn trong khoảng 0–{fmt_number(w['max_total'])}."
+    if code in ("ineligible", "result_cap") and "when" in w:  # a rule on computed results
+        head = (f"{w['label'].upper()}" if code == "ineligible"
+                else f"Xếp loại tối đa '{w['grade']}' (điểm đạt '{w['from']}')")
+        return f"{head}: {w['reason']} ({w['when']}: {results_read(w['read'])}; {w['rule']}, {w['source']})."
     if code in ("ineligible", "date_cap"):
         if not w["submitted"]:
             why = f"không nộp văn bản {w['document']}"
@@ -427,6 +444,24 @@ def warning(w: dict) -> str:
         return (f"Mức '{w['grade']}' còn chịu chỉ tiêu: tối đa {fmt_number(w['percent'])}% số đơn vị xếp loại từ "
                 f"'{w['of_at_least']}' trở lên ({w['source']}); kết quả chính thức sau khi cấp trên xếp hạng.")
     raise KeyError(f"warning code {code!r}")
+
+
+def points_read(points, top) -> str:
+    """A computed result as a condition read it: '8/20 điểm' ('tổng' reads the same way)."""
+    return f"{fmt_number(points)}/{fmt_number(top)} điểm"
+
+
+def results_read(read: list) -> str:
+    """What a rule on results read: 'TC5 = 8/20 điểm, tổng = 85/100 điểm, staff.disciplined = 1'."""
+    out = []
+    for r in read:
+        name = "tổng điểm" if r["id"] == "total" else r["id"]
+        if "points" in r:
+            out.append(f"{name} = {points_read(r['points'], r['max'])}")
+        else:
+            value = r.get("value")
+            out.append(f"{name} = {'không có minh chứng (tính 0)' if value is None else value}")
+    return ", ".join(out)
 
 
 def _dmy(iso: str) -> str:

@@ -19,7 +19,7 @@ from ..pack import fmt_number
 from ..result import ItemResult, Result
 from ..vietnamese import plain_number
 from . import sentences
-from .common import part_label
+from .common import GRADE_NOTICES, blocking_vetoes, part_label
 from ..workbook import marker
 from ..workbook.xlsxio import NUMBER_FORMAT, put_value, save
 from ..vietnamese import status_label
@@ -261,9 +261,10 @@ class _Table:
         """
         g = self.r.grade
         notes = []
-        if g.capped_from:
-            held = [v for v in g.vetoes if v.holds]
+        held = blocking_vetoes(self.r)
+        if g.capped_from and held:
             notes.append(f"Đủ điểm mức '{g.capped_from}' nhưng bị hạ: " + "; ".join(f"{v.id} {v.reason}" for v in held))
+        notes += [sentences.warning(w) for w in self.r.warnings if w["code"] in GRADE_NOTICES]  # dates, results, quota
         gap = _gap_text(g)
         lines = [("XẾP LOẠI", "Khoảng cách tới mức trên", self.col_pts, g.label, gap)]
         if self.r.mode != "verified":
@@ -356,7 +357,15 @@ def _num(d: Decimal) -> str:
 
 
 def _blocked(r: Result) -> set[str]:
-    return {v.grade for v in r.grade.vetoes if v.holds}
+    """The bands the formula leaves out: those a veto blocks, and those above a cap (on a date or on
+    results) that held."""
+    out = {v.grade for v in r.grade.vetoes if v.holds}
+    for w in r.warnings:
+        if w["code"] in ("date_cap", "result_cap"):
+            cap = next((b for b in r.bands if b[1] == w["grade"]), None)
+            if cap is not None:
+                out |= {b[0] for b in r.bands if b[2] > cap[2]}
+    return out
 
 
 def _rescale_formula(cell: str, sc: dict) -> str:

@@ -67,7 +67,7 @@ def check_binding(review: LoadedReview, ev: LoadedEvidence) -> list[Problem]:
     if norm(of.ward) != norm(rec.ward.name):
         out.append(Problem(f"thẩm định của '{of.ward}', còn hồ sơ {ev.path} là của '{rec.ward.name}'",
                            file=review.path, line=review.line("review_of", "ward"), field="review_of.ward"))
-    if (of.period.year, of.period.quarter) != (rec.period.year, rec.period.quarter):
+    if (of.period.year, of.period.quarter, of.period.half) != (rec.period.year, rec.period.quarter, rec.period.half):
         out.append(Problem(f"thẩm định cho {of.period.label()}, còn hồ sơ {ev.path} là của {rec.period.label()}",
                            file=review.path, line=review.line("review_of", "period"), field="review_of.period"))
     return out
@@ -95,9 +95,16 @@ def touched_items(pack: Pack, ident: str) -> list[str]:
 
 
 def _touched_vetoes(pack: Pack, ident: str) -> list[str]:
-    from ..conditions import identifiers
+    """The vetoes a finding on `ident` may change: those reading the fact, and those reading the
+    points (or the total) of an item that reads it, or of that item's criterion."""
+    from ..conditions import ResultCondition, identifiers
 
-    return [vid for vid, node in pack.conditions.items() if ident in identifiers(node)]
+    items = touched_items(pack, ident)
+    crit_of = {it.id: c.id for c in pack.data.criteria for it in c.items}
+    reached = set(items) | {crit_of[i] for i in items if i in crit_of} | ({"total"} if items else set())
+    return [vid for vid, node in pack.conditions.items()
+            if ident in identifiers(node) or (isinstance(node, ResultCondition)
+                                              and any(r in reached or r.split("/")[0] in items for r in node.reads()))]
 
 
 def _doc_display(doc) -> str:

@@ -24,7 +24,7 @@ from fractions import Fraction
 from hypothesis import strategies as st
 
 from .packfile import number
-from .reference import Reference
+from .reference import RESULT_REF, Reference
 
 MAX_COUNT = 10**9          # the largest count a record may hold (scoring/evidence.py refuses more)
 MAX_PERCENT = 10**6        # the largest percent an unbounded rate may hold
@@ -94,7 +94,7 @@ class Plan:
                     plan._note_compare(node)
         for grade in pack["grades"]:
             for veto in grade.get("vetoes") or []:
-                for node in ast.walk(ast.parse(veto["when"].strip(), mode="eval")):
+                for node in ast.walk(ast.parse(RESULT_REF.sub(r"\1('\2')", veto["when"].strip()), mode="eval")):
                     if isinstance(node, ast.Compare):
                         plan._note_compare(node)
                     elif isinstance(node, ast.Attribute) and ast.unparse(node) in ref.facts:
@@ -171,11 +171,11 @@ class Plan:
         return st.integers(0, 2**64 - 1).map(lambda s: build(Chooser(rng=random.Random(s)), self, profiles))
 
 
-def _dates_for(plan: Plan, did: str, year: int) -> list:
+def _dates_for(plan: Plan, did: str, year: int, quarter: int | None = None) -> list:
     out = {None, date(year, 1, 1), date(year, 12, 31), date(year - 1, 12, 31), date(year + 1, 1, 1),
            date(year - 9, 1, 1), date(year - 10, 12, 31), date(year + 9, 12, 31), date(year + 10, 1, 1)}
     for ref in plan.documents.get(did, ()):
-        d = plan.ref.resolve(ref, year)
+        d = plan.ref.resolve(ref, year, quarter)
         out.update({d - timedelta(days=1), d, d + timedelta(days=1)})
     return sorted(out, key=lambda d: (d is not None, d or date.min))
 
@@ -325,7 +325,8 @@ def _best(ch: Chooser, plan: Plan, year: int):
         d = d.get("value") if isinstance(d, dict) else d
         if isinstance(n, int) and not isinstance(n, bool) and isinstance(d, int) and not isinstance(d, bool) and n > d:
             facts[num] = d
-    firsts = {did: min((plan.ref.resolve(r, year) for r in plan.documents.get(did, ())), default=date(year, 1, 1))
+    quarter = mixed["period"].get("quarter")
+    firsts = {did: min((plan.ref.resolve(r, year, quarter) for r in plan.documents.get(did, ())), default=date(year, 1, 1))
               for did in plan.ref.pack["vocabulary"].get("documents") or {}}
     documents = [d for d in mixed["documents"] if ch.integer(0, 3) == 0]  # a few mixed documents …
     kept = {d["id"] for d in documents}
@@ -333,7 +334,7 @@ def _best(ch: Chooser, plan: Plan, year: int):
         if did not in kept:
             documents.append({"id": did, "number": f"{len(documents) + 1}/KH-UBND",
                               "issued_on": _written_date(ch, when), "sent_on": _written_date(ch, when)})
-    data = {"ward": mixed["ward"], "period": {"year": year}, "documents": ch.shuffled(documents), "facts": facts}
+    data = {"ward": mixed["ward"], "period": dict(mixed["period"]), "documents": ch.shuffled(documents), "facts": facts}
     return data, manual
 
 
@@ -346,6 +347,7 @@ def build(ch: Chooser, plan: Plan, profiles=PROFILES, year: int | None = None):
         return _best(ch, plan, year)
     kinds = ref.meta.get("applies_to") or ["phuong"]
     ward = {"name": "Phường Thử", "province": ref.meta["jurisdiction"]["province"], "kind": ch.choice(kinds)}
+    quarter = ch.choice((1, 2, 3, 4)) if ref.meta.get("period_kind") == "quarter" else None  # a quarterly pack
     facts: dict = {}
     dens = plan.dens()
 
@@ -421,10 +423,10 @@ def build(ch: Chooser, plan: Plan, profiles=PROFILES, year: int | None = None):
         if profile == "mixed" and not ch.choice((True, True, True, False)):
             continue
         if profile == "max":
-            firsts = [ref.resolve(r, year) for r in sorted(plan.documents.get(did, ()))]
+            firsts = [ref.resolve(r, year, quarter) for r in sorted(plan.documents.get(did, ()))]
             issued = sent = min(firsts, default=date(year, 1, 1))
         else:
-            pool = _dates_for(plan, did, year)
+            pool = _dates_for(plan, did, year, quarter)
             issued, sent = ch.choice(pool), ch.choice(pool)
             if issued is not None and sent is not None and sent < issued:
                 issued, sent = sent, issued
@@ -438,7 +440,8 @@ def build(ch: Chooser, plan: Plan, profiles=PROFILES, year: int | None = None):
         k = ch.choice((None,) + tuple(range(int(mx / step) + 1)))
         if k is not None:
             manual[iid] = (step * k, "thẩm định thử")
-    data = {"ward": ward, "period": {"year": year}, "documents": ch.shuffled(documents), "facts": facts}
+    period = {"year": year, **({"quarter": quarter} if quarter else {})}
+    data = {"ward": ward, "period": period, "documents": ch.shuffled(documents), "facts": facts}
     return data, manual
 
 

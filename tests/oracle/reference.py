@@ -9,6 +9,7 @@ semantics, this file follows the writing; the differential test then shows the d
 from __future__ import annotations
 
 import ast
+import calendar
 import math
 import re
 from dataclasses import dataclass, field
@@ -18,6 +19,9 @@ from fractions import Fraction
 from typing import Any, Optional
 
 from .packfile import number
+
+UNIT_MONTHS = {"quarter": 3, "half": 6}
+RESULT_REF = re.compile(r"\b(points|max)\(\s*([A-Za-z][\w.\-/]*)\s*\)")  # TC2.1 is not a Python name
 
 
 class OracleError(Exception):
@@ -91,6 +95,7 @@ class Record:
     def __init__(self, data: dict):
         self.data = data
         self.year: int = data["period"]["year"]
+        self.quarter: Optional[int] = data["period"].get("quarter")
         self.facts = {k: read_value(v) for k, v in (data.get("facts") or {}).items()}
         groups = (data.get("ward") or {}).get("residential_groups")
         if "ward.residential_groups" not in self.facts and groups is not None:
@@ -149,16 +154,41 @@ class Reference:
         self.rounding = self.meta.get("rounding") or {}
 
     # dates ---------------------------------------------------------------------------------------
-    def resolve(self, ref: str, year: int) -> date:
+    def resolve(self, ref: str, year: int, quarter: Optional[int] = None) -> date:
         text = self.params.get(ref, ref)
-        m = re.fullmatch(r"year(?:([+-])(\d+))?-(\d{2})-(\d{2})", str(text).strip())
+        m = re.fullmatch(r"(year|quarter|half)(?:([+-])(\d+))?-(\d{2})-(\d{2})", str(text).strip())
         if not m:
             raise OracleError(f"not a relative date: {text!r}")
-        y = year + (int(m[2]) * (1 if m[1] == "+" else -1) if m[1] else 0)
-        month, day = int(m[3]), int(m[4])
+        offset = int(m[3]) * (1 if m[2] == "+" else -1) if m[2] else 0
+        month, day = int(m[4]), int(m[5])
+        if m[1] != "year":  # §3: the month counts inside the record's quarter or its half-year
+            if quarter is None:
+                raise OracleError(f"{text!r} needs a quarter")
+            first = self.first_month(m[1], quarter)
+            y, m0 = divmod(year * 12 + first + offset * UNIT_MONTHS[m[1]] + month - 1, 12)
+            return date(y, m0 + 1, min(day, calendar.monthrange(y, m0 + 1)[1]))
+        y = year + offset
         if month == 2 and day == 29 and not (y % 4 == 0 and (y % 100 != 0 or y % 400 == 0)):
             day = 28
         return date(y, month, day)
+
+    @staticmethod
+    def first_month(unit: str, quarter: int) -> int:
+        """Months from January to the record's quarter (unit quarter) or its half-year (unit half)."""
+        return 3 * (quarter - 1) if unit == "quarter" else (0 if quarter <= 2 else 6)
+
+    def unit_of(self, item: dict) -> str:
+        refs = [t["by"] for t in item.get("tiers") or []] + [item[k] for k in ("not_before", "not_after") if item.get(k)]
+        units = {re.split(r"[-+]", str(self.params.get(r, r)).strip())[0] for r in refs}
+        return units.pop() if len(units) == 1 else "year"
+
+    def too_far(self, when: date, item: dict, rec: Record) -> bool:
+        """A date more than 9 years from the period (in quarters or half-years for such deadlines)."""
+        unit = self.unit_of(item)
+        if unit == "year":
+            return abs(when.year - rec.year) > 9
+        months = when.year * 12 + when.month - 1 - (rec.year * 12 + self.first_month(unit, rec.quarter))
+        return abs(months // UNIT_MONTHS[unit]) > 9 * (12 // UNIT_MONTHS[unit])
 
     # inputs --------------------------------------------------------------------------------------
     def measure(self, on: Any, rec: Record):
@@ -270,14 +300,14 @@ class Reference:
         present = number(item.get("present", 0))
         if when is None:
             return Decimal(0)  # no date proves the period or the deadline: as the worst date (out: 0)
-        if abs(when.year - rec.year) > 9:
+        if self.too_far(when, item, rec):
             return Decimal(0)
-        if item.get("not_before") and when < self.resolve(item["not_before"], rec.year):
+        if item.get("not_before") and when < self.resolve(item["not_before"], rec.year, rec.quarter):
             return Decimal(0)
-        if item.get("not_after") and when > self.resolve(item["not_after"], rec.year):
+        if item.get("not_after") and when > self.resolve(item["not_after"], rec.year, rec.quarter):
             return Decimal(0)
         for t in item.get("tiers") or []:
-            if when <= self.resolve(t["by"], rec.year):
+            if when <= self.resolve(t["by"], rec.year, rec.quarter):
                 return number(t["points"])
         return present
 
@@ -340,9 +370,44 @@ class Reference:
         return Decimal(0) if given is None else Decimal(given[0])
 
     # conditions (§8) -----------------------------------------------------------------------------
-    def holds(self, text: str, rec: Record) -> bool:
-        tree = ast.parse(text.strip(), mode="eval").body
+    def holds(self, text: str, rec: Record, results: Optional[dict] = None) -> bool:
+        """`results`: id → points of the criteria, items, parts and 'total' (§8c), once computed."""
+        tree = ast.parse(RESULT_REF.sub(r"\1('\2')", text.strip()), mode="eval").body
+        self._results = results or {}
         return self._cond(tree, rec)
+
+    def _maxima(self) -> dict:
+        out = {c["id"]: number(c["max"]) for c in self.pack["criteria"]}
+        items = [(it["id"], it) for c in self.pack["criteria"] for it in c["items"]]
+        for sec in ("bonus", "deductions"):
+            items += [(it["id"], it) for it in (self.pack.get(sec) or {}).get("items") or []]
+        while items:
+            path, it = items.pop()
+            out[path] = number(it["max"])
+            items += [(f"{path}/{p['id']}", p) for p in it.get("parts") or []]
+        out["total"] = number(self.meta["max_total"])
+        return out
+
+    def _value(self, node) -> Fraction:
+        """A term over results, exactly: numbers, points(X), max(X), total, + − × ÷."""
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ("points", "max"):
+            ref = node.args[0].value
+            if node.func.id == "max":
+                return Fraction(self._maxima()[ref])
+            return Fraction(self._results[ref])
+        if isinstance(node, ast.Name) and node.id == "total":
+            return Fraction(self._results["total"])
+        if isinstance(node, ast.BinOp):
+            a, b = self._value(node.left), self._value(node.right)
+            ops = {ast.Add: lambda: a + b, ast.Sub: lambda: a - b, ast.Mult: lambda: a * b, ast.Div: lambda: a / b}
+            return ops[type(node.op)]()
+        if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
+            v = self._value(node.operand)
+            return -v if isinstance(node.op, ast.USub) else v
+        lit = self._literal(node)
+        if lit is None:
+            raise OracleError(f"outside the language of results: {ast.unparse(node)}")
+        return lit
 
     def _ident(self, node) -> Optional[str]:
         parts = []
@@ -376,6 +441,11 @@ class Reference:
             return all(results) if isinstance(node.op, ast.And) else any(results)
         if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not):
             return not self._cond(node.operand, rec)
+        if isinstance(node, ast.Compare) and len(node.ops) == 1 and any(
+                isinstance(n, ast.Call) or (isinstance(n, ast.Name) and n.id == "total") for n in ast.walk(node)):
+            a, b = self._value(node.left), self._value(node.comparators[0])
+            return {ast.Gt: a > b, ast.GtE: a >= b, ast.Lt: a < b, ast.LtE: a <= b, ast.Eq: a == b,
+                    ast.NotEq: a != b}[type(node.ops[0])]
         if isinstance(node, ast.Compare) and len(node.ops) == 1:
             left, right, op = node.left, node.comparators[0], type(node.ops[0])
             if isinstance(left, (ast.Name, ast.Attribute)):
@@ -463,9 +533,16 @@ class Reference:
             rescaled = rounded(Fraction(criteria_points) * Fraction(to) / Fraction(to - excluded), self.rounding)
             out.raw_total += rescaled - criteria_points
         out.total = min(to, max(Decimal(0), out.raw_total))
+        results = {"total": out.total}
+        for crit in self.pack["criteria"]:
+            results[crit["id"]] = sum((pts[it["id"]] for it in crit["items"]), Decimal(0))
+        for key, p in pts.items():
+            results.setdefault(key, p)
+        for item in (self.pack.get("deductions") or {}).get("items") or []:
+            results[item["id"]] = -pts[item["id"]]  # a deduction is read by the size it took off
         for grade in self.pack["grades"]:
             for veto in grade.get("vetoes") or []:
-                out.vetoes[veto["id"]] = self.holds(veto["when"], rec)
+                out.vetoes[veto["id"]] = self.holds(veto["when"], rec, results)
         bands = sorted(self.pack["grades"], key=lambda g: number(g["min"]), reverse=True)
         for grade in bands:
             if out.total >= number(grade["min"]) and not any(out.vetoes[v["id"]] for v in grade.get("vetoes") or []):
@@ -474,9 +551,12 @@ class Reference:
         # eligibility on dates: a late, undated or missing document caps the grade (`at_most`)
         mins = {g["id"]: number(g["min"]) for g in bands}
         for rule in self.pack.get("eligibility") or []:
-            doc = rec.document(rule["document"])
-            given = read_date(doc.get(rule.get("date", "sent_on"))) if doc else None
-            late = given is None or given > self.resolve(rule["later_than"], rec.year)
+            if "when" in rule:  # §8c: on computed results
+                late = self.holds(rule["when"], rec, results)
+            else:
+                doc = rec.document(rule["document"])
+                given = read_date(doc.get(rule.get("date", "sent_on"))) if doc else None
+                late = given is None or given > self.resolve(rule["later_than"], rec.year, rec.quarter)
             if late and rule.get("at_most") and mins[rule["at_most"]] < mins[out.grade]:
                 out.grade = rule["at_most"]
         return out

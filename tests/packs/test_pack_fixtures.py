@@ -69,7 +69,7 @@ class Expect(BaseModel):
     grade: Optional[str] = None                         # grade id or label
     capped_from: Optional[str] = None                   # grade id or label; null: no veto capped it
     vetoes: Optional[list[str]] = None                  # ids of the vetoes that hold
-    notices: Optional[list[str]] = None                 # "ineligible:<rule>", "date_cap:<rule>", "quota",
+    notices: Optional[list[str]] = None                 # "ineligible:<rule>", "date_cap:<rule>", "result_cap:<rule>", "quota",
                                                         # "applicability_unknown:<criterion or item>"
     applicability: Optional[str] = None                 # the item's: scored | exclude | full
     applicable_max: Optional[Decimal] = None            # the maximum left after exclusions (scale)
@@ -285,7 +285,7 @@ def run_case(lf: Loaded, case: Case) -> list[str]:
             differ("bị hạ từ mức", e.capped_from, got)
     if e.notices is not None:
         got = [w["code"] + (f":{w['rule']}" if "rule" in w else f":{w['owner']}" if "owner" in w else "")
-               for w in res.warnings if w["code"] in ("ineligible", "date_cap", "quota", "applicability_unknown")]
+               for w in res.warnings if w["code"] in ("ineligible", "date_cap", "result_cap", "quota", "applicability_unknown")]
         if got != e.notices:
             differ("điều kiện xếp loại", e.notices, got)
     if e.vetoes is not None:
@@ -440,7 +440,7 @@ def deadline_edges(stem: str, uid: str, spec: dict, cases: list[tuple[str, dict]
             if raw is None:
                 continue
             when = parse_date(raw) if isinstance(raw, str) else raw
-            limit = ds.resolve(int(data["period"]["year"]))
+            limit = ds.resolve(int(data["period"]["year"]), data["period"].get("quarter"))
             if when == limit:
                 edge.on.append(name)
             if when == limit + timedelta(days=direction):
