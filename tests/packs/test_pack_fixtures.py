@@ -1,7 +1,8 @@
 """Fixture cases for rule packs, written as YAML an official can read and extend.
 
 Layout: `tests/packs/<pack-stem>/<item>.yaml` holds the cases of one item of the pack
-`rules/**/<pack-stem>.yaml`; `grades.yaml` and `totals.yaml` hold the cases about grade bands,
+`rules/**/<pack-stem>.yaml` (or of `tests/author_trial/<pack-stem>/<pack-stem>.yaml`, a pack kept with
+its cases as test data); `grades.yaml` and `totals.yaml` hold the cases about grade bands,
 vetoes, the bonus cap and the bounds of the total. Why YAML and not Python: the person who checks a
 pack against the signed decision is a provincial official, not a programmer; a case is a ward's
 figures and the points the decision gives for them, in the decision's own words (in the manner of
@@ -41,6 +42,9 @@ from scoring.yamlio import LoadFailure, load_document
 
 HERE = Path(__file__).resolve().parent
 RULES = HERE.parent.parent / "scoring" / "rules"
+# Packs written from the docs alone, as a provincial rule author would (issue 13's "Done when"): each
+# folder holds the pack `<stem>.yaml` (status `example`, never shipped in rules/) beside its case files.
+TRIALS = HERE.parent / "author_trial"
 SPECIAL_FILES = {"grades", "totals"}   # case files about the whole result, not one item
 FINE_RATE_STEP = Fraction(1, 10)       # percentage points: the coarsest "just below" a rate case may be
 
@@ -124,7 +128,30 @@ class Loaded:
         return f"Loaded({self.stem}/{self.path.name})"
 
 
+@lru_cache(maxsize=None)
+def fixture_dirs() -> dict[str, Path]:
+    """Pack stem → its case folder: tests/packs/<stem>/, then tests/author_trial/<stem>/."""
+    out: dict[str, Path] = {}
+    for root in (HERE, TRIALS):
+        if not root.is_dir():
+            continue
+        for p in sorted(root.iterdir()):
+            if p.is_dir() and not p.name.startswith(("_", ".")):
+                if p.name in out:
+                    raise LookupError(f"{p}: bộ tiêu chí '{p.name}' đã có ca kiểm thử ở {out[p.name]}")
+                out[p.name] = p
+    return out
+
+
+def own_pack(stem: str) -> Optional[Path]:
+    """The pack kept in its case folder (tests/author_trial/<stem>/<stem>.yaml), if any."""
+    d = fixture_dirs()[stem]
+    return d / f"{stem}.yaml" if d.parent == TRIALS else None
+
+
 def pack_path(stem: str) -> Path:
+    if own_pack(stem) is not None:
+        return own_pack(stem)
     found = sorted(RULES.rglob(f"{stem}.yaml"))
     if len(found) != 1:
         raise LookupError(f"tests/packs/{stem}: cần đúng một bộ tiêu chí rules/**/{stem}.yaml, tìm thấy {len(found)}")
@@ -143,13 +170,21 @@ def raw_pack(stem: str) -> dict:
 
 
 def pack_stems() -> list[str]:
-    return sorted(p.name for p in HERE.iterdir() if p.is_dir() and not p.name.startswith(("_", ".")))
+    return sorted(fixture_dirs())
+
+
+def rel(stem: str) -> str:
+    """The case folder as the messages name it: tests/packs/<stem> or tests/author_trial/<stem>."""
+    d = fixture_dirs()[stem]
+    return f"tests/{d.parent.name}/{stem}"
 
 
 @lru_cache(maxsize=None)
 def case_files(stem: str) -> tuple[Loaded, ...]:
     out = []
-    for path in sorted((HERE / stem).glob("*.yaml")):
+    for path in sorted(fixture_dirs()[stem].glob("*.yaml")):
+        if path == own_pack(stem):
+            continue
         loaded = Loaded(stem, path)
         try:
             raw, _ = load_document(path, "tệp ca kiểm thử")
@@ -300,7 +335,7 @@ def test_case(lf: Loaded, case: Optional[Case]):
     assert lf.error is None, lf.error
     bad = run_case(lf, case)
     if bad:
-        raise CaseMismatch(f"{lf.path.relative_to(HERE)} › {case.name}\n  " + "\n  ".join(bad))
+        raise CaseMismatch(f"{rel(lf.stem)}/{lf.path.name} › {case.name}\n  " + "\n  ".join(bad))
 
 
 # -- the case files match their pack -----------------------------------------------------------
@@ -313,8 +348,8 @@ def pack_item_titles(stem: str) -> dict[str, str]:
 def test_every_item_has_a_case_file(stem: str):
     files = {lf.path.stem for lf in case_files(stem)}
     items = set(pack_item_titles(stem))
-    assert not items - files, f"nội dung chưa có tệp ca kiểm thử trong tests/packs/{stem}/: {sorted(items - files)}"
-    assert not SPECIAL_FILES - files, f"thiếu tests/packs/{stem}/{{{','.join(sorted(SPECIAL_FILES - files))}}}.yaml"
+    assert not items - files, f"nội dung chưa có tệp ca kiểm thử trong {rel(stem)}/: {sorted(items - files)}"
+    assert not SPECIAL_FILES - files, f"thiếu {rel(stem)}/{{{','.join(sorted(SPECIAL_FILES - files))}}}.yaml"
     stray = files - items - SPECIAL_FILES
     assert not stray, f"tệp ca kiểm thử cho nội dung không có trong bộ tiêu chí: {sorted(stray)}"
 
@@ -483,7 +518,7 @@ def test_every_threshold_has_a_case_on_each_side(stem, item_id, uid, spec):
     edges = edges_of(stem, item_id, uid, spec, cases_for(stem, item_id))
     assert edges, f"{uid}: không đọc được ngưỡng nào từ bộ tiêu chí"
     missing = gaps(edges)
-    assert not missing, f"tests/packs/{stem}/{item_id}.yaml:\n  " + "\n  ".join(missing)
+    assert not missing, f"{rel(stem)}/{item_id}.yaml:\n  " + "\n  ".join(missing)
 
 
 def applicability_owners(stem: str) -> list[tuple[str, str]]:
@@ -506,8 +541,8 @@ def test_every_applicability_has_a_case_for_both_outcomes(stem, item_id, owner):
     """An item that applies only to some units has a case where it applies and one where it does not."""
     lf = next(lf for lf in case_files(stem) if lf.data is not None and lf.data.item == item_id)
     seen = {c.expect.applicability for c in lf.data.cases}
-    assert "scored" in seen, f"tests/packs/{stem}/{item_id}.yaml: cần một ca có expect.applicability: scored ({owner})"
-    assert seen & {"exclude", "full"}, (f"tests/packs/{stem}/{item_id}.yaml: cần một ca đơn vị không thuộc diện áp dụng "
+    assert "scored" in seen, f"{rel(stem)}/{item_id}.yaml: cần một ca có expect.applicability: scored ({owner})"
+    assert seen & {"exclude", "full"}, (f"{rel(stem)}/{item_id}.yaml: cần một ca đơn vị không thuộc diện áp dụng "
                                         f"(expect.applicability: exclude hoặc full) ({owner})")
 
 
