@@ -233,6 +233,13 @@ class Ward(BaseModel):
     @field_validator("code", mode="before")
     @classmethod
     def _code(cls, v):
+        """A whole number, or the code as the official list prints it, in quotes with its leading
+        zeros ('00004'): YAML 1.2 refuses an unquoted 00004, so the quoted form must be read."""
+        if isinstance(v, str) and re.fullmatch(r"[0-9]{1,5}", v.strip()):
+            return int(v.strip())
+        if isinstance(v, str):
+            raise ValueError(f"mã đơn vị phải là số trong danh mục 2025, tối đa 5 chữ số (vd. 21548 hoặc '00004'); "
+                             f"nhận được {v!r}")
         return None if v is None else _as_int(v, "code")
 
     @model_validator(mode="after")
@@ -241,18 +248,19 @@ class Ward(BaseModel):
         is read only when a record carries a code)."""
         if self.code is None:
             return self
-        from .units import official_kind, official_unit, province_key
+        from .units import official_kind, official_unit, province_key, province_phrase
 
         unit = official_unit(self.code)
         if unit is None:
-            raise ValueError(f"mã đơn vị {self.code} không có trong danh mục đơn vị hành chính 2025")
+            raise ValueError(f"mã đơn vị {self.code:05d} không có trong danh mục đơn vị hành chính 2025")
         from vietnam_provinces import Province
 
         prov = Province.from_code(unit.province_code).name
         if province_key(prov) != province_key(self.province):
-            raise ValueError(f"mã đơn vị {self.code} là {unit.name} của {prov}, không thuộc tỉnh {self.province}")
+            raise ValueError(f"mã đơn vị {self.code:05d} là {unit.name} của {prov}, "
+                             f"không thuộc {province_phrase(self.province)}")
         if official_kind(unit) != self.kind:
-            raise ValueError(f"mã đơn vị {self.code} là {unit.name} ({unit.division_type.value}), "
+            raise ValueError(f"mã đơn vị {self.code:05d} là {unit.name} ({unit.division_type.value}), "
                              f"hồ sơ ghi loại đơn vị '{self.kind}'")
         return self
 

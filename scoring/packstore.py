@@ -25,7 +25,7 @@ from .errors import PackError, Problem, UsageError, did_you_mean
 from .evidence import LoadedEvidence, translate
 from .pack import PACK_ID_PATTERN, Meta, Pack, read_pack_document, section_hint
 from .yamlio import LoadFailure, load_text, read_hashed
-from .units import province_hint, province_key
+from .units import province_hint, province_key, province_phrase
 from .vietnamese import status_label
 from .packload import load_parsed
 from pydantic import BaseModel, ConfigDict, ValidationError
@@ -218,7 +218,7 @@ class Index:
                 first, second = sorted((a, b), key=lambda e: (e.meta.effective_from, e.id))
                 out.append(Problem(
                     f"bộ tiêu chí {first.id} ({self.range_label(first)}) và {second.id} ({self.range_label(second)}) "
-                    f"của tỉnh {first.province} cùng có hiệu lực từ {start:%d/%m/%Y}",
+                    f"của {province_phrase(first.province)} cùng có hiệu lực từ {start:%d/%m/%Y}",
                     file=second.path, field="pack.replaces",
                     hint=f"ghi 'replaces: {first.id}' ở bộ mới hoặc 'effective_to' ở bộ cũ", code="W104"))
         return out
@@ -382,13 +382,13 @@ class PackStore:
                 listed = ("các tỉnh đã có: " + ", ".join(known)) if known else f"thư mục {rules_dir()} không có bộ tiêu chí"
                 close = province_hint(rec.ward.province, known)
                 raise UsageError.one(
-                    f"chưa có bộ tiêu chí nào cho tỉnh {rec.ward.province}", file=ev.path, field="ward.province",
+                    f"chưa có bộ tiêu chí nào cho {province_phrase(rec.ward.province)}", file=ev.path, field="ward.province",
                     hint=f"{close}; {listed}" if close else listed)
             kinds = [e for e in same if rec.ward.kind in e.meta.applies_to] or same
             listing = "; ".join(f"{e.id} ({idx.range_label(e)}, {status_label(e.meta.status)})"
                                 for e in idx.nearest(kinds, when))
             raise UsageError.one(
-                f"không có bộ tiêu chí của tỉnh {rec.ward.province} có hiệu lực cho {rec.period.label()} "
+                f"không có bộ tiêu chí của {province_phrase(rec.ward.province)} có hiệu lực cho {rec.period.label()} "
                 f"(ngày {when:%d/%m/%Y})", file=ev.path, field="period", hint=f"các bộ gần nhất: {listing}")
         if len(live) > 1:
             rank = {"in_force": 0, "draft": 1, "repealed": 2, "example": 3}
@@ -396,7 +396,7 @@ class PackStore:
             a, b = live[0].meta, live[1].meta
             if rank[a.status] == rank[b.status] and a.effective_from == b.effective_from:
                 raise PackError.one(
-                    f"nhiều bộ tiêu chí cùng có hiệu lực cho tỉnh {rec.ward.province}, {rec.period.label()}: "
+                    f"nhiều bộ tiêu chí cùng có hiệu lực cho {province_phrase(rec.ward.province)}, {rec.period.label()}: "
                     + ", ".join(e.id for e in live), hint="chỉ định bằng --rules")
         return self.load_entry(live[0])
 
@@ -421,10 +421,11 @@ def check_applies(pack: Pack, ev: LoadedEvidence, allow_other_province: bool = F
     rec = ev.record
     prov = pack.meta.jurisdiction["province"]
     if province_key(prov) != province_key(rec.ward.province) and not allow_other_province:
+        close = province_hint(rec.ward.province, [prov])  # 'Quang Ngai' for 'Quảng Ngãi': a did-you-mean
+        advice = "chọn bộ tiêu chí của tỉnh này, hoặc dùng --allow-other-province nếu cố ý chấm thử"
         raise UsageError([Problem(
-            f"bộ tiêu chí {pack.id} áp dụng cho tỉnh {prov}, còn hồ sơ thuộc tỉnh {rec.ward.province}",
-            file=ev.path, field="ward.province",
-            hint="chọn bộ tiêu chí của tỉnh này, hoặc dùng --allow-other-province nếu cố ý chấm thử")])
+            f"bộ tiêu chí {pack.id} áp dụng cho {province_phrase(prov)}, còn hồ sơ thuộc {province_phrase(rec.ward.province)}",
+            file=ev.path, field="ward.province", hint=f"{close}; {advice}" if close else advice)])
     if rec.ward.kind not in pack.meta.applies_to:
         raise UsageError.one(f"bộ tiêu chí {pack.id} không áp dụng cho loại đơn vị '{rec.ward.kind}'",
                              file=ev.path, field="ward.kind")

@@ -64,6 +64,13 @@ def province_key(name: str) -> str:
     return t.casefold()
 
 
+def province_phrase(name: str) -> str:
+    """'tỉnh Quảng Ngãi' for a name written without a prefix; a name that has one ('Tỉnh Quảng
+    Ngãi', 'TP Huế') as written — so a message never says 'tỉnh Tỉnh Quảng Ngãi'."""
+    t = unicodedata.normalize("NFC", str(name)).strip()
+    return t if re.match(r"^(tỉnh|thành phố|tp\.?)\s+", t, flags=re.IGNORECASE) else f"tỉnh {t}"
+
+
 def official_provinces() -> list[str]:
     """The 34 provinces of the official 2025 list, without their 'Thành phố' prefix."""
     from vietnam_provinces import Province  # lazily: see the module docstring

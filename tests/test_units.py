@@ -122,3 +122,49 @@ def test_district_is_required_only_by_a_pack_that_asks_and_only_before_july_2025
         assert exc.value.problems[0].code == "V010"
     else:
         api.check(data, pack)
+
+
+def test_a_code_with_leading_zeros_is_read_when_quoted(tmp_path):
+    """The 2025 list prints codes with leading zeros ('00004', Phường Ba Đình). YAML 1.2 refuses an
+    unquoted 00004 and its hint says to quote it, so the quoted code must be read, not refused again."""
+    data = record()
+    data["ward"].update(name="Phường Ba Đình", kind="phường", province="Hà Nội", code="00004")
+    data["ward"].pop("district")
+    assert api.load_record(data).record.ward.code == 4
+    data["ward"]["code"] = "21548"
+    data["ward"].update(name="Đặc khu Lý Sơn", kind="đặc khu", province="Quảng Ngãi")
+    assert api.load_record(data).record.ward.code == 21548
+    data["ward"]["code"] = "2154x"
+    with pytest.raises(DvcqError) as exc:
+        api.load_record(data)
+    assert exc.value.problems[0].field == "ward.code" and "'00004'" in exc.value.problems[0].message
+    data["ward"].update(code="00004")
+    with pytest.raises(DvcqError) as exc:
+        api.load_record(data)
+    assert "mã đơn vị 00004 là Phường Ba Đình" in exc.value.problems[0].message
+
+
+def test_a_prefixed_province_is_not_named_twice_in_messages():
+    data = record()
+    data["ward"].update(province="Tỉnh Quảng Ngãi", code=21548, name="Đặc khu Lý Sơn", kind="đặc khu")
+    data["ward"].pop("district")
+    data["period"] = {"year": 2030}
+    with pytest.raises(DvcqError) as exc:
+        api.pack_in_force(data)
+    msg = exc.value.problems[0].message
+    assert "của Tỉnh Quảng Ngãi có hiệu lực" in msg and "tỉnh Tỉnh" not in msg
+    data["ward"]["province"] = "Tỉnh Gia Lai"
+    with pytest.raises(DvcqError) as exc:
+        api.load_record(data)
+    assert "không thuộc Tỉnh Gia Lai" in exc.value.problems[0].message
+
+
+def test_an_unaccented_province_against_a_given_pack_gets_a_did_you_mean(runner, tmp_path):
+    """`--rules` skips the choice of pack, where the did-you-mean was given; the refusal must give it too."""
+    data = record()
+    data["ward"]["province"] = "Quang Ngai"
+    p = tmp_path / "r.json"
+    p.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    r = runner.invoke(main, ["score", str(p), "--rules", str(QN_PACK)])
+    assert r.exit_code == 2
+    assert "có phải 'Quảng Ngãi'" in r.stderr and "tỉnh Quang Ngai" in r.stderr
