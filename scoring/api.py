@@ -146,14 +146,28 @@ class Prepared:
 
 
 def check(record: RecordSource, pack: PackSource = None, *, allow_other_province: bool = False,
-          rules_dir: Optional[PathLike] = None, jurisdiction: bool = True) -> Prepared:
-    """Load, choose the pack, check the record against its vocabulary (warnings, missing evidence)."""
+          rules_dir: Optional[PathLike] = None, jurisdiction: bool = True,
+          decide_applicability: bool = True) -> Prepared:
+    """Load, choose the pack, check the record against its vocabulary (warnings, missing evidence).
+
+    `decide_applicability=False` skips scoring the record to leave out the evidence of items that do
+    not apply to the unit (`score` does so: it does not read the check's missing list)."""
     from . import vocabulary
 
     rec = load_record(record)
     chosen = choose_pack(rec, pack, allow_other_province=allow_other_province, rules_dir=rules_dir,
                          jurisdiction=jurisdiction)
-    return Prepared(rec, chosen, vocabulary.check(chosen, rec))
+    checked = vocabulary.check(chosen, rec)
+    if decide_applicability and vocabulary.conditional_missing(chosen, checked):
+        # evidence read only by items under an `applies_if`: the engine decides which apply to this
+        # unit (as scoring does), and what an item that does not apply reads is not asked for
+        from .score import evaluate
+
+        res = evaluate(chosen, rec)
+        outside = {i.applicability["owner"] for i in res.items
+                   if i.applicability is not None and not i.applicability["applies"]}
+        checked = vocabulary.not_asked_outside(chosen, checked, outside)
+    return Prepared(rec, chosen, checked)
 
 
 def score(record: Union[RecordSource, Prepared], pack: PackSource = None, review: ReviewSource = None, *,
@@ -195,7 +209,8 @@ def verify(record: Union[RecordSource, Prepared], review: ReviewSource, pack: Pa
 def _prepared(record, pack, allow_other_province, rules_dir) -> Prepared:
     if isinstance(record, Prepared):
         return record
-    return check(record, pack, allow_other_province=allow_other_province, rules_dir=rules_dir)
+    return check(record, pack, allow_other_province=allow_other_province, rules_dir=rules_dir,
+                 decide_applicability=False)
 
 
 def batch(folder: PathLike, *, reviews: Optional[PathLike] = None, pack: Optional[PathLike] = None,

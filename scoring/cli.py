@@ -176,7 +176,8 @@ def score(evidence, rules, fmt, width, with_trail, allow_other_province, output,
     if os.path.isdir(evidence):
         raise UsageError.one("đây là một thư mục; 'dvcq score' chấm một hồ sơ", file=shown(evidence),
                              hint=f"để chấm và xếp hạng mọi hồ sơ trong thư mục: dvcq batch {shown(evidence)}")
-    prep = api.check(evidence, rules, allow_other_province=allow_other_province)  # the pack chosen once
+    prep = api.check(evidence, rules, allow_other_province=allow_other_province,  # the pack chosen once
+                     decide_applicability=False)
     result = api.score(prep)
     options = {"html": {"with_trail": with_trail}, "table": {"width": width}}.get(fmt, {})
     emit(render(result, fmt, **options), output, protect=[evidence, rules, prep.pack.path], force=force)
@@ -198,7 +199,7 @@ def explain(evidence, rules, rule, fmt, allow_other_province):
     from . import api
     from .explain import explain as trail
 
-    prep = api.check(evidence, rules, allow_other_province=allow_other_province)
+    prep = api.check(evidence, rules, allow_other_province=allow_other_province, decide_applicability=False)
     result = api.score(prep)
     if rule:
         from .explain import find_part

@@ -36,6 +36,24 @@ class Checked:
     missing: list[str] = field(default_factory=list)
 
 
+def conditional_missing(pack: Pack, checked: Checked) -> list[str]:
+    """The missing inputs that only items under an `applies_if` read."""
+    only_for = SCORER.plan(pack).conditional_inputs
+    return [i for i in checked.missing if i in only_for]
+
+
+def not_asked_outside(pack: Pack, checked: Checked, outside: set) -> Checked:
+    """`checked` without the missing inputs every reader of which does not apply to the unit (`outside`:
+    the owners of the `applies_if` that do not hold): a ward is not asked for a border criterion's
+    figures, nor told it lacks them ("thiếu 1 minh chứng") when the pack does not score it."""
+    only_for = SCORER.plan(pack).conditional_inputs
+    drop = {i for i in conditional_missing(pack, checked) if set(only_for[i]) <= outside}
+    if not drop:
+        return checked
+    return Checked([w for w in checked.warnings if not (w.code == "W001" and w.field in drop)],
+                   [i for i in checked.missing if i not in drop])
+
+
 def used_inputs(pack: Pack) -> list[str]:
     """Every identifier the pack's rules read, in pack order (kept in the scorer's plan of the pack)."""
     return SCORER.plan(pack).used_inputs

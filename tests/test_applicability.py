@@ -278,7 +278,7 @@ def test_rules_show_lists_the_declarations(runner):
 
 def test_validate_lists_a_missing_unit_fact_and_says_which_evidence_is_conditional(runner, tmp_path):
     f = tmp_path / "so.json"
-    data = agency("co_quan_cap_tinh", **{"unit.has_one_stop_desk": None, "procedures.published_online": None})
+    data = agency("so_nganh", **{"unit.has_one_stop_desk": None, "procedures.published_online": None})
     f.write_text(json.dumps(data), encoding="utf-8")
     res = runner.invoke(main, ["validate", str(f), "--rules", str(AGENCY)])
     assert res.exit_code == 0, res.output
@@ -286,6 +286,24 @@ def test_validate_lists_a_missing_unit_fact_and_says_which_evidence_is_condition
     assert ("thiếu minh chứng 'procedures.published_online' (Thủ tục hành chính được công khai trên Cổng dịch vụ "
             "công) — chỉ cần khi TC2.2 áp dụng cho đơn vị (applies_if)") in res.output
     assert "thiếu 2 minh chứng" in res.output
+
+
+@pytest.mark.parametrize("kind,facts", [
+    ("co_quan_cap_tinh", {"procedures.published_online": None}),              # TC2.2: sở, ngành only
+    ("so_nganh", {"unit.has_one_stop_desk": False, "procedures.on_time": None}),  # TC2.1: one-stop desk only
+    ("so_nganh", {"unit.public_service_units": 0, "psu.autonomy": None}),       # TC3 (criterion): full
+])
+def test_validate_does_not_ask_for_the_evidence_of_an_item_that_does_not_apply(runner, tmp_path, kind, facts):
+    """A unit the pack does not score on an item is not told it lacks that item's evidence ("thiếu 1
+    minh chứng") — the author's trial of issue 13 met it for every commune of a pack with a phường-only item."""
+    f = tmp_path / "so.json"
+    f.write_text(json.dumps(agency(kind, **facts)), encoding="utf-8")
+    res = runner.invoke(main, ["validate", str(f), "--rules", str(AGENCY)])
+    assert res.exit_code == 0, res.output
+    assert "thiếu minh chứng" not in res.output and "đủ minh chứng" in res.output
+    prep = api.check(agency(kind, **facts), AGENCY)
+    assert prep.checked.missing == [] and prep.checked.warnings == []
+    assert api.check(agency(kind, **facts), AGENCY, decide_applicability=False).checked.missing  # as before
 
 
 def test_a_verifier_who_finds_no_one_stop_desk_takes_the_item_out(pack, tmp_path):

@@ -238,7 +238,8 @@ def _score(task: Task):
 def _score_loaded(task: Task, ev, review: Optional[str], matched: list, content: Optional[str]):
     from .. import api
 
-    prep = api.check(ev, task.rules, allow_other_province=task.allow_other_province, rules_dir=task.rules_dir)
+    prep = api.check(ev, task.rules, allow_other_province=task.allow_other_province, rules_dir=task.rules_dir,
+                     decide_applicability=False)  # scored below: the check's missing list is not read
     pack = prep.pack
     own = api.score(prep)
     rec = ev.record
