@@ -9,6 +9,7 @@ engine can always fire exactly one rule per condition.
 from __future__ import annotations
 
 import ast
+import difflib
 import math
 import re
 from dataclasses import dataclass
@@ -79,11 +80,22 @@ def parse(text: str, vocabulary: dict) -> Node:
         raise ValueError("điều kiện rỗng")
     if len(text) > 500:
         raise ValueError("điều kiện quá dài (tối đa 500 ký tự)")
+    _slipped_call(text)
     try:
         tree = ast.parse(text.strip(), mode="eval")
     except SyntaxError as exc:
         raise ValueError(f"biểu thức '{text}' sai cú pháp (cột {exc.offset})")
     return _convert(tree.body, text, vocabulary, 0)
+
+
+def _slipped_call(text: str) -> None:
+    """'point(TC4)', 'Points(TC4)': a slip for a term over results, refused with the word it meant
+    (ast would only say that one side must be a fact)."""
+    for m in _CALL.finditer(text):
+        close = difflib.get_close_matches(m.group(1).lower(), ["points", "max"], n=1, cutoff=0.6)
+        if close and m.group(1) not in ("points", "max"):
+            raise ResultTermError(f"biểu thức '{text}': '{m.group(1)}(…)' không có trong ngôn ngữ điều kiện; "
+                                  f"có phải ý bạn là '{close[0]}(…)'?")
 
 
 def _convert(node: ast.AST, text: str, vocab: dict, depth: int) -> Node:
@@ -179,6 +191,8 @@ def describe(node: Node, labels=None) -> str:
 
 RESULT_WORDS = re.compile(r"\b(?:points|max)\s*\(|\btotal\b")
 _BARE_REF = re.compile(r"\b(points|max)\(\s*([A-Za-z][A-Za-z0-9_.\-/]*)\s*\)")
+_CALL = re.compile(r"\b([A-Za-z_]+)\s*\(")
+_ARG_QUOTED = re.compile(r"\b(points|max)\('([^'()]*)'\)")  # the rewriting above, undone for messages
 TOTAL = "total"
 TERM = "#"  # the identifiers of computed comparisons start with it; vocabulary ids never do
 
@@ -253,6 +267,7 @@ def parse_results(text: str, vocabulary: dict, scope: dict, max_total: Decimal) 
     if TOTAL in vocabulary:
         raise ResultTermError(f"biểu thức '{text}': vocabulary có số liệu tên '{TOTAL}', trùng với tổng điểm; "
                               "đổi tên số liệu đó")
+    _slipped_call(text)
     src = _BARE_REF.sub(lambda m: f"{m.group(1)}('{m.group(2)}')", text.strip())  # TC1.1 is not a Python name
     try:
         tree = ast.parse(src, mode="eval")
@@ -260,7 +275,10 @@ def parse_results(text: str, vocabulary: dict, scope: dict, max_total: Decimal) 
         raise ValueError(f"biểu thức '{text}' sai cú pháp (cột {exc.offset})")
     terms: list = []
     ctx = (src, vocabulary, scope, max_total, terms)
-    return ResultCondition(_rconvert(tree.body, ctx, 0), tuple(terms))
+    try:
+        return ResultCondition(_rconvert(tree.body, ctx, 0), tuple(terms))
+    except ValueError as exc:  # quote the condition as the author wrote it, not as rewritten for `ast`
+        raise type(exc)(_ARG_QUOTED.sub(r"\1(\2)", str(exc))) from None
 
 
 def _has_result(node: ast.AST) -> bool:

@@ -60,6 +60,10 @@ def bind(doc: PackDoc) -> Pack:
         items.append((section, item, bound))
     conds: dict[str, Any] = {}
     scope = Pack(doc, items, {}).result_scope()
+    bound_ids = {item.id for _, item, _ in items}
+    for _, _, item, _ in doc.all_items():  # an item refused above keeps its id: a condition reading it must
+        if item.id not in bound_ids:       # not add "không có tiêu chí hay nội dung" to the item's own error
+            scope.setdefault(item.id, item.max)
     for gi, g in enumerate(doc.data.grades):
         for vi, v in enumerate(g.vetoes):
             if v.id in conds:

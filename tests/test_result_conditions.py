@@ -85,6 +85,42 @@ def test_an_unknown_criterion_is_a_lint_error_with_did_you_mean(runner, tmp_path
     assert "[P025]" in r.stderr and "TC55" in r.stderr and "TC5" in r.stderr and "grades.xuat_sac.vetoes.V9.when" in r.stderr
 
 
+@pytest.mark.parametrize("text,words", [
+    ("point(TC2) < 5", "có phải ý bạn là 'points(…)'?"),
+    ("Points(TC2) < 5", "có phải ý bạn là 'points(…)'?"),
+    ("maxi(TC2) < 5", "có phải ý bạn là 'max(…)'?"),
+])
+def test_a_slip_for_points_or_max_is_named(text, words):
+    """'point(TC4) == 0' was refused with 'một vế phải là mã số liệu', which does not say what is wrong."""
+    with pytest.raises(conditions.ResultTermError) as exc:
+        parse(text)
+    assert words in str(exc.value) and f"'{text}'" in str(exc.value)
+    with pytest.raises(conditions.ResultTermError) as exc:  # a veto on facts only is parsed by `parse`
+        conditions.parse(text, {"staff.disciplined": _Count()})
+    assert words in str(exc.value)
+
+
+def test_a_refused_condition_is_quoted_as_written():
+    """The parser quotes dotted ids for `ast` ('TC1.1' → points('TC1.1')); a message must not show that."""
+    with pytest.raises(conditions.ResultTermError) as exc:
+        parse("points(TC1.1) * points(TC2) < 1")
+    assert "'points(TC1.1) * points(TC2) < 1'" in str(exc.value) and "('TC" not in str(exc.value)
+
+
+def test_a_condition_on_an_item_refused_for_its_own_error_adds_no_second_error(runner, tmp_path):
+    """A misspelt method on TC5.4 made every veto reading points(TC5.4) report 'không có tiêu chí hay nội
+    dung TC5.4 (có phải ý bạn là …)' too: a wrong second error pointing elsewhere."""
+    veto = '      - {id: V9, when: "points(TC5.4) < max(TC5.4) / 2", reason: "x"}\n'
+    f = _qn_with(tmp_path, after_v3=veto)
+    text = open(f, encoding="utf-8").read()
+    i = text.index("- id: TC5.4")
+    j = text.index("method: tiers", i)
+    open(f, "w", encoding="utf-8").write(text[:j] + "method: tierz" + text[j + len("method: tiers"):])
+    r = runner.invoke(main, ["rules", "lint", f])
+    assert r.exit_code == 2 and "[P003]" in r.stderr and "tierz" in r.stderr
+    assert "[P025]" not in r.stderr and "V9" not in r.stderr
+
+
 def test_an_eligibility_rule_takes_one_form(runner, tmp_path):
     rule = ('\neligibility:\n  - {id: x, when: "total < 30", document: plan.dvcq_annual, later_than: "year-12-01", '
             'outcome: ineligible, reason: r, source: s}\n')
