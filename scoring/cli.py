@@ -327,10 +327,10 @@ def rules_show(ident):
     for g in p.data.grades:
         v = "; ".join(f"{x.id}: {x.when}" for x in g.vetoes)
         click.echo(f"≥ {fmt_number(g.min)}: {g.label}" + (f" (loại trừ nếu {v})" if v else ""))
+    from .render.sentences import eligibility_declared
+
     for r in p.data.eligibility:
-        outcome = "không đủ điều kiện xếp loại" if r.outcome else f"tối đa mức '{r.at_most}'"
-        cond = r.when if r.when is not None else f"{r.document} {r.date} sau {r.later_than}"
-        click.echo(f"Điều kiện {r.id}: {cond} → {outcome} ({r.reason}; {r.source})")
+        click.echo(eligibility_declared(r, p))
     b = p.data.batch
     if b is not None:
         if b.quota is not None:

@@ -146,6 +146,19 @@ def test_rules_show_prints_conditions_on_results(runner):
     assert "points(TC2.1) < max(TC2.1) / 2" in r.stdout and "Điều kiện tc2_duoi_10: points(TC2) < 10" in r.stdout
 
 
+def test_rules_show_words_date_rules_with_labels_dates_and_bands(runner):
+    """`rules show` printed 'dossier.self_assessment sent_on sau dossier_due → tối đa mức 'tot'': ids an
+    official checking the pack against the decision cannot read."""
+    r = runner.invoke(main, ["rules", "show", str(QUARTERLY)])
+    assert r.exit_code == 0, r.stderr
+    assert ("Điều kiện tc2_duoi_10: points(TC2) < 10 → tối đa mức 'Hoàn thành nhiệm vụ' (hoan_thanh)") in r.stdout
+    assert ("Điều kiện nop_muon: Báo cáo công tác dân vận chính quyền quý (report.quarterly) gửi sau ngày 20 tháng "
+            "thứ 1 của nửa năm sau (report_last), hoặc không gửi → không đủ điều kiện xếp loại") in r.stdout
+    r = runner.invoke(main, ["rules", "show", str(ROOT / "rules" / "examples" / "example-90-10.yaml")])
+    assert ("Điều kiện nop_cham: Hồ sơ, báo cáo tự đánh giá năm (dossier.self_assessment) gửi sau 05/12 năm đánh giá "
+            "(dossier_early), hoặc không gửi → tối đa mức 'Hoàn thành tốt nhiệm vụ' (tot)") in r.stdout
+
+
 # -- scoring ------------------------------------------------------------------------------------
 BASE = {"petitions.settled": {"percent": 60}, "receptions.held": 1, "democracy.conference_held": True,
         "democracy.publicity": True, "security.hot_spots": 0}

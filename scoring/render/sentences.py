@@ -383,6 +383,27 @@ def applicability_declared(rule, max_total) -> str:
     return f"Áp dụng: {what} chỉ áp dụng cho {applicability_condition(cond)}; đơn vị khác: {then}"
 
 
+def eligibility_declared(rule, pack) -> str:
+    """An `eligibility` rule as `dvcq rules show` lists it, in the words of the decision: the
+    document's label and the deadline's date ("Hồ sơ tự đánh giá gửi sau 15/12 năm đánh giá"), the
+    band's label, with the pack's ids in brackets for the author who looks for them in the file."""
+    if rule.when is not None:
+        cond = rule.when
+    else:
+        doc = pack.vocabulary.documents.get(rule.document)
+        verb = "gửi" if rule.date == "sent_on" else "ban hành"
+        spec = pack.date_param(rule.later_than, rule.id)
+        named = f" ({rule.later_than})" if rule.later_than in pack.parameters else ""
+        cond = (f"{doc.label if doc is not None else rule.document} ({rule.document}) {verb} sau "
+                f"{date_spec(spec)}{named}, hoặc không gửi")
+    if rule.outcome:
+        then = "không đủ điều kiện xếp loại"
+    else:
+        band = next((g for g in pack.data.grades if g.id == rule.at_most), None)
+        then = f"tối đa mức '{band.label if band is not None else rule.at_most}' ({rule.at_most})"
+    return f"Điều kiện {rule.id}: {cond} → {then} ({rule.reason}; {rule.source})"
+
+
 NOT_APPLYING = "không áp dụng cho đơn vị"   # an item's state in the trail when its unit is outside it
 
 
