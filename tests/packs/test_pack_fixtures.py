@@ -583,3 +583,18 @@ def test_case_file_format_refuses_typos():
         CaseFile.model_validate({"item": "TC5.4", "cases": [{"name": "x", "expect": {"point": 6}}]})
     with pytest.raises(ValidationError):
         CaseFile.model_validate({"item": "TC5.4", "cases": [{"name": "x", "fact": {}, "expect": {"points": 6}}]})
+
+
+def test_the_record_in_the_rule_format_docs_is_scored_by_the_trial_pack(tmp_path):
+    """docs/rule-format.md §12 shows an author a whole record; it must stay one the format accepts."""
+    import re
+
+    text = (HERE.parent.parent / "docs" / "rule-format.md").read_text(encoding="utf-8")
+    section = text[text.index("## 12. Records"):]
+    block = re.search(r"```yaml\n(.*?)```", section, re.S).group(1)
+    record = tmp_path / "ly-son.yaml"
+    record.write_text(block, encoding="utf-8")   # read as `dvcq validate` reads a file (YAML 1.2)
+    prep = api.check(record, pack_path("xa-2-cap-2026"))
+    assert prep.checked.missing == []
+    res = api.score(prep)
+    assert res.item("TC2.2").points == Decimal("48.5") and [p["id"] for p in res.pending] == ["TC3.1"]
