@@ -492,11 +492,13 @@ def _message(err: dict) -> str:
 
 
 def translate(exc: ValidationError, file: str, lines: dict, code: Optional[str] = None,
-              hint_of=None) -> list[Problem]:
+              hint_of=None, fields=None) -> list[Problem]:
     """pydantic's English errors → Vietnamese problems with file:line and the dotted field.
 
     The alternatives of a union (a key taking a word or a number) are merged into one problem.
-    `code` and `hint_of(loc)` let a caller (the pack loader) give every problem its code and a hint."""
+    `code` and `hint_of(loc)` let a caller (the pack loader) give every problem its code and a hint;
+    `fields(loc)`, the keys allowed beside the one at `loc`, gives a misspelt key its did-you-mean (a
+    record's own when not given)."""
     merged: dict[tuple, list] = {}
     for err in exc.errors(include_url=False):
         loc = tuple(x for x in err["loc"] if not (isinstance(x, str) and (x.startswith("function-")
@@ -508,9 +510,10 @@ def translate(exc: ValidationError, file: str, lines: dict, code: Optional[str] 
         hint = None
         if errs[0]["type"] == "extra_forbidden" and loc:
             parent = loc[0] if len(loc) > 1 and isinstance(loc[0], str) else ""
-            hint = did_you_mean(str(loc[-1]), _FIELDS_BY_MODEL.get(parent, _FIELDS_BY_MODEL[""]))
-        if hint is None and hint_of is not None:
-            hint = hint_of(loc)
+            known = fields(loc) if fields is not None else _FIELDS_BY_MODEL.get(parent, _FIELDS_BY_MODEL[""])
+            hint = did_you_mean(str(loc[-1]), known)
+        if hint_of is not None:
+            hint = "; ".join(h for h in (hint, hint_of(loc)) if h)
         field = ".".join(str(x) for x in loc) if loc else None
         if loc and loc[0] == "facts" and len(loc) >= 2:
             field = f"facts.{loc[1]}" + ("".join(f".{x}" for x in loc[2:]) if len(loc) > 2 else "")

@@ -501,6 +501,48 @@ _SECTIONS = {"format": "1", "pack": "2", "parameters": "3", "vocabulary": "4", "
              "deductions": "7", "grades": "8, 8c", "eligibility": "8a, 8c", "batch": "10 (Recipes)"}
 
 
+def pack_fields_at(loc: tuple, root: Optional[type] = None) -> list[str]:
+    """The keys the pack file (or the model `root`, e.g. a method's keys) allows where the key at `loc`
+    was written — its parent's model — for the did-you-mean of a misspelt one (`applies_if: {kind: …}`
+    → 'kinds', `tiers: [{min: 95, point: 6}]` → 'points'); [] when no model is there."""
+    import typing
+
+    def models(tp):
+        """The pydantic models `tp` may hold at this level (through Optional, lists, dicts, unions)."""
+        if isinstance(tp, type) and issubclass(tp, BaseModel):
+            return [tp]
+        return [m for arg in typing.get_args(tp) for m in models(arg)]
+
+    def inner(tp):
+        """The element type of a list or the value type of a dict, when `tp` is one (through Optional)."""
+        out = []
+        for arg in typing.get_args(tp) or ():
+            origin = typing.get_origin(arg)
+            if origin in (list, tuple, dict):
+                out.append(typing.get_args(arg)[-1])
+            elif arg is not type(None):
+                out.extend(inner(arg))
+        origin = typing.get_origin(tp)
+        if origin in (list, tuple, dict):
+            out.append(typing.get_args(tp)[-1])
+        return out
+
+    current = [root or PackFile]
+    for key in loc[:-1]:
+        nxt = []
+        for m in current:
+            owners = [mm for mm in models(m) if isinstance(key, str) and key in mm.model_fields]
+            if owners:
+                nxt.extend(mm.model_fields[key].annotation for mm in owners)
+            else:  # an index into a list or a key of a dict: the element's type
+                nxt.extend(inner(m))
+        current = nxt
+        if not current:
+            return []
+    names = [f.alias or n for m in current for mm in models(m) for n, f in mm.model_fields.items()]
+    return list(dict.fromkeys(names))
+
+
 def section_hint(loc: tuple) -> str:
     """Where docs/rule-format.md describes the key at `loc`, for a rule author's next step."""
     top = str(loc[0]) if loc else ""
@@ -527,7 +569,7 @@ def parse_pack(name: str, data: Any, lines: dict, sha256: str) -> PackDoc:
     try:
         pf = PackFile.model_validate(data)
     except ValidationError as exc:
-        raise PackError(translate(exc, name, lines, code="P013", hint_of=section_hint))
+        raise PackError(translate(exc, name, lines, code="P013", hint_of=section_hint, fields=pack_fields_at))
     problems = list(_identifier_problems(pf, name, lines))
     if problems:
         raise PackError(problems)

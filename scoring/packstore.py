@@ -23,7 +23,7 @@ from typing import Any, Optional
 
 from .errors import PackError, Problem, UsageError, did_you_mean
 from .evidence import LoadedEvidence, translate
-from .pack import PACK_ID_PATTERN, Meta, Pack, read_pack_document, section_hint
+from .pack import PACK_ID_PATTERN, Meta, Pack, pack_fields_at, read_pack_document, section_hint
 from .yamlio import LoadFailure, load_text, read_hashed
 from .units import province_hint, province_key, province_phrase
 from .vietnamese import status_label
@@ -123,7 +123,7 @@ def read_entry(path: Path, whole: bool = False) -> Entry:
     try:
         meta = _Head.model_validate({"pack": section}).pack
     except ValidationError as exc:
-        return Entry(name, sha256, problems=tuple(translate(exc, name, lines, code="P013", hint_of=section_hint)))
+        return Entry(name, sha256, problems=tuple(translate(exc, name, lines, code="P013", hint_of=section_hint, fields=pack_fields_at)))
     return Entry(name, sha256, meta, parsed=(data, lines))
 
 

@@ -280,7 +280,9 @@ def _config_problem(err: dict, method: str, cls: type[Method], path_prefix: str)
     from ..evidence import vietnamese_message  # pydantic's English is never shown: the one translator
 
     kind = err["type"]
-    hint = did_you_mean(str(err["loc"][-1]), cls.Config.model_fields) if kind == "extra_forbidden" else None
+    from ..pack import pack_fields_at
+
+    hint = did_you_mean(str(err["loc"][-1]), pack_fields_at(tuple(err["loc"]), cls.Config)) if kind == "extra_forbidden" else None
     return Problem({"extra_forbidden": f"khóa không dùng được với phương pháp {method}" + (f" ({hint})" if hint else ""),
                     "missing": f"phương pháp {method} cần khóa này"}.get(kind) or vietnamese_message(err),
                    field=f"{path_prefix}.{'.'.join(str(x) for x in err['loc'])}", code="P004",
