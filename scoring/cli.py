@@ -296,10 +296,12 @@ def rules_show(ident):
     def how(bound) -> str:
         return "; ".join(b.label for leaf in bound.leaves() for b in leaf.method.branches() if b.state == "v")
 
+    from .render.sentences import composite_declared
+
     def add(bound, depth: int, label: str) -> None:
         it = bound.item
         rows.append([label, ("  " * depth) + it.title, fmt_number(it.max), f"{method_label(it.method)} ({it.method})",
-                     "" if bound.parts else how(bound)])
+                     composite_declared(bound) if bound.parts else how(bound)])
         for k, part in enumerate(bound.parts):  # parts lettered a), b), c) as decisions letter them
             add(part, depth + 1, f"{'  ' * depth}{chr(ord('a') + k) if k < 26 else k + 1}) {part.item.id}")
 

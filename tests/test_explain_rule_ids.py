@@ -56,6 +56,23 @@ def test_rules_show_prints_criteria_parts_caps_and_batch_rules(runner):
     assert "Chỉ tiêu: mức 'xuat_sac' tối đa 20%" in ex.stdout and "Điều kiện nop_muon" in ex.stdout
 
 
+def test_rules_show_says_how_a_composite_makes_its_points(runner):
+    """The 'Cách chấm' cell of a sum, best_of or average was empty: over which parts an average is
+    taken, and what it gives when none arose, was nowhere but in the YAML."""
+    from scoring import api
+    from scoring.render.sentences import composite_declared
+
+    pack = api.load_pack(ROOT / "rules" / "examples" / "average-criterion.yaml")
+    said = {bound.uid: composite_declared(bound) for _, _, bound in pack.items}
+    assert said["TC1.1"] == ("10 × bình quân tỷ lệ điểm của các phần có phát sinh (phần không phát sinh không tính "
+                             "vào mẫu số), làm tròn xuống đến bội số của 0,01 một lần ở cuối; không phần nào phát "
+                             "sinh → đủ điểm")
+    assert said["TC2.1"] == "cộng điểm các phần"
+    r = runner.invoke(main, ["rules", "show", str(NESTED)])
+    assert r.exit_code == 0, r.stderr
+    assert "cộng điểm các phần" in r.stdout and "lấy điểm của phần cao nhất" in r.stdout
+
+
 def test_explain_rule_reaches_a_part_at_the_fourth_level(runner, tmp_path):
     data = {"ward": {"name": "Phường Thử", "district": "Thành phố Quảng Ngãi", "province": "Quảng Ngãi", "kind": "phuong"},
             "period": {"year": 2023},

@@ -383,6 +383,23 @@ def applicability_declared(rule, max_total) -> str:
     return f"Áp dụng: {what} chỉ áp dụng cho {applicability_condition(cond)}; đơn vị khác: {then}"
 
 
+def composite_declared(bound) -> str:
+    """How a `sum`, `best_of` or `average` makes its points, for the 'Cách chấm' column of `dvcq rules
+    show` (the parts' own rows say how each part is scored)."""
+    m = bound.method
+    if m.name == "sum":
+        return "cộng điểm các phần"
+    if m.name == "best_of":
+        return "lấy điểm của phần cao nhất (bằng nhau: phần đứng trước)"
+    cfg = m.cfg
+    over = ("các phần có phát sinh (phần không phát sinh không tính vào mẫu số)" if cfg.over == "applicable"
+            else "tất cả các phần (phần thiếu minh chứng tính 0)")
+    word = cfg.none_applicable
+    none = ("đủ điểm" if word == "full" else "0 điểm" if word == "zero" else f"{fmt_number(Decimal(str(word)))} điểm")
+    return (f"{fmt_number(bound.item.max)} × bình quân tỷ lệ điểm của {over}, {rounding(m.rounding())} một lần ở cuối"
+            + (f"; không phần nào phát sinh → {none}" if cfg.over == "applicable" else ""))
+
+
 def eligibility_declared(rule, pack) -> str:
     """An `eligibility` rule as `dvcq rules show` lists it, in the words of the decision: the
     document's label and the deadline's date ("Hồ sơ tự đánh giá gửi sau 15/12 năm đánh giá"), the
