@@ -115,12 +115,27 @@ def total_line(b: BatchResult) -> str:
 TABLE_WIDTHS = [None, 28, 22, None, None, 26, 28, 44]
 
 
+ALIGN = ("right", "left", "left", "right", "right", "left", "left", "left")
+DISTRICT_COL = HEADERS.index("Huyện/thị xã")
+
+
+def _without_empty_district(rows: list[list[str]], *cols: list):
+    """`rows` and the column lists `cols` without the district column when no row has a district:
+    since 1 July 2025 communes report to the province, and a ranking of them never prints a
+    "Huyện" column that is always empty."""
+    if any(r[DISTRICT_COL] for r in rows):
+        return (rows, *cols)
+    drop = lambda xs: [x for i, x in enumerate(xs) if i != DISTRICT_COL]  # noqa: E731
+    return ([drop(r) for r in rows], *(drop(list(c)) for c in cols))
+
+
 def _grid(rows: list[list[str]], width: Optional[int] = None) -> str:
     """The ranking's grid, fitted to `width` when given (measured once per table), else wrapped at
     TABLE_WIDTHS."""
-    align = ("right", "left", "left", "right", "right", "left", "left", "left")
-    widths = TABLE_WIDTHS if width is None else fit_widths(rows, HEADERS, width, {1: 3, 2: 2, 5: 3, 6: 3, 7: 4})
-    headers = HEADERS if width is None else wrap_headers(HEADERS, widths, rows)
+    rows, heads, align, fixed = _without_empty_district(rows, HEADERS, ALIGN, TABLE_WIDTHS)
+    shares = {1: 3, 2: 2, 5: 3, 6: 3, 7: 4} if len(heads) == len(HEADERS) else {1: 3, 4: 3, 5: 3, 6: 4}
+    widths = fixed if width is None else fit_widths(rows, heads, width, shares)
+    headers = heads if width is None else wrap_headers(heads, widths, rows)
     return tabulate(wrap_columns(rows, widths), headers=headers, tablefmt="simple_grid",
                     disable_numparse=True, colalign=align)
 
@@ -148,8 +163,8 @@ def _md(s: str) -> str:
 
 
 def _md_table(rows: list[Row]) -> str:
-    return tabulate([[_md(c) for c in _row(r)] for r in rows], headers=HEADERS, tablefmt="github",
-                    disable_numparse=True, colalign=("right", "left", "left", "right", "right", "left", "left", "left"))
+    cells, heads, align = _without_empty_district([[_md(c) for c in _row(r)] for r in rows], HEADERS, ALIGN)
+    return tabulate(cells, headers=heads, tablefmt="github", disable_numparse=True, colalign=align)
 
 
 def render_markdown(b: BatchResult) -> str:

@@ -154,7 +154,9 @@ def counts_chart(counts: list[tuple[str, int]]) -> str:
 def ranking_table(rows: Sequence[dict], counts: list[tuple[str, int]]) -> str:
     palette = colours(counts)
     notes = any(r.get("note") for r in rows)
-    head = ("<thead><tr><th>Hạng</th><th>Phường, xã, thị trấn</th><th>Huyện, thị xã, thành phố</th>"
+    districts = any(r.get("district") for r in rows)  # none since 1 July 2025: no always-empty column
+    head = ("<thead><tr><th>Hạng</th><th>Phường, xã, thị trấn</th>"
+            + ("<th>Huyện, thị xã, thành phố</th>" if districts else "") +
             "<th>Điểm tự chấm</th><th>Điểm thẩm định</th><th>Chênh lệch</th><th>Xếp loại</th>"
             "<th>Nội dung được điều chỉnh</th>" + ("<th>Ghi chú</th>" if notes else "") + "</tr></thead>")
     body = []
@@ -164,7 +166,8 @@ def ranking_table(rows: Sequence[dict], counts: list[tuple[str, int]]) -> str:
         sw = f'<span class="swatch" style="background:{palette.get(r["grade"], charts.NEUTRAL)}"></span>'
         cls = ' class="unranked"' if r["rank"] is None else ""
         body.append(f'<tr{cls}><td class="num">{e(rank_text(r))}</td><td class="ward">{e(r["ward"])}</td>'
-                    f'<td class="district">{e(r.get("district"))}</td><td class="num">{fmt_number(Decimal(r["self_total"]))}</td>'
+                    + (f'<td class="district">{e(r.get("district"))}</td>' if districts else "")
+                    + f'<td class="num">{fmt_number(Decimal(r["self_total"]))}</td>'
                     f'<td class="num">{fmt_number(Decimal(v)) if v is not None else ""}</td>'
                     f'<td class="num">{("+" if diff > 0 else "") + fmt_number(diff) if diff is not None else ""}</td>'
                     f'<td class="grade">{sw}{e(r["grade"])}</td><td class="moved">{e(moved_text(r))}</td>'
