@@ -15,12 +15,14 @@ from __future__ import annotations
 
 import io
 import json
-from datetime import date, datetime
+import re
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any, Optional
 
 from ..pack import fmt_number
 from ..vietnamese import plain_number
+from ..vocabulary import TWO_TIER_FROM
 
 SHEET = "Thẩm định"
 HEAD_ROWS = [  # (key, label) of the head block, column B holds the value
@@ -86,6 +88,21 @@ def _plain(v) -> str:
     return str(v)
 
 
+def _reviewer_example(prep, e) -> str:
+    """Who reviews, as an example: the district's office before 1 July 2025; since then there is no
+    district level and communes are reviewed by the province (its Sở Nội vụ)."""
+    from ..units import province_phrase
+
+    if prep.record.record.period.end() < TWO_TIER_FROM:
+        return "Phòng Nội vụ thị xã Đức Phổ"
+    return "Sở Nội vụ " + re.sub(r"^Tỉnh\b", "tỉnh", province_phrase(e["province"]))
+
+
+def _date_example(prep) -> str:
+    end = prep.record.record.period.end()
+    return "2023-12-10" if end < TWO_TIER_FROM else f"{end + timedelta(days=10):%Y-%m-%d}"
+
+
 def skeleton_yaml(prep, result) -> str:
     """The YAML skeleton: head filled from the record, every finding slot commented out."""
     e = result.evidence
@@ -97,8 +114,8 @@ def skeleton_yaml(prep, result) -> str:
            f"#   dvcq verify {e['file']} --review <tệp này>",
            "# review_of.record_sha256 là mã nội dung hồ sơ: hồ sơ sửa giá trị sau khi lập phiếu thì phiếu bị từ chối.",
            f"review_of: {{ward: {_q(e['ward'])}, period: {period}, record_sha256: {_q(result.record_sha256)}}}",
-           'reviewer: {unit: "", name: "", title: ""}   # unit: bắt buộc, vd. "Phòng Nội vụ thị xã Đức Phổ"',
-           "reviewed_on:   # bắt buộc, ngày thẩm định, vd. 2023-12-10",
+           f'reviewer: {{unit: "", name: "", title: ""}}   # unit: bắt buộc, vd. "{_reviewer_example(prep, e)}"',
+           f"reviewed_on:   # bắt buộc, ngày thẩm định, vd. {_date_example(prep)}",
            "findings:"]
     current = None
     for s in _slots(result):

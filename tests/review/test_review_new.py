@@ -103,3 +103,29 @@ def test_review_new_refuses_other_suffixes_and_never_overwrites(runner, tmp_path
     out = _new(runner, tmp_path, "thamdinh.yaml")
     r = runner.invoke(main, ["review", "new", str(RECORD), "-o", str(out)])
     assert r.exit_code == 2
+
+
+def test_a_two_tier_period_names_the_province_as_reviewer_and_its_points_verify(runner, tmp_path):
+    """Since 1 July 2025 no district reviews a commune: the 2026 skeleton's example reviewer was
+    'Phòng Nội vụ thị xã Đức Phổ' with 'vd. 2023-12-10'. The 10 points only the province gives (a
+    `manual` item, the author trial's 90+10 pack) are given through the same skeleton."""
+    from support import ROOT
+
+    pack = ROOT / "tests" / "author_trial" / "xa-2-cap-2026" / "xa-2-cap-2026.yaml"
+    record = tmp_path / "ly-son.yaml"
+    record.write_text('ward: {name: "Đặc khu Lý Sơn", province: "Tỉnh Quảng Ngãi", kind: "đặc khu"}\n'
+                      "period: {year: 2026, quarter: 2}\nfacts: {receptions.held: 3}\n", encoding="utf-8")
+    out = tmp_path / "rv.yaml"
+    r = runner.invoke(main, ["review", "new", str(record), "--rules", str(pack), "-o", str(out)])
+    assert r.exit_code == 0, r.stderr
+    text = out.read_text(encoding="utf-8")
+    assert 'vd. "Sở Nội vụ tỉnh Quảng Ngãi"' in text and "vd. 2026-07-10" in text and "Đức Phổ" not in text
+    text = text.replace('reviewer: {unit: ""', 'reviewer: {unit: "Sở Nội vụ tỉnh Quảng Ngãi"')
+    text = re.sub(r"^reviewed_on:.*$", "reviewed_on: 2026-07-20", text, flags=re.M)
+    text = text.replace("  # - item: TC3.1\n  #   points: 0", "  - item: TC3.1\n    points: 9.5")
+    lines = text.split("\n")
+    k = lines.index("  - item: TC3.1")
+    lines[k + 2] = '    reason: "UBND tỉnh đánh giá"'
+    out.write_text("\n".join(lines), encoding="utf-8")
+    v = api.verify(record, out, pack)
+    assert v.verified.item("TC3.1").points == Decimal("9.5") and v.verified.pending == []
