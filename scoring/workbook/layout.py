@@ -49,7 +49,8 @@ WARD_COLUMNS = [
 # (field id, label, help) in display order; `ward.kind` and `status` take Vietnamese words.
 WARD_FIELDS = [
     ("ward.name", "Tên phường, xã, thị trấn", "Bắt buộc. Ví dụ: Phường Phổ Văn"),
-    ("ward.district", "Huyện, thị xã, thành phố", "Ví dụ: Thị xã Đức Phổ"),
+    ("ward.district", "Huyện, thị xã, thành phố", "Chỉ ghi cho kỳ trước 01/07/2025 (từ ngày đó không còn cấp huyện). "
+                                                  "Ví dụ: Thị xã Đức Phổ"),
     ("ward.province", "Tỉnh, thành phố trực thuộc trung ương", "Bắt buộc. Ví dụ: Quảng Ngãi"),
     ("ward.kind", "Loại đơn vị hành chính", "Chọn: phường, xã hoặc thị trấn"),
     ("ward.residential_groups", "Số tổ dân phố, thôn", "Số nguyên ≥ 0"),
@@ -59,7 +60,11 @@ WARD_FIELDS = [
     ("status", "Tình trạng hồ sơ", "Chọn: hoàn chỉnh hoặc đang hoàn thiện (kết quả tạm tính)"),
 ]
 
-KIND_WORDS = {"phường": "phuong", "xã": "xa", "thị trấn": "thi_tran"}
+# every kind of unit a pack may assess (scoring.units.KINDS), as a clerk picks it from the cell's list;
+# no commas: Excel's list validation splits on them ("Sở, ngành" is offered as "sở ngành")
+KIND_WORDS = {"phường": "phuong", "xã": "xa", "thị trấn": "thi_tran", "đặc khu": "dac_khu",
+              "sở ngành": "so_nganh", "cơ quan cấp tỉnh": "co_quan_cap_tinh"}
+KIND_HELP = "Chọn: "  # followed by the kinds the pack assesses
 STATUS_WORDS = {"hoàn chỉnh": "final", "đang hoàn thiện": "in_progress"}
 
 DOC_COLUMNS = [

@@ -23,6 +23,7 @@ from ..render.json import dumps
 from . import layout as L
 from .xlsxio import exact_number, force_text, put_value, save
 from ..vietnamese import status_label
+from ..units import COMMUNE_LEVEL
 
 HEAD_FILL = PatternFill("solid", fgColor="DDEBF7")
 LOCKED, OPEN = Protection(locked=True), Protection(locked=False)
@@ -235,7 +236,13 @@ def _ward_sheet(wb: Workbook, pack, rec: Optional[Evidence]) -> None:
                   "status": statuses[rec.status]}
     elif pack is not None:
         values = {"ward.province": pack.meta.jurisdiction["province"]}
+    # the kinds offered: those the pack assesses (a đặc khu, a sở), and the record's own
+    kind_words = [w for w, k in L.KIND_WORDS.items()
+                  if (pack is None and k in COMMUNE_LEVEL) or (pack is not None and k in pack.meta.applies_to)
+                  or (rec is not None and k == rec.ward.kind)]
     for fid, label, help_ in L.WARD_FIELDS:
+        if fid == "ward.kind":
+            help_ = L.KIND_HELP + ", ".join(kind_words)
         s.put("id", fid, fixed=True)
         s.put("label", label, fixed=True)
         s.put("help", help_, fixed=True)
@@ -245,7 +252,7 @@ def _ward_sheet(wb: Workbook, pack, rec: Optional[Evidence]) -> None:
         else:
             s.put("value", v, fmt="@" if isinstance(v, str) and fid not in ("ward.kind", "status") else None)
         if fid == "ward.kind":
-            _choice(s, "value", list(L.KIND_WORDS), "Chọn loại đơn vị hành chính")
+            _choice(s, "value", kind_words, "Chọn loại đơn vị hành chính")
         elif fid == "ward.residential_groups":
             _whole(s, "value", "Số tổ dân phố, thôn")
         elif fid == "period.year":
