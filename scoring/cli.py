@@ -336,8 +336,9 @@ def rules_show(ident):
     b = p.data.batch
     if b is not None:
         if b.quota is not None:
-            click.echo(f"Chỉ tiêu: mức '{b.quota.grade}' {b.quota.describe()}; vượt thì chuyển xuống "
-                       f"'{b.target(p)}' ({b.quota.source})")
+            from .render.sentences import quota_declared
+
+            click.echo(quota_declared(b, p))
         for r in b.ineligible:
             click.echo(f"{b.ineligible_label} ({r.id}) nếu thiếu: {', '.join(r.requires)} — {r.reason} ({r.source})")
 

@@ -53,7 +53,7 @@ def test_rules_show_prints_criteria_parts_caps_and_batch_rules(runner):
     ex = runner.invoke(main, ["rules", "show", str(QN_PACK.parents[1] / "examples" / "example-90-10.yaml")])
     assert ex.exit_code == 0, ex.stderr
     assert "ĐIỂM TRỪ" in ex.stdout and "trần 10" in ex.stdout
-    assert "Chỉ tiêu: mức 'xuat_sac' tối đa 20%" in ex.stdout and "Điều kiện nop_muon" in ex.stdout
+    assert "Chỉ tiêu: mức 'Hoàn thành xuất sắc nhiệm vụ' (xuat_sac) tối đa 20%" in ex.stdout and "Điều kiện nop_muon" in ex.stdout
 
 
 def test_rules_show_says_how_a_composite_makes_its_points(runner):

@@ -13,7 +13,6 @@ from typing import Literal, Optional
 from pydantic import BaseModel, ConfigDict, Field
 
 from ..errors import Problem, did_you_mean
-from ..vietnamese import fmt_number
 
 DEFAULT_INELIGIBLE_LABEL = "Không đủ điều kiện xếp loại"
 
@@ -35,10 +34,6 @@ class Quota(BaseModel):
         exact = Decimal(base) * self.percent / 100
         mode = {"down": ROUND_FLOOR, "up": ROUND_CEILING, "half_up": ROUND_HALF_UP}[self.rounding]
         return int(exact.quantize(Decimal(1), rounding=mode))
-
-    def describe(self) -> str:
-        how = {"down": "làm tròn xuống", "up": "làm tròn lên", "half_up": "làm tròn"}[self.rounding]
-        return f"tối đa {fmt_number(self.percent)}% số đơn vị xếp loại từ '{self.of_at_least}' trở lên ({how})"
 
 
 class Ineligible(BaseModel):

@@ -400,6 +400,16 @@ def composite_declared(bound) -> str:
             + (f"; không phần nào phát sinh → {none}" if cfg.over == "applicable" else ""))
 
 
+def quota_declared(batch, pack) -> str:
+    """A pack's `batch.quota` as `dvcq rules show` lists it, with the bands' labels (ids in brackets)."""
+    q = batch.quota
+    label = {g.id: g.label for g in pack.data.grades}
+    named = lambda gid: f"'{label.get(gid, gid)}' ({gid})"  # noqa: E731
+    how = {"down": "làm tròn xuống", "up": "làm tròn lên", "half_up": "làm tròn"}[q.rounding]
+    return (f"Chỉ tiêu: mức {named(q.grade)} tối đa {fmt_number(q.percent)}% số đơn vị xếp loại từ "
+            f"{named(q.of_at_least)} trở lên ({how}); vượt thì chuyển xuống {named(batch.target(pack))} ({q.source})")
+
+
 def eligibility_declared(rule, pack) -> str:
     """An `eligibility` rule as `dvcq rules show` lists it, in the words of the decision: the
     document's label and the deadline's date ("Hồ sơ tự đánh giá gửi sau 15/12 năm đánh giá"), the
