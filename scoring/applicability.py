@@ -47,6 +47,7 @@ class Rule(NamedTuple):
     node: object               # conditions tree over KIND_FIELD and the unit facts
     facts: tuple               # the unit facts `when` reads, in order
     treatment: str             # exclude | full
+    labels: tuple = ()         # ((fact id, its vocabulary label), …) for the words a reader sees
 
     @property
     def key(self) -> str:
@@ -110,8 +111,9 @@ def declared(doc) -> tuple[list[Rule], list[Problem]]:
         if not ok:
             return None
         node = parts[0] if len(parts) == 1 else conditions.And(tuple(parts))
+        labels = tuple((i, doc.vocabulary.facts[i].label) for i in facts if i in doc.vocabulary.facts)
         return Rule(owner, level, tuple(kinds) if kinds is not None else None, spec.when, node, facts,
-                    treatment or "exclude")
+                    treatment or "exclude", labels)
 
     for ci, c in enumerate(doc.data.criteria):
         loc = ("criteria", ci)
@@ -187,5 +189,6 @@ def outcome(rule: Rule, holds: Optional[bool], record, shown: dict, missing: lis
     applies = True if holds is None else holds
     return {"applies": applies, "treatment": "scored" if applies else rule.treatment,
             "declared": rule.treatment, "level": rule.level, "owner": rule.owner,
-            "condition": {"kinds": list(rule.kinds) if rule.kinds is not None else None, "when": rule.when},
+            "condition": {"kinds": list(rule.kinds) if rule.kinds is not None else None, "when": rule.when,
+                          "labels": dict(rule.labels)},
             "unit": {"kind": record.ward.kind, "facts": dict(shown)}, "missing": list(missing)}

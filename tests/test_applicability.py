@@ -111,7 +111,9 @@ def test_json_contract_carries_applicability_and_scale(pack):
     items = {i["id"]: i for i in data["items"]}
     app = items["TC2.2"]["applicability"]
     assert app["applies"] is False and app["treatment"] == "exclude" and app["if_not_applicable"] == "exclude"
-    assert app["condition"] == {"kinds": ["so_nganh"], "when": None} and app["unit"]["kind"] == "co_quan_cap_tinh"
+    assert app["condition"] == {"kinds": ["so_nganh"], "when": None, "labels": {}} and app["unit"]["kind"] == "co_quan_cap_tinh"
+    desk = items["TC2.1"]["applicability"]["condition"]   # the label of each unit fact it reads, for the reason
+    assert desk["labels"] == {"unit.has_one_stop_desk": "Cơ quan có bộ phận tiếp nhận và trả kết quả thủ tục hành chính (một cửa)"}
     assert "loại khỏi điểm tối đa" in app["reason"] and items["TC2.2"]["lost"] == 0
     assert "applicability" not in items["TC1.1"]
     crit = {c["id"]: c for c in data["criteria"]}
@@ -142,14 +144,16 @@ def test_every_output_says_what_happened_and_why(pack):
     assert "TỔNG ĐIỂM: 88,24/100" in table and "loại khỏi điểm tối đa" in table
     md = render(r, "markdown")
     assert "Quy đổi về thang 100 điểm" in md
-    assert "không thuộc diện áp dụng (unit.has_one_stop_desk = không) → không chấm, loại khỏi điểm tối đa" in md
-    assert "tiêu chí TC3 chỉ áp dụng cho điều kiện unit.public_service_units > 0" in md and "tính đủ 15 điểm" in md
+    assert ("không thuộc diện áp dụng (Cơ quan có bộ phận tiếp nhận và trả kết quả thủ tục hành chính (một cửa): không) "
+            "→ không chấm, loại khỏi điểm tối đa") in md
+    assert ("tiêu chí TC3 chỉ áp dụng khi Số đơn vị sự nghiệp công lập trực thuộc > 0" in md
+            and "tính đủ 15 điểm" in md and "unit.public_service_units" not in md)
     html = render(r, "html")
     assert "Quy đổi về thang 100 điểm" in html and "88,24" in html
     text = trail(r)
     assert "tình trạng: không áp dụng cho đơn vị" in text
-    assert "áp dụng: chỉ áp dụng cho điều kiện unit.has_one_stop_desk" in text
-    assert "\n  tiêu chí TC3 chỉ áp dụng cho điều kiện unit.public_service_units > 0" in text
+    assert "áp dụng: chỉ áp dụng khi Cơ quan có bộ phận tiếp nhận và trả kết quả thủ tục hành chính (một cửa)" in text
+    assert "\n  tiêu chí TC3 chỉ áp dụng khi Số đơn vị sự nghiệp công lập trực thuộc > 0" in text
     assert "75 × 100/85 = 1500/17 (≈88,2353) → 88,24 điểm" in text
 
 
@@ -270,9 +274,11 @@ def test_rescaled_total_is_on_the_scale_and_raw_when_everything_applies(pack, ki
 def test_rules_show_lists_the_declarations(runner):
     res = runner.invoke(main, ["rules", "show", str(AGENCY)])
     assert res.exit_code == 0, res.output
-    assert ("Áp dụng: nội dung TC2.1 chỉ áp dụng cho điều kiện unit.has_one_stop_desk; đơn vị khác: loại khỏi điểm "
+    assert ("Áp dụng: nội dung TC2.1 chỉ áp dụng khi Cơ quan có bộ phận tiếp nhận và trả kết quả thủ tục hành chính "
+            "(một cửa) (applies_if.when: unit.has_one_stop_desk); đơn vị khác: loại khỏi điểm "
             "tối đa, tổng điểm quy đổi về thang 100 điểm") in res.output
-    assert "Áp dụng: tiêu chí TC3 chỉ áp dụng cho điều kiện unit.public_service_units > 0; đơn vị khác: tính đủ điểm tối đa" in res.output
+    assert ("Áp dụng: tiêu chí TC3 chỉ áp dụng khi Số đơn vị sự nghiệp công lập trực thuộc > 0 "
+            "(applies_if.when: unit.public_service_units > 0); đơn vị khác: tính đủ điểm tối đa") in res.output
     assert "Áp dụng: nội dung TC2.2 chỉ áp dụng cho loại đơn vị Sở, ngành" in res.output
 
 

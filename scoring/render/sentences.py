@@ -8,6 +8,7 @@ reads the JSON can rely on the data rather than parse prose.
 """
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from fractions import Fraction
 from typing import Optional
@@ -334,16 +335,26 @@ def _fact_value(v) -> str:
     return fmt_number(v)
 
 
+def _labelled(text: str, labels: dict) -> str:
+    """A condition with each unit fact's id replaced by its vocabulary label, as a clerk reads it."""
+    if not labels:
+        return text
+    ids = sorted(labels, key=len, reverse=True)
+    return re.sub(r"(?<![\w.])(" + "|".join(re.escape(i) for i in ids) + r")(?![\w.])",
+                  lambda m: labels[m.group(1)], text)
+
+
 def applicability_condition(app: dict) -> str:
-    """'áp dụng cho: Sở, ngành; khi unit.has_one_stop_desk' — the declaration as written."""
+    """'cho loại đơn vị Sở, ngành và khi Cơ quan có bộ phận một cửa' — the declaration in the words of
+    the vocabulary (the ids of an older result, without labels, as written)."""
     from ..units import KINDS
 
     cond = app["condition"]
     out = []
     if cond["kinds"] is not None:
-        out.append("loại đơn vị " + ", ".join(KINDS[k] for k in cond["kinds"]))
+        out.append("cho loại đơn vị " + ", ".join(KINDS[k] for k in cond["kinds"]))
     if cond["when"] is not None:
-        out.append(f"điều kiện {cond['when']}")
+        out.append(f"khi {_labelled(cond['when'], cond.get('labels') or {})}")
     return " và ".join(out)
 
 
@@ -353,14 +364,15 @@ def applicability_unit(app: dict) -> str:
 
     facts = app["unit"]["facts"]
     shown = [f"loại {KINDS[app['unit']['kind']]}"] if app["condition"]["kinds"] is not None else []
-    shown += [f"{k} = {_fact_value(v)}" for k, v in facts.items()]
+    labels = app["condition"].get("labels") or {}
+    shown += [f"{labels.get(k, k)}: {_fact_value(v)}" for k, v in facts.items()]
     return "; ".join(shown)
 
 
 def applicability(app: dict, top=None) -> str:
     """Why an item (or criterion) applies or not to this unit, and what that did to its points."""
     whose = "tiêu chí " + app["owner"] + " " if app["level"] == "criterion" else ""
-    head = f"{whose}chỉ áp dụng cho {applicability_condition(app)}"
+    head = f"{whose}chỉ áp dụng {applicability_condition(app)}"
     unit = applicability_unit(app)
     if app["applies"] and app["missing"]:
         return (f"{head}: chưa xác định được ({'thiếu ' + ', '.join(app['missing'])}) → chấm như có áp dụng; "
@@ -376,11 +388,13 @@ def applicability(app: dict, top=None) -> str:
 
 def applicability_declared(rule, max_total) -> str:
     """A pack's `applies_if` as `dvcq rules show` lists it: what it applies to and what happens otherwise."""
-    cond = {"condition": {"kinds": list(rule.kinds) if rule.kinds is not None else None, "when": rule.when}}
+    cond = {"condition": {"kinds": list(rule.kinds) if rule.kinds is not None else None, "when": rule.when,
+                          "labels": dict(rule.labels)}}
     what = ("tiêu chí " if rule.level == "criterion" else "nội dung ") + rule.owner
     then = ("tính đủ điểm tối đa" if rule.treatment == "full" else
             f"loại khỏi điểm tối đa, tổng điểm quy đổi về thang {fmt_number(max_total)} điểm")
-    return f"Áp dụng: {what} chỉ áp dụng cho {applicability_condition(cond)}; đơn vị khác: {then}"
+    written = f" (applies_if.when: {rule.when})" if rule.when is not None and rule.labels else ""
+    return f"Áp dụng: {what} chỉ áp dụng {applicability_condition(cond)}{written}; đơn vị khác: {then}"
 
 
 def composite_declared(bound) -> str:
