@@ -58,7 +58,7 @@ def verify(evidence, review, rules, fmt, allow_other_province, width, output, fo
 
 @click.group()
 def review():
-    """Phiếu thẩm định: lập phiếu từ hồ sơ để cấp huyện điền kết luận."""
+    """Phiếu thẩm định: lập phiếu từ hồ sơ để cấp thẩm định (cấp huyện; từ 01/07/2025 cấp tỉnh) điền kết luận."""
 
 
 @review.command("new")
