@@ -298,12 +298,15 @@ def rules_show(ident):
 
     from .render.sentences import composite_declared
 
-    def add(bound, depth: int, label: str) -> None:
+    from .render.common import part_label
+
+    def add(bound, depth: int, label: str, mark: str = "") -> None:
         it = bound.item
         rows.append([label, ("  " * depth) + it.title, fmt_number(it.max), f"{method_label(it.method)} ({it.method})",
                      composite_declared(bound) if bound.parts else how(bound)])
-        for k, part in enumerate(bound.parts):  # parts lettered a), b), c) as decisions letter them
-            add(part, depth + 1, f"{'  ' * depth}{chr(ord('a') + k) if k < 26 else k + 1}) {part.item.id}")
+        for k, part in enumerate(bound.parts):  # a), b) as decisions letter them; b.1), b.2) below b), as `score` prints
+            sub = part_label(mark, k)
+            add(part, depth + 1, f"{'  ' * depth}{sub} {part.item.id}", sub)
 
     by_item = {id(item): bound for _, item, bound in p.items}
     for c in p.data.criteria:

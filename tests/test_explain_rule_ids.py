@@ -71,6 +71,8 @@ def test_rules_show_says_how_a_composite_makes_its_points(runner):
     r = runner.invoke(main, ["rules", "show", str(NESTED)])
     assert r.exit_code == 0, r.stderr
     assert "cộng điểm các phần" in r.stdout and "lấy điểm của phần cao nhất" in r.stdout
+    # a part of a part is labelled as `score` labels it (b.1), b.2)), not a second a), b)
+    assert "b.1) duoc_cong_nhan" in r.stdout and "b.2) dang_xay_dung" in r.stdout
 
 
 def test_explain_rule_reaches_a_part_at_the_fourth_level(runner, tmp_path):
