@@ -205,7 +205,8 @@ def render_csv(b: BatchResult, *, separator: str = ",", decimal_comma: bool = Fa
     """The ranking for a spreadsheet: UTF-8 with a byte-order mark, without which Excel reads the file
     as the machine's ANSI code page and garbles every Vietnamese letter. Excel in a Vietnamese locale
     splits on ";" and reads "10,5" as a number (`separator=";"`, `decimal_comma=True`); the defaults
-    suit LibreOffice, scripts and English-locale Excel."""
+    suit LibreOffice, scripts and English-locale Excel. The columns never change with the records
+    (`huyen` stays, empty, when no record has a district): scripts read them by name and position."""
     if separator not in CSV_SEPARATORS:
         raise ValueError(f"separator {separator!r}")
     buf = io.StringIO()
