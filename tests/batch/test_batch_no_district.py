@@ -81,6 +81,8 @@ def test_html_page_without_districts_has_no_district_cell(runner, tmp_path):
     table = table[:table.index("</table>")]
     assert "Huyện" not in table and 'class="district"' not in table
     assert "<th>Phường, xã, thị trấn</th><th>Điểm tự chấm</th>" in table
+    # no district: the province's committee issues it, its name written once ("Tỉnh Thử Nghiệm")
+    assert "<b>UBND TỈNH THỬ NGHIỆM</b>" in html and "TỈNH TỈNH" not in html
 
 
 def test_csv_keeps_its_huyen_column_for_tools(runner, tmp_path):
