@@ -23,7 +23,7 @@ from ..render.json import dumps
 from . import layout as L
 from .xlsxio import exact_number, force_text, put_value, save
 from ..vietnamese import status_label
-from ..vocabulary import TWO_TIER_FROM
+from ..units import TWO_TIER_FROM
 
 HEAD_FILL = PatternFill("solid", fgColor="DDEBF7")
 LOCKED, OPEN = Protection(locked=True), Protection(locked=False)
