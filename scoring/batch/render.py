@@ -129,10 +129,10 @@ def _cells(rows: list[Row]) -> tuple[list[int], list[list[str]]]:
     return cols, [[full[i] for i in cols] for full in map(_row, rows)]
 
 
-def _grid(rows: list[Row], width: Optional[int] = None) -> str:
-    """The ranking's grid, fitted to `width` when given (measured once per table), else wrapped at
-    TABLE_WIDTHS."""
-    cols, cells = _cells(rows)
+def _grid(cells: list[list[str]], width: Optional[int] = None, cols: Optional[list[int]] = None) -> str:
+    """The ranking's grid of `cells` in columns `cols` (default: all of HEADERS), fitted to `width`
+    when given (measured once per table), else wrapped at TABLE_WIDTHS."""
+    cols = list(range(len(HEADERS))) if cols is None else cols
     headers = [HEADERS[i] for i in cols]
     if width is None:
         widths = [TABLE_WIDTHS[i] for i in cols]
@@ -143,6 +143,11 @@ def _grid(rows: list[Row], width: Optional[int] = None) -> str:
                     disable_numparse=True, colalign=[ALIGN[i] for i in cols])
 
 
+def _table(rows: list[Row], width: int) -> str:
+    cols, cells = _cells(rows)
+    return _grid(cells, width, cols)
+
+
 def render_table(b: BatchResult, width: Optional[int] = None) -> str:
     """The rankings fitted to `width` columns (default: the terminal's, see `terminal_width`)."""
     width = terminal_width(width)
@@ -151,11 +156,11 @@ def render_table(b: BatchResult, width: Optional[int] = None) -> str:
         if out:
             out.append("")
         out += wrap_lines([group_title(g)], width)
-        out.append(_grid(g.main, width))
+        out.append(_table(g.main, width))
         out += wrap_lines(group_lines(g), width)
         if g.provisional:
             out += [""] + wrap_lines([PROVISIONAL_HEADING + ":"], width)
-            out.append(_grid(g.provisional, width))
+            out.append(_table(g.provisional, width))
             out += wrap_lines(provisional_lines(g), width)
     out += [""] + wrap_lines(tail_lines(b), width)
     return "\n".join(out) + "\n"
