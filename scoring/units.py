@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from datetime import date
 from typing import Iterable, Optional
 
 KINDS = {
@@ -24,6 +25,9 @@ KINDS = {
     "co_quan_cap_tinh": "Cơ quan cấp tỉnh",
 }
 COMMUNE_LEVEL = ("phuong", "xa", "thi_tran", "dac_khu")
+# No district level from this day (two-tier local government): a district is never required, asked
+# for or printed as an empty slot for a period that starts on or after it.
+TWO_TIER_FROM = date(2025, 7, 1)
 
 _PREFIX = re.compile(r"^(tinh|thanh pho|tp\.?)\s+", re.IGNORECASE)
 

@@ -64,7 +64,14 @@ def issuing_unit(g: Group) -> str:
     if len(names) == 1:
         return f"UBND {names[0]}"
     province = g.rows[0].s.province if g.rows else ""
-    return f"UBND tỉnh {province}" if province else "UBND"
+    return province_committee(province) if province else "UBND"
+
+
+def province_committee(province: str) -> str:
+    """'UBND tỉnh Quảng Ngãi'; a name written with its prefix ('Tỉnh Ví Dụ', 'Thành phố Huế') keeps it
+    rather than printing 'UBND tỉnh Tỉnh Ví Dụ'."""
+    first = province.strip().split(" ", 1)[0].casefold()
+    return f"UBND {province}" if first in ("tỉnh", "thành", "tp", "tp.") else f"UBND tỉnh {province}"
 
 
 def issued_on(g: Group, on: Optional[date]) -> Optional[date]:
@@ -96,8 +103,9 @@ def ranking_of(g: Group, issuer: Optional[str] = None, on: Optional[date] = None
     unit = issuer or issuing_unit(g)
     where = place(unit[5:] if unit.startswith("UBND ") else unit)
     province = g.rows[0].s.province if g.rows else None
-    header = national_header(unit, None if unit.lower().startswith("ubnd tỉnh") or not province
-                             else f"UBND tỉnh {province}", where, issued_on(g, on))
+    parent = province_committee(province) if province else None
+    own = parent is None or unit.casefold().startswith("ubnd tỉnh") or unit.casefold() == parent.casefold()
+    header = national_header(unit, None if own else parent, where, issued_on(g, on))
     closing = signatures(("NGƯỜI LẬP BIỂU", "(Ký, ghi rõ họ tên)"),
                          (f"TM. {e(unit.upper())}", "(Ký tên, đóng dấu)"))
     return Ranking([row_dict(r) for r in g.main], [(label, n) for _, label, n in g.counts],

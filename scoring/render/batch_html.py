@@ -151,10 +151,18 @@ def counts_chart(counts: list[tuple[str, int]]) -> str:
     return charts.svg(charts.Chart("Số đơn vị theo xếp loại", crows, scale, label_chars=32))
 
 
+def has_district(rows: Sequence[dict]) -> bool:
+    """Whether a ranking prints its district column: only when one of its rows names a district (none
+    has since 1 July 2025, and a column empty on every row is noise on a signed paper)."""
+    return any((r.get("district") or "").strip() for r in rows)
+
+
 def ranking_table(rows: Sequence[dict], counts: list[tuple[str, int]]) -> str:
     palette = colours(counts)
     notes = any(r.get("note") for r in rows)
-    head = ("<thead><tr><th>Hạng</th><th>Phường, xã, thị trấn</th><th>Huyện, thị xã, thành phố</th>"
+    district = has_district(rows)
+    head = ("<thead><tr><th>Hạng</th><th>Phường, xã, thị trấn</th>"
+            + ("<th>Huyện, thị xã, thành phố</th>" if district else "") +
             "<th>Điểm tự chấm</th><th>Điểm thẩm định</th><th>Chênh lệch</th><th>Xếp loại</th>"
             "<th>Nội dung được điều chỉnh</th>" + ("<th>Ghi chú</th>" if notes else "") + "</tr></thead>")
     body = []
@@ -164,7 +172,8 @@ def ranking_table(rows: Sequence[dict], counts: list[tuple[str, int]]) -> str:
         sw = f'<span class="swatch" style="background:{palette.get(r["grade"], charts.NEUTRAL)}"></span>'
         cls = ' class="unranked"' if r["rank"] is None else ""
         body.append(f'<tr{cls}><td class="num">{e(rank_text(r))}</td><td class="ward">{e(r["ward"])}</td>'
-                    f'<td class="district">{e(r.get("district"))}</td><td class="num">{fmt_number(Decimal(r["self_total"]))}</td>'
+                    + (f'<td class="district">{e(r.get("district"))}</td>' if district else "")
+                    + f'<td class="num">{fmt_number(Decimal(r["self_total"]))}</td>'
                     f'<td class="num">{fmt_number(Decimal(v)) if v is not None else ""}</td>'
                     f'<td class="num">{("+" if diff > 0 else "") + fmt_number(diff) if diff is not None else ""}</td>'
                     f'<td class="grade">{sw}{e(r["grade"])}</td><td class="moved">{e(moved_text(r))}</td>'

@@ -51,7 +51,7 @@ WARD_FIELDS = [
     ("ward.name", "Tên phường, xã, thị trấn", "Bắt buộc. Ví dụ: Phường Phổ Văn"),
     ("ward.district", "Huyện, thị xã, thành phố", "Ví dụ: Thị xã Đức Phổ"),
     ("ward.province", "Tỉnh, thành phố trực thuộc trung ương", "Bắt buộc. Ví dụ: Quảng Ngãi"),
-    ("ward.kind", "Loại đơn vị hành chính", "Chọn: phường, xã hoặc thị trấn"),
+    ("ward.kind", "Loại đơn vị hành chính", ""),  # help: the kinds the pack assesses (writer._kind_help)
     ("ward.residential_groups", "Số tổ dân phố, thôn", "Số nguyên ≥ 0"),
     ("ward.source", "Nguồn của số tổ dân phố, thôn", "Văn bản, trang, đoạn trích dẫn"),
     ("period.year", "Năm đánh giá", "Bắt buộc. Ví dụ: 2023"),
@@ -59,7 +59,10 @@ WARD_FIELDS = [
     ("status", "Tình trạng hồ sơ", "Chọn: hoàn chỉnh hoặc đang hoàn thiện (kết quả tạm tính)"),
 ]
 
-KIND_WORDS = {"phường": "phuong", "xã": "xa", "thị trấn": "thi_tran"}
+# every unit kind of the record format (units.KINDS), as a list cell offers them: no commas, which
+# would split a data-validation list; the writer offers those the pack assesses
+KIND_WORDS = {"phường": "phuong", "xã": "xa", "thị trấn": "thi_tran", "đặc khu": "dac_khu", "sở ngành": "so_nganh",
+              "cơ quan cấp tỉnh": "co_quan_cap_tinh"}
 STATUS_WORDS = {"hoàn chỉnh": "final", "đang hoàn thiện": "in_progress"}
 
 DOC_COLUMNS = [
