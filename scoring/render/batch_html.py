@@ -27,10 +27,11 @@ from typing import Iterable, Mapping, Optional, Sequence, Union
 
 from ..pack import fmt_number
 from . import charts
+from ..units import COMMUNE_WORDS, UnitWords
 from .html import e, page, report_section
 
 REQUIRED = ("rank", "ward", "self_total", "grade")
-TITLE = "Xếp hạng công tác dân vận chính quyền cấp xã"
+TITLE = COMMUNE_WORDS.ranking_title
 UNRANKED = "—"
 
 CSS_EXTRA = """
@@ -66,6 +67,7 @@ class Ranking:
     label: str = ""                         # a short name (the period), for sheet names
     header: str = ""                        # HTML above the title: the issuing body's national header
     closing: str = ""                       # HTML after the table and notes: the signature block
+    words: UnitWords = COMMUNE_WORDS        # how the units are named (a commune's or an agency's)
 
 
 @dataclass
@@ -157,11 +159,11 @@ def has_district(rows: Sequence[dict]) -> bool:
     return any((r.get("district") or "").strip() for r in rows)
 
 
-def ranking_table(rows: Sequence[dict], counts: list[tuple[str, int]]) -> str:
+def ranking_table(rows: Sequence[dict], counts: list[tuple[str, int]], words: UnitWords = COMMUNE_WORDS) -> str:
     palette = colours(counts)
     notes = any(r.get("note") for r in rows)
     district = has_district(rows)
-    head = ("<thead><tr><th>Hạng</th><th>Phường, xã, thị trấn</th>"
+    head = (f"<thead><tr><th>Hạng</th><th>{e(words.noun)}</th>"
             + ("<th>Huyện, thị xã, thành phố</th>" if district else "") +
             "<th>Điểm tự chấm</th><th>Điểm thẩm định</th><th>Chênh lệch</th><th>Xếp loại</th>"
             "<th>Nội dung được điều chỉnh</th>" + ("<th>Ghi chú</th>" if notes else "") + "</tr></thead>")
@@ -195,7 +197,7 @@ def ranking_section(ranking: Ranking) -> str:
     summary = [("Số đơn vị", str(len(rows)))] + [(label, str(c)) for label, c in counts]
     parts.append('<dl class="summary">' + "".join(f"<div><dt>{e(k)}</dt><dd>{e(v)}</dd></div>" for k, v in summary)
                  + "</dl>")
-    parts.append(f"<h2>Bảng xếp hạng</h2>{ranking_table(rows, counts)}")
+    parts.append(f"<h2>Bảng xếp hạng</h2>{ranking_table(rows, counts, ranking.words)}")
     if ranking.notes:
         parts.append('<ul class="notes">' + "".join(f"<li>{e(n)}</li>" for n in ranking.notes) + "</ul>")
     parts.append(ranking.closing)

@@ -112,7 +112,8 @@ def ranking_sheet(wb: Workbook, name: str, ranking: Ranking) -> dict[str, object
     widths = {c: w for c, (_, _, w) in enumerate(columns, start=1)}
     ws = wb.create_sheet(name)
     cached: dict[str, object] = {}
-    for c, (_, header, width) in enumerate(columns, start=1):
+    for c, (key, header, width) in enumerate(columns, start=1):
+        header = ranking.words.noun if key == "ward" else header
         _put(ws, HEADER_ROW, c, header, bold=True, align="center")
         ws.cell(HEADER_ROW, c).fill = HEAD_FILL
         ws.column_dimensions[get_column_letter(c)].width = width

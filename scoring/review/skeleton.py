@@ -97,7 +97,7 @@ def skeleton_yaml(prep, result) -> str:
            f"#   dvcq verify {e['file']} --review <tệp này>",
            "# review_of.record_sha256 là mã nội dung hồ sơ: hồ sơ sửa giá trị sau khi lập phiếu thì phiếu bị từ chối.",
            f"review_of: {{ward: {_q(e['ward'])}, period: {period}, record_sha256: {_q(result.record_sha256)}}}",
-           'reviewer: {unit: "", name: "", title: ""}   # unit: bắt buộc, vd. "Phòng Nội vụ thị xã Đức Phổ"',
+           f'reviewer: {{unit: "", name: "", title: ""}}   # unit: bắt buộc, vd. "{result.words.reviewer_example}"',
            "reviewed_on:   # bắt buộc, ngày thẩm định, vd. 2023-12-10",
            "findings:"]
     current = None
