@@ -132,6 +132,16 @@ class Result:
     # exact, rounded, excluded, rounding}, score._scale; `exact` is None when nothing was taken out);
     # None for every other pack (no key in the JSON).
     scale: Optional[dict] = None
+    # The record's unit kind ("phuong", "so_nganh", …): which nouns the outputs use (units.words_for).
+    # Not part of the JSON contract, so a commune's JSON stays byte-identical.
+    unit_kind: str = field(default="phuong", repr=False)
+
+    @property
+    def words(self):
+        """How the outputs name this unit (a commune's or an agency's wording)."""
+        from .units import words_for
+
+        return words_for(self.unit_kind)
 
     @property
     def record_sha256(self) -> Optional[str]:

@@ -338,7 +338,8 @@ def evaluate(pack: Pack, ev: LoadedEvidence, manual: Optional[dict] = None, mode
     summary = {**pl.summary, "jurisdiction": dict(pl.summary["jurisdiction"])}  # the caller's own copy
     return Result(summary, evidence_summary(ev), items, criteria, subtotal, bonus, deductions, raw_total,
                   total, max_total, grade, missing_evidence, pending, warnings, mode, missing_points,
-                  _record_sha256=lambda: record_sha256(ev), bands=pl.grade_bands, scale=scale)
+                  _record_sha256=lambda: record_sha256(ev), bands=pl.grade_bands, scale=scale,
+                  unit_kind=record.ward.kind)
 
 
 def _applies(pl: Plan, record, fired: dict, app_read: dict) -> dict[str, dict]:

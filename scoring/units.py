@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import dataclass
+from datetime import date
 from typing import Iterable, Optional
 
 KINDS = {
@@ -24,6 +26,9 @@ KINDS = {
     "co_quan_cap_tinh": "Cơ quan cấp tỉnh",
 }
 COMMUNE_LEVEL = ("phuong", "xa", "thi_tran", "dac_khu")
+# No district level from this day (two-tier local government): a district is never required, asked
+# for or printed as an empty slot for a period that starts on or after it.
+TWO_TIER_FROM = date(2025, 7, 1)
 
 _PREFIX = re.compile(r"^(tinh|thanh pho|tp\.?)\s+", re.IGNORECASE)
 
@@ -105,3 +110,71 @@ def official_unit(code: int):
 def official_kind(unit) -> str:
     """'xa' / 'phuong' / 'dac_khu' for a unit of the official list."""
     return kind_id(unit.division_type.value)
+
+
+AGENCY_KINDS = ("so_nganh", "co_quan_cap_tinh")
+
+
+def province_committee(province: str) -> str:
+    """'UBND tỉnh Quảng Ngãi'; a name written with its prefix ('Tỉnh Ví Dụ', 'Thành phố Huế') keeps it
+    rather than printing 'UBND tỉnh Tỉnh Ví Dụ'."""
+    first = province.strip().split(" ", 1)[0].casefold()
+    return f"UBND {province}" if first in ("tỉnh", "thành", "tp", "tp.") else f"UBND tỉnh {province}"
+
+
+@dataclass(frozen=True)
+class UnitWords:
+    """How every output names the units it speaks of: one table, so that a department's paper never
+    says "phường, xã" or "tổ dân phố", and a commune's keeps its wording to the byte.
+
+    Chosen by `words_for` from a record's kind or from a pack's `applies_to`; read by the renderers
+    (single record, batch, verification), `explain`, the entry workbook and the portal."""
+
+    family: str          # "commune" | "agency"
+    noun: str            # a column or field naming the unit: "Phường, xã, thị trấn" | "Cơ quan, đơn vị"
+    level: str           # the level assessed: "cấp xã" | "cấp tỉnh"
+    ranking_title: str   # the batch paper's title, the period follows it
+    name_label: str      # the entry workbook's name row
+    name_example: str
+    head_sign: str       # who signs a self-assessment for the unit (right block; "\n" between lines)
+    has_groups: bool     # the unit has residential groups (tổ dân phố, thôn) to count
+    kind_label: str      # the entry workbook's kind row
+    guide_name: str      # the entry workbook's guide: what the first sheet asks for first
+    reviewer_example: str  # a reviewing body, as the review skeleton suggests one
+
+    def issuer(self, name: str, district: Optional[str], province: Optional[str]) -> tuple[str, Optional[str]]:
+        """(issuing body, the body above it) for the national header of the unit's own paper: a
+        commune's people's committee under its district's (when it had one); an agency issues in its
+        own name, under the province's people's committee."""
+        if self.family == "agency":
+            return name, province_committee(province) if province else None
+        return f"UBND {name}", district and f"UBND {district}"
+
+    def place(self, name: str, province: Optional[str]) -> Optional[str]:
+        """Where the unit's paper is dated: the commune itself; an agency's province."""
+        return (province or None) if self.family == "agency" else name
+
+
+COMMUNE_WORDS = UnitWords(
+    family="commune", noun="Phường, xã, thị trấn", level="cấp xã",
+    ranking_title="Xếp hạng công tác dân vận chính quyền cấp xã",
+    name_label="Tên phường, xã, thị trấn", name_example="Phường Phổ Văn",
+    head_sign="TM. ỦY BAN NHÂN DÂN\nCHỦ TỊCH", has_groups=True,
+    kind_label="Loại đơn vị hành chính", guide_name="tên phường, xã",
+    reviewer_example="Phòng Nội vụ thị xã Đức Phổ")
+AGENCY_WORDS = UnitWords(
+    family="agency", noun="Cơ quan, đơn vị", level="cấp tỉnh",
+    ranking_title="Xếp hạng công tác dân vận chính quyền các cơ quan, đơn vị cấp tỉnh",
+    name_label="Tên cơ quan, đơn vị", name_example="Sở Nội vụ",
+    head_sign="THỦ TRƯỞNG CƠ QUAN, ĐƠN VỊ", has_groups=False,
+    kind_label="Loại cơ quan, đơn vị", guide_name="tên cơ quan, đơn vị",
+    reviewer_example="Sở Nội vụ tỉnh Quảng Ngãi")
+
+
+def words_for(kinds: "str | Iterable[str] | None") -> UnitWords:
+    """The agency wording when every kind given is an agency's (a department's record; a pack whose
+    `applies_to` lists only agencies); the commune wording otherwise, and when nothing is known."""
+    if kinds is None:
+        return COMMUNE_WORDS
+    ks = [kinds] if isinstance(kinds, str) else list(kinds)
+    return AGENCY_WORDS if ks and all(k in AGENCY_KINDS for k in ks) else COMMUNE_WORDS

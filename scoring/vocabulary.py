@@ -8,16 +8,15 @@ pack reads but the record lacks, and a document without the date its deadline re
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
 
 from .errors import EvidenceError, Problem, did_you_mean
 from .evidence import LoadedEvidence
 from .pack import Pack
 from .score import SCORER
+from .units import TWO_TIER_FROM
 from .vietnamese import FACT_KIND_LABELS, fmt_number
 
 EXPECTS = FACT_KIND_LABELS
-TWO_TIER_FROM = date(2025, 7, 1)  # no district level from this day: a district is never required after it
 
 
 class _LineOf:

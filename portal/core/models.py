@@ -8,13 +8,17 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from scoring.units import KINDS
+
 ROLES = [("clerk", "Cán bộ xã"), ("leader", "Lãnh đạo xã"), ("verifier", "Thẩm định viên"),
          ("admin", "Quản trị tỉnh"), ("auditor", "Kiểm toán")]
 UNIT_ROLES = {"clerk", "leader"}
 STATES = [("draft", "Đang soạn"), ("submitted", "Đã nộp"), ("returned", "Trả lại"),
           ("resubmitted", "Nộp lại"), ("verified", "Đã thẩm định"), ("published", "Đã công bố")]
 STATE_LABEL = dict(STATES)
-UNIT_KINDS = [("xa", "Xã"), ("phuong", "Phường"), ("thi_tran", "Thị trấn"), ("dac_khu", "Đặc khu")]
+# The portal holds the commune-level units of the official list (imported from `vietnam-provinces`);
+# their labels are the scoring core's (units.KINDS), so the two never spell a kind differently.
+UNIT_KINDS = [(k, KINDS[k]) for k in ("xa", "phuong", "thi_tran", "dac_khu")]
 
 
 class Province(models.Model):

@@ -17,6 +17,7 @@ from typing import Optional
 
 from ..render.batch_html import TITLE, Ranking, Report
 from .ranking import PROVISIONAL, BatchResult, Group, Row, period_label, vi_key
+from ..units import COMMUNE_WORDS, UnitWords, province_committee, words_for
 from ..vietnamese import status_label
 from .render import (
     FAILED_HEADING,
@@ -64,7 +65,7 @@ def issuing_unit(g: Group) -> str:
     if len(names) == 1:
         return f"UBND {names[0]}"
     province = g.rows[0].s.province if g.rows else ""
-    return f"UBND tỉnh {province}" if province else "UBND"
+    return province_committee(province) if province else "UBND"
 
 
 def issued_on(g: Group, on: Optional[date]) -> Optional[date]:
@@ -82,6 +83,15 @@ def quota_line(g: Group) -> list[str]:
     return [] if g.quota is not None else ["Chỉ tiêu xếp loại: bộ tiêu chí không đặt chỉ tiêu (không chuyển đơn vị nào)."]
 
 
+def group_words(g: Group) -> UnitWords:
+    """How a ranking names its units: by the kinds its pack assesses (a pack for departments ranks
+    agencies, "cơ quan, đơn vị cấp tỉnh", not communes)."""
+    from .. import api
+
+    rows = g.rows or g.provisional
+    return words_for(api.load_pack(rows[0].s.pack_path).meta.applies_to) if rows else COMMUNE_WORDS
+
+
 def ranking_of(g: Group, issuer: Optional[str] = None, on: Optional[date] = None) -> Ranking:
     from .. import api
     from ..render.html import national_header, place, signatures
@@ -93,17 +103,19 @@ def ranking_of(g: Group, issuer: Optional[str] = None, on: Optional[date] = None
     subtitle = (f"{where + ' — ' if where else ''}{len(g.main)} đơn vị{apart}, {reviewed} đã thẩm định — bộ tiêu chí "
                 f"{p['id']} v{p['version']} ({status_label(p['status'])}), căn cứ {p['legal_basis']}")
     max_total = api.load_pack(g.rows[0].s.pack_path).meta.max_total
+    words = group_words(g)
     unit = issuer or issuing_unit(g)
     where = place(unit[5:] if unit.startswith("UBND ") else unit)
     province = g.rows[0].s.province if g.rows else None
-    header = national_header(unit, None if unit.lower().startswith("ubnd tỉnh") or not province
-                             else f"UBND tỉnh {province}", where, issued_on(g, on))
+    parent = province_committee(province) if province else None
+    own = parent is None or unit.casefold().startswith("ubnd tỉnh") or unit.casefold() == parent.casefold()
+    header = national_header(unit, None if own else parent, where, issued_on(g, on))
     closing = signatures(("NGƯỜI LẬP BIỂU", "(Ký, ghi rõ họ tên)"),
                          (f"TM. {e(unit.upper())}", "(Ký tên, đóng dấu)"))
     return Ranking([row_dict(r) for r in g.main], [(label, n) for _, label, n in g.counts],
-                   title=f"{TITLE} {period_label(g.period)}", subtitle=subtitle, max_total=max_total,
+                   title=f"{words.ranking_title} {period_label(g.period)}", subtitle=subtitle, max_total=max_total,
                    banners=draft_lines([p]), notes=group_lines(g)[1:] + quota_line(g), label=sheet_label(g),
-                   header=header, closing=closing)
+                   header=header, closing=closing, words=words)
 
 
 PROVISIONAL_TITLE = "Hồ sơ tạm tính (đang hoàn thiện), xếp riêng"
@@ -123,7 +135,7 @@ def provisional_of(g: Group) -> Optional[Ranking]:
                    subtitle=f"{len(g.provisional)} đơn vị — bộ tiêu chí {p['id']} v{p['version']}",
                    max_total=api.load_pack(g.provisional[0].s.pack_path).meta.max_total,
                    banners=[PROVISIONAL_HEADING + "."], notes=provisional_lines(g),
-                   label=f"{sheet_label(g)} tạm tính")
+                   label=f"{sheet_label(g)} tạm tính", words=group_words(g))
 
 
 def rankings(b: BatchResult, issuer: Optional[str] = None, on: Optional[date] = None) -> list[Ranking]:
@@ -155,7 +167,9 @@ def report_of(r: Row) -> Report:
 
 def page_title(b: BatchResult) -> str:
     names = district_names([r for g in b.groups for r in g.rows])
-    return f"{TITLE} — {names[0]}" if len(names) == 1 else TITLE
+    kinds = {group_words(g) for g in b.groups}
+    title = kinds.pop().ranking_title if len(kinds) == 1 else TITLE
+    return f"{title} — {names[0]}" if len(names) == 1 else title
 
 
 def render_html(b: BatchResult, issuer: Optional[str] = None, on: Optional[date] = None) -> str:

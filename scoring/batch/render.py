@@ -27,6 +27,8 @@ UNMATCHED_HEADING = "Tệp thẩm định không khớp hồ sơ nào trong thư
 PROVISIONAL_HEADING = ("Hồ sơ đang hoàn thiện (điểm tạm tính) — xếp riêng, không tính vào số đơn vị theo xếp loại "
                        "và chỉ tiêu; hạng trong bảng này chỉ so giữa các hồ sơ tạm tính")
 HEADERS = ["Hạng", "Đơn vị", "Huyện/thị xã", "Tự chấm", "Thẩm định", "Xếp loại", "Thay đổi nhiều nhất", "Ghi chú"]
+ALIGN = ("right", "left", "left", "right", "right", "left", "left", "left")
+DISTRICT = HEADERS.index("Huyện/thị xã")
 
 
 def signed(d: Decimal) -> str:
@@ -113,31 +115,37 @@ def total_line(b: BatchResult) -> str:
 
 
 TABLE_WIDTHS = [None, 28, 22, None, None, 26, 28, 44]
+FLEX = {1: 3, 2: 2, 5: 3, 6: 3, 7: 4}  # wrap weights of the columns that share a fitted table's room
 
 
-ALIGN = ("right", "left", "left", "right", "right", "left", "left", "left")
-DISTRICT_COL = HEADERS.index("Huyện/thị xã")
+def shown_columns(rows: list[Row]) -> list[int]:
+    """The columns a table prints: the district only when one of its rows has one — since 1 July 2025
+    there is no district level, and a column that is empty on every row is only noise."""
+    return [i for i in range(len(HEADERS)) if i != DISTRICT or any((r.s.district or "").strip() for r in rows)]
 
 
-def _without_empty_district(rows: list[list[str]], *cols: list):
-    """`rows` and the column lists `cols` without the district column when no row has a district:
-    since 1 July 2025 communes report to the province, and a ranking of them never prints a
-    "Huyện" column that is always empty."""
-    if any(r[DISTRICT_COL] for r in rows):
-        return (rows, *cols)
-    drop = lambda xs: [x for i, x in enumerate(xs) if i != DISTRICT_COL]  # noqa: E731
-    return ([drop(r) for r in rows], *(drop(list(c)) for c in cols))
+def _cells(rows: list[Row]) -> tuple[list[int], list[list[str]]]:
+    cols = shown_columns(rows)
+    return cols, [[full[i] for i in cols] for full in map(_row, rows)]
 
 
-def _grid(rows: list[list[str]], width: Optional[int] = None) -> str:
-    """The ranking's grid, fitted to `width` when given (measured once per table), else wrapped at
-    TABLE_WIDTHS."""
-    rows, heads, align, fixed = _without_empty_district(rows, HEADERS, ALIGN, TABLE_WIDTHS)
-    shares = {1: 3, 2: 2, 5: 3, 6: 3, 7: 4} if len(heads) == len(HEADERS) else {1: 3, 4: 3, 5: 3, 6: 4}
-    widths = fixed if width is None else fit_widths(rows, heads, width, shares)
-    headers = heads if width is None else wrap_headers(heads, widths, rows)
-    return tabulate(wrap_columns(rows, widths), headers=headers, tablefmt="simple_grid",
-                    disable_numparse=True, colalign=align)
+def _grid(cells: list[list[str]], width: Optional[int] = None, cols: Optional[list[int]] = None) -> str:
+    """The ranking's grid of `cells` in columns `cols` (default: all of HEADERS), fitted to `width`
+    when given (measured once per table), else wrapped at TABLE_WIDTHS."""
+    cols = list(range(len(HEADERS))) if cols is None else cols
+    headers = [HEADERS[i] for i in cols]
+    if width is None:
+        widths = [TABLE_WIDTHS[i] for i in cols]
+    else:
+        widths = fit_widths(cells, headers, width, {k: FLEX[i] for k, i in enumerate(cols) if i in FLEX})
+        headers = wrap_headers(headers, widths, cells)
+    return tabulate(wrap_columns(cells, widths), headers=headers, tablefmt="simple_grid",
+                    disable_numparse=True, colalign=[ALIGN[i] for i in cols])
+
+
+def _table(rows: list[Row], width: int) -> str:
+    cols, cells = _cells(rows)
+    return _grid(cells, width, cols)
 
 
 def render_table(b: BatchResult, width: Optional[int] = None) -> str:
@@ -148,11 +156,11 @@ def render_table(b: BatchResult, width: Optional[int] = None) -> str:
         if out:
             out.append("")
         out += wrap_lines([group_title(g)], width)
-        out.append(_grid([_row(r) for r in g.main], width))
+        out.append(_table(g.main, width))
         out += wrap_lines(group_lines(g), width)
         if g.provisional:
             out += [""] + wrap_lines([PROVISIONAL_HEADING + ":"], width)
-            out.append(_grid([_row(r) for r in g.provisional], width))
+            out.append(_table(g.provisional, width))
             out += wrap_lines(provisional_lines(g), width)
     out += [""] + wrap_lines(tail_lines(b), width)
     return "\n".join(out) + "\n"
@@ -163,8 +171,9 @@ def _md(s: str) -> str:
 
 
 def _md_table(rows: list[Row]) -> str:
-    cells, heads, align = _without_empty_district([[_md(c) for c in _row(r)] for r in rows], HEADERS, ALIGN)
-    return tabulate(cells, headers=heads, tablefmt="github", disable_numparse=True, colalign=align)
+    cols, cells = _cells(rows)
+    return tabulate([[_md(c) for c in row] for row in cells], headers=[HEADERS[i] for i in cols], tablefmt="github",
+                    disable_numparse=True, colalign=[ALIGN[i] for i in cols])
 
 
 def render_markdown(b: BatchResult) -> str:
@@ -201,7 +210,8 @@ def render_csv(b: BatchResult, *, separator: str = ",", decimal_comma: bool = Fa
     """The ranking for a spreadsheet: UTF-8 with a byte-order mark, without which Excel reads the file
     as the machine's ANSI code page and garbles every Vietnamese letter. Excel in a Vietnamese locale
     splits on ";" and reads "10,5" as a number (`separator=";"`, `decimal_comma=True`); the defaults
-    suit LibreOffice, scripts and English-locale Excel."""
+    suit LibreOffice, scripts and English-locale Excel. The columns never change with the records
+    (`huyen` stays, empty, when no record has a district): scripts read them by name and position."""
     if separator not in CSV_SEPARATORS:
         raise ValueError(f"separator {separator!r}")
     buf = io.StringIO()

@@ -15,12 +15,14 @@ import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 from typing import Any, Optional
 
 import yaml
 
 from ..errors import UsageError
+from ..units import TWO_TIER_FROM
 from ..vietnamese import plain_number
 from .checks import contradictions
 from .documents import find_documents
@@ -201,9 +203,14 @@ def extract(report: Report, vocab: Vocabulary, report_bytes: bytes, *, year: Opt
             notes.append({"text": f"Báo cáo nêu kết quả xếp loại năm {year}: “{m.group('g')}”.", "source": s.text})
 
     # --- absent -------------------------------------------------------------------------------
+    # a district is asked for only for a period that starts before the two-tier government
+    start = date(year, 3 * (period.quarter - 1) + 1, 1) if period.quarter and vocab.period_kind == "quarter" \
+        else date(year, 1, 1)
+    asks_district = start < TWO_TIER_FROM or "district" in ward_block
     absent = [k for k, present in (("ward.name", "name" in ward_block), ("ward.district", "district" in ward_block),
                                    ("ward.province", bool(ident.province or province)),
-                                   ("ward.residential_groups", "residential_groups" in ward_block)) if not present]
+                                   ("ward.residential_groups", "residential_groups" in ward_block))
+              if not present and (k != "ward.district" or asks_district)]
     absent += [fid for fid in vocab.facts if fid not in facts and fid != "ward.residential_groups"]
     absent += [did for did in vocab.documents if did not in docs.found]
     if "name" not in ward_block:

@@ -27,10 +27,11 @@ from typing import Iterable, Mapping, Optional, Sequence, Union
 
 from ..pack import fmt_number
 from . import charts
+from ..units import COMMUNE_WORDS, UnitWords
 from .html import e, page, report_section
 
 REQUIRED = ("rank", "ward", "self_total", "grade")
-TITLE = "Xếp hạng công tác dân vận chính quyền cấp xã"
+TITLE = COMMUNE_WORDS.ranking_title
 UNRANKED = "—"
 
 CSS_EXTRA = """
@@ -66,6 +67,7 @@ class Ranking:
     label: str = ""                         # a short name (the period), for sheet names
     header: str = ""                        # HTML above the title: the issuing body's national header
     closing: str = ""                       # HTML after the table and notes: the signature block
+    words: UnitWords = COMMUNE_WORDS        # how the units are named (a commune's or an agency's)
 
 
 @dataclass
@@ -151,12 +153,18 @@ def counts_chart(counts: list[tuple[str, int]]) -> str:
     return charts.svg(charts.Chart("Số đơn vị theo xếp loại", crows, scale, label_chars=32))
 
 
-def ranking_table(rows: Sequence[dict], counts: list[tuple[str, int]]) -> str:
+def has_district(rows: Sequence[dict]) -> bool:
+    """Whether a ranking prints its district column: only when one of its rows names a district (none
+    has since 1 July 2025, and a column empty on every row is noise on a signed paper)."""
+    return any((r.get("district") or "").strip() for r in rows)
+
+
+def ranking_table(rows: Sequence[dict], counts: list[tuple[str, int]], words: UnitWords = COMMUNE_WORDS) -> str:
     palette = colours(counts)
     notes = any(r.get("note") for r in rows)
-    districts = any(r.get("district") for r in rows)  # none since 1 July 2025: no always-empty column
-    head = ("<thead><tr><th>Hạng</th><th>Phường, xã, thị trấn</th>"
-            + ("<th>Huyện, thị xã, thành phố</th>" if districts else "") +
+    district = has_district(rows)
+    head = (f"<thead><tr><th>Hạng</th><th>{e(words.noun)}</th>"
+            + ("<th>Huyện, thị xã, thành phố</th>" if district else "") +
             "<th>Điểm tự chấm</th><th>Điểm thẩm định</th><th>Chênh lệch</th><th>Xếp loại</th>"
             "<th>Nội dung được điều chỉnh</th>" + ("<th>Ghi chú</th>" if notes else "") + "</tr></thead>")
     body = []
@@ -166,7 +174,7 @@ def ranking_table(rows: Sequence[dict], counts: list[tuple[str, int]]) -> str:
         sw = f'<span class="swatch" style="background:{palette.get(r["grade"], charts.NEUTRAL)}"></span>'
         cls = ' class="unranked"' if r["rank"] is None else ""
         body.append(f'<tr{cls}><td class="num">{e(rank_text(r))}</td><td class="ward">{e(r["ward"])}</td>'
-                    + (f'<td class="district">{e(r.get("district"))}</td>' if districts else "")
+                    + (f'<td class="district">{e(r.get("district"))}</td>' if district else "")
                     + f'<td class="num">{fmt_number(Decimal(r["self_total"]))}</td>'
                     f'<td class="num">{fmt_number(Decimal(v)) if v is not None else ""}</td>'
                     f'<td class="num">{("+" if diff > 0 else "") + fmt_number(diff) if diff is not None else ""}</td>'
@@ -189,7 +197,7 @@ def ranking_section(ranking: Ranking) -> str:
     summary = [("Số đơn vị", str(len(rows)))] + [(label, str(c)) for label, c in counts]
     parts.append('<dl class="summary">' + "".join(f"<div><dt>{e(k)}</dt><dd>{e(v)}</dd></div>" for k, v in summary)
                  + "</dl>")
-    parts.append(f"<h2>Bảng xếp hạng</h2>{ranking_table(rows, counts)}")
+    parts.append(f"<h2>Bảng xếp hạng</h2>{ranking_table(rows, counts, ranking.words)}")
     if ranking.notes:
         parts.append('<ul class="notes">' + "".join(f"<li>{e(n)}</li>" for n in ranking.notes) + "</ul>")
     parts.append(ranking.closing)

@@ -26,9 +26,12 @@ from .batch_html import (TITLE, Problems, Ranking, check_rows, final_total, grad
                          rank_text)
 
 RANKING, GRADES, FAILED = "Xếp hạng", "Xếp loại", "Hồ sơ lỗi"
-HEADERS = ["Hạng", "Phường, xã, thị trấn", "Huyện, thị xã, thành phố", "Điểm tự chấm", "Điểm thẩm định", "Chênh lệch",
-           "Điểm xếp hạng", "Xếp loại", "Nội dung được điều chỉnh", "Ghi chú"]
-WIDTHS = [7, 30, 24, 11, 11, 11, 11, 26, 44, 44]
+# (key, header, width) of the ranking sheet's columns, in order; "district" and "note" are left out
+# of a sheet none of whose rows has one, so formulas and charts find their columns through `letters`.
+COLUMNS = [("rank", "Hạng", 7), ("ward", "Phường, xã, thị trấn", 30), ("district", "Huyện, thị xã, thành phố", 24),
+           ("self", "Điểm tự chấm", 11), ("verified", "Điểm thẩm định", 11), ("diff", "Chênh lệch", 11),
+           ("final", "Điểm xếp hạng", 11), ("grade", "Xếp loại", 26), ("moved", "Nội dung được điều chỉnh", 44),
+           ("note", "Ghi chú", 44)]
 THIN = Side(style="thin", color="000000")
 BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 HEAD_FILL = PatternFill("solid", fgColor="D9E1F2")
@@ -90,18 +93,30 @@ def sheet_name(base: str, used: set[str]) -> str:
         k += 1
 
 
+def sheet_columns(rows: Sequence[dict]) -> list[tuple[str, str, int]]:
+    """The ranking sheet's columns for these rows: the district only when a row names one (there is
+    no district level since 1 July 2025), the notes only when a row has one."""
+    district = any((r.get("district") or "").strip() for r in rows)
+    notes = any(r.get("note") for r in rows)
+    return [c for c in COLUMNS if (c[0] != "district" or district) and (c[0] != "note" or notes)]
+
+
 def ranking_sheet(wb: Workbook, name: str, ranking: Ranking) -> dict[str, object]:
     """The ranking table with its totals chart; returns the formulas' cached values."""
     rows = ranking.rows
     check_rows(rows)
-    notes_col = any(r.get("note") for r in rows)
-    ncols = len(HEADERS) if notes_col else len(HEADERS) - 1
+    columns = sheet_columns(rows)
+    ncols = len(columns)
+    col = {key: c for c, (key, _, _) in enumerate(columns, start=1)}           # key → column number
+    letter = {key: get_column_letter(c) for key, c in col.items()}            # key → column letter
+    widths = {c: w for c, (_, _, w) in enumerate(columns, start=1)}
     ws = wb.create_sheet(name)
     cached: dict[str, object] = {}
-    for c in range(1, ncols + 1):
-        _put(ws, HEADER_ROW, c, HEADERS[c - 1], bold=True, align="center")
+    for c, (key, header, width) in enumerate(columns, start=1):
+        header = ranking.words.noun if key == "ward" else header
+        _put(ws, HEADER_ROW, c, header, bold=True, align="center")
         ws.cell(HEADER_ROW, c).fill = HEAD_FILL
-        ws.column_dimensions[get_column_letter(c)].width = WIDTHS[c - 1]
+        ws.column_dimensions[get_column_letter(c)].width = width
     _wide(ws, 1, ranking.title, ncols, size=14, bold=True)
     if ranking.subtitle:
         _wide(ws, 2, ranking.subtitle, ncols, italic=True)
@@ -109,28 +124,30 @@ def ranking_sheet(wb: Workbook, name: str, ranking: Ranking) -> dict[str, object
         _wide(ws, 3, " ".join(ranking.banners), ncols, bold=True, color="C00000")
     ws.row_dimensions[HEADER_ROW].height = 32
     listed = ordered(rows)
+    self_, verified, diff, final = letter["self"], letter["verified"], letter["diff"], letter["final"]
     for i, r in enumerate(listed):
         row = HEADER_ROW + 1 + i
         v = r.get("verified_total")
-        _put(ws, row, 1, int(r["rank"]) if r["rank"] is not None else rank_text(r), align="center")
-        _put(ws, row, 2, str(r["ward"]))
-        _put(ws, row, 3, r.get("district"))
-        _put(ws, row, 4, Decimal(r["self_total"]), align="center")
-        _put(ws, row, 5, Decimal(v) if v is not None else None, align="center")
-        _put(ws, row, 6, None, align="center")
+        _put(ws, row, col["rank"], int(r["rank"]) if r["rank"] is not None else rank_text(r), align="center")
+        _put(ws, row, col["ward"], str(r["ward"]))
+        if "district" in col:
+            _put(ws, row, col["district"], r.get("district"))
+        _put(ws, row, col["self"], Decimal(r["self_total"]), align="center")
+        _put(ws, row, col["verified"], Decimal(v) if v is not None else None, align="center")
+        _put(ws, row, col["diff"], None, align="center")
         if v is not None:
-            ws.cell(row, 6).value = f"=E{row}-D{row}"
-            ws.cell(row, 6).number_format = NUMBER_FORMAT
-            cached[f"F{row}"] = Decimal(v) - Decimal(r["self_total"])
-        _put(ws, row, 7, None, align="center")
-        ws.cell(row, 7).value = f'=IF(E{row}="",D{row},E{row})'  # the total the ranking uses
-        ws.cell(row, 7).number_format = NUMBER_FORMAT
-        cached[f"G{row}"] = final_total(r)
-        _put(ws, row, 8, str(r["grade"]))
-        _put(ws, row, 9, moved_text(r))
-        if notes_col:
-            _put(ws, row, 10, r.get("note") or None)
-        ws.row_dimensions[row].height = 15 * max(_lines(ws.cell(row, c).value or "", WIDTHS[c - 1])
+            ws.cell(row, col["diff"]).value = f"={verified}{row}-{self_}{row}"
+            ws.cell(row, col["diff"]).number_format = NUMBER_FORMAT
+            cached[f"{diff}{row}"] = Decimal(v) - Decimal(r["self_total"])
+        _put(ws, row, col["final"], None, align="center")
+        ws.cell(row, col["final"]).value = f'=IF({verified}{row}="",{self_}{row},{verified}{row})'  # the ranking's total
+        ws.cell(row, col["final"]).number_format = NUMBER_FORMAT
+        cached[f"{final}{row}"] = final_total(r)
+        _put(ws, row, col["grade"], str(r["grade"]))
+        _put(ws, row, col["moved"], moved_text(r))
+        if "note" in col:
+            _put(ws, row, col["note"], r.get("note") or None)
+        ws.row_dimensions[row].height = 15 * max(_lines(ws.cell(row, c).value or "", widths[c])
                                                  for c in range(1, ncols + 1))
     last = HEADER_ROW + len(listed)
     for j, note in enumerate(ranking.notes):
@@ -143,8 +160,8 @@ def ranking_sheet(wb: Workbook, name: str, ranking: Ranking) -> dict[str, object
         chart.type = "bar"
         chart.title = "Tổng điểm theo đơn vị"
         chart.y_axis.title = "điểm"
-        chart.add_data(Reference(ws, min_col=7, min_row=HEADER_ROW, max_row=last), titles_from_data=True)
-        chart.set_categories(Reference(ws, min_col=2, min_row=HEADER_ROW + 1, max_row=last))
+        chart.add_data(Reference(ws, min_col=col["final"], min_row=HEADER_ROW, max_row=last), titles_from_data=True)
+        chart.set_categories(Reference(ws, min_col=col["ward"], min_row=HEADER_ROW + 1, max_row=last))
         chart.x_axis.scaling.orientation = "maxMin"  # rank 1 at the top, as in the table
         chart.legend = None
         chart.height = chart_h

@@ -386,10 +386,6 @@ def national_header(unit: str, parent: Optional[str] = None, where: Optional[str
             f'<div class="when">{e(dateline(where, when))}</div></td></tr></table>')
 
 
-def commune_unit(ward: str) -> str:
-    return f"UBND {ward}"
-
-
 def signatures(left: tuple[str, str], right: tuple[str, str]) -> str:
     """Two signature blocks side by side: the preparer on the left, the head of the body on the right."""
     return (f'<div class="signs"><div><p><b>{left[0]}</b></p><p><i>{left[1]}</i></p><p class="space"></p></div>'
@@ -405,12 +401,12 @@ def report_section(r: Result, notes: Sequence[str] = (), *, chart: bool = True, 
     `header`, `title` and `signs` replace the commune's own (a verification is issued by its reviewer);
     `chart=False` leaves the chart out (a batch prints it once, for the ranking); `by_criterion` prints
     the table by criterion and the missing evidence as one paragraph (a ward's page in a batch)."""
-    ev, p = r.evidence, r.pack
+    ev, p, words = r.evidence, r.pack, r.words
     where = ", ".join(x for x in (ev["ward"], ev["district"], ev["province"]) if x)
     what = "Kết quả thẩm định" if r.mode == "verified" else "Kết quả tự chấm điểm"
     parts = ['<section class="ward">',
-             header if header is not None else national_header(commune_unit(ev["ward"]), ev["district"] and
-                                                               f"UBND {ev['district']}", ev["ward"]),
+             header if header is not None else national_header(*words.issuer(ev["ward"], ev["district"], ev["province"]),
+                                                               words.place(ev["ward"], ev["province"])),
              f"<h1>{e(title or what + ' công tác dân vận chính quyền ' + _period(ev))}</h1>",
              f'<p class="sub"><b>{e(where)}</b></p>',
              f'<p class="meta">Căn cứ {e(p["legal_basis"])}</p>',
@@ -446,7 +442,7 @@ def report_section(r: Result, notes: Sequence[str] = (), *, chart: bool = True, 
                                 ("TM. CƠ QUAN THẨM ĐỊNH", "(Ký tên, đóng dấu)")))
     else:
         parts.append(signatures(("NGƯỜI LẬP BIỂU", "(Ký, ghi rõ họ tên)"),
-                                ("TM. ỦY BAN NHÂN DÂN<br>CHỦ TỊCH", "(Ký tên, đóng dấu)")))
+                                (e(words.head_sign).replace("\n", "<br>"), "(Ký tên, đóng dấu)")))
     parts.append(f"<footer>Lập bằng dvcq. Hồ sơ <span class='nowrap'>{e(ev['file'])}</span> (mã kiểm tra {e(ev['sha256'][:16])}); "
                  f"bộ tiêu chí <span class='nowrap'>{e(p['file'])}</span> (mã kiểm tra {e(p['sha256'][:16])}).</footer>")
     parts.append("</section>")

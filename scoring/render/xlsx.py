@@ -114,8 +114,10 @@ class _Table:
     # -- blocks -----------------------------------------------------------------------------
     def heading(self) -> None:
         r, e, p = self.r, self.r.evidence, self.r.pack
-        ward = e["ward"]
-        self.merge(1, 3, f"ỦY BAN NHÂN DÂN\n{ward.upper()}", bold=True, align="center")
+        ward, words = e["ward"], r.words
+        left = (f"ỦY BAN NHÂN DÂN\n{ward.upper()}" if words.family == "commune"
+                else "\n".join(x.upper() for x in reversed(words.issuer(ward, e["district"], e["province"])) if x))
+        self.merge(1, 3, left, bold=True, align="center")
         self.merge(5, 7, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc", bold=True, align="center")
         self.height(2)
         self.row += 2
@@ -310,13 +312,17 @@ class _Table:
     def signatures(self) -> None:
         e = self.r.evidence
         self.row += 1
-        self.merge(5, 7, f"{e['ward']}, ngày ….. tháng ….. năm …….", italic=True, align="center")
+        from .html import place  # a dateline's place name, spelt as the printed paper spells it
+
+        words = self.r.words
+        where = e["ward"] if words.family == "commune" else place(words.place(e["ward"], e["province"]))
+        self.merge(5, 7, f"{where + ', ' if where else ''}ngày ….. tháng ….. năm …….", italic=True, align="center")
         self.row += 1
         if self.r.mode == "verified":
             unit = (self.signer or "CƠ QUAN THẨM ĐỊNH").upper()
             left, right = ("NGƯỜI THẨM ĐỊNH", "(Ký, ghi rõ họ tên)"), (f"TM. {unit}", "(Ký tên, đóng dấu)")
         else:
-            left, right = ("NGƯỜI LẬP BIỂU", "(Ký, ghi rõ họ tên)"), ("TM. ỦY BAN NHÂN DÂN\nCHỦ TỊCH", "(Ký tên, đóng dấu)")
+            left, right = ("NGƯỜI LẬP BIỂU", "(Ký, ghi rõ họ tên)"), (self.r.words.head_sign, "(Ký tên, đóng dấu)")
         self.merge(1, 3, left[0], bold=True, align="center")
         self.merge(5, 7, right[0], bold=True, align="center")
         self.height(2)

@@ -88,14 +88,16 @@ def _plain(v) -> str:
     return str(v)
 
 
-def _reviewer_example(prep, e) -> str:
-    """Who reviews, as an example: the district's office before 1 July 2025; since then there is no
-    district level and communes are reviewed by the province (its Sở Nội vụ)."""
+def _reviewer_example(prep, result) -> str:
+    """Who reviews, as an example (`UnitWords.reviewer_example`): a commune's district office before
+    1 July 2025; since then there is no district level and a commune is reviewed by the province (its
+    Sở Nội vụ), as an agency is."""
     from ..units import province_phrase
 
-    if prep.record.record.period.end() < TWO_TIER_FROM:
-        return "Phòng Nội vụ thị xã Đức Phổ"
-    return "Sở Nội vụ " + re.sub(r"^Tỉnh\b", "tỉnh", province_phrase(e["province"]))
+    words = result.words
+    if words.family == "agency" or prep.record.record.period.end() < TWO_TIER_FROM:
+        return words.reviewer_example
+    return "Sở Nội vụ " + re.sub(r"^Tỉnh\b", "tỉnh", province_phrase(result.evidence["province"]))
 
 
 def _date_example(prep) -> str:
@@ -114,7 +116,7 @@ def skeleton_yaml(prep, result) -> str:
            f"#   dvcq verify {e['file']} --review <tệp này>",
            "# review_of.record_sha256 là mã nội dung hồ sơ: hồ sơ sửa giá trị sau khi lập phiếu thì phiếu bị từ chối.",
            f"review_of: {{ward: {_q(e['ward'])}, period: {period}, record_sha256: {_q(result.record_sha256)}}}",
-           f'reviewer: {{unit: "", name: "", title: ""}}   # unit: bắt buộc, vd. "{_reviewer_example(prep, e)}"',
+           f'reviewer: {{unit: "", name: "", title: ""}}   # unit: bắt buộc, vd. "{_reviewer_example(prep, result)}"',
            f"reviewed_on:   # bắt buộc, ngày thẩm định, vd. {_date_example(prep)}",
            "findings:"]
     current = None

@@ -49,10 +49,9 @@ WARD_COLUMNS = [
 # (field id, label, help) in display order; `ward.kind` and `status` take Vietnamese words.
 WARD_FIELDS = [
     ("ward.name", "Tên phường, xã, thị trấn", "Bắt buộc. Ví dụ: Phường Phổ Văn"),
-    ("ward.district", "Huyện, thị xã, thành phố", "Chỉ ghi cho kỳ trước 01/07/2025 (từ ngày đó không còn cấp huyện). "
-                                                  "Ví dụ: Thị xã Đức Phổ"),
+    ("ward.district", "Huyện, thị xã, thành phố", "Ví dụ: Thị xã Đức Phổ"),
     ("ward.province", "Tỉnh, thành phố trực thuộc trung ương", "Bắt buộc. Ví dụ: Quảng Ngãi"),
-    ("ward.kind", "Loại đơn vị hành chính", "Chọn: phường, xã hoặc thị trấn"),
+    ("ward.kind", "Loại đơn vị hành chính", ""),  # help: the kinds the pack assesses (writer._kind_help)
     ("ward.residential_groups", "Số tổ dân phố, thôn", "Số nguyên ≥ 0"),
     ("ward.source", "Nguồn của số tổ dân phố, thôn", "Văn bản, trang, đoạn trích dẫn"),
     ("period.year", "Năm đánh giá", "Bắt buộc. Ví dụ: 2023"),
@@ -60,11 +59,10 @@ WARD_FIELDS = [
     ("status", "Tình trạng hồ sơ", "Chọn: hoàn chỉnh hoặc đang hoàn thiện (kết quả tạm tính)"),
 ]
 
-# every kind of unit a pack may assess (scoring.units.KINDS), as a clerk picks it from the cell's list;
-# no commas: Excel's list validation splits on them ("Sở, ngành" is offered as "sở ngành")
-KIND_WORDS = {"phường": "phuong", "xã": "xa", "thị trấn": "thi_tran", "đặc khu": "dac_khu",
-              "sở ngành": "so_nganh", "cơ quan cấp tỉnh": "co_quan_cap_tinh"}
-KIND_HELP = "Chọn: "  # followed by the kinds the pack assesses
+# every unit kind of the record format (units.KINDS), as a list cell offers them: no commas, which
+# would split a data-validation list; the writer offers those the pack assesses
+KIND_WORDS = {"phường": "phuong", "xã": "xa", "thị trấn": "thi_tran", "đặc khu": "dac_khu", "sở ngành": "so_nganh",
+              "cơ quan cấp tỉnh": "co_quan_cap_tinh"}
 STATUS_WORDS = {"hoàn chỉnh": "final", "đang hoàn thiện": "in_progress"}
 
 DOC_COLUMNS = [

@@ -23,7 +23,7 @@ from ..render.json import dumps
 from . import layout as L
 from .xlsxio import exact_number, force_text, put_value, save
 from ..vietnamese import status_label
-from ..units import COMMUNE_LEVEL
+from ..units import COMMUNE_WORDS, TWO_TIER_FROM, UnitWords, words_for
 
 HEAD_FILL = PatternFill("solid", fgColor="DDEBF7")
 LOCKED, OPEN = Protection(locked=True), Protection(locked=False)
@@ -222,7 +222,44 @@ def _pack_lines(pack) -> list[str]:
     return [f"Bộ tiêu chí: {m.title} — {m.legal_basis} [{m.id} v{m.version}, {status_label(m.status)}]"]
 
 
-def _ward_sheet(wb: Workbook, pack, rec: Optional[Evidence]) -> None:
+def _kind_help(words: list[str]) -> str:
+    """'Chọn: phường, xã hoặc thị trấn': the kinds the pack assesses (a department's pack: sở ngành)."""
+    return "Chọn: " + (", ".join(words[:-1]) + " hoặc " if len(words) > 1 else "") + words[-1]
+
+
+def asks_district(pack, rec: Optional[Evidence]) -> bool:
+    """Whether the workbook has a district (huyện) row: not for a pack that starts on or after
+    1 July 2025, when there is no district level, unless the record already names one (it is kept,
+    never dropped on a round trip). Without a pack the period is unknown, so the row stays."""
+    if rec is not None and (rec.ward.district or "").strip():
+        return True
+    return pack is None or pack.meta.requires_district or pack.meta.effective_from < TWO_TIER_FROM
+
+
+def unit_words(pack, rec: Optional[Evidence]) -> UnitWords:
+    """How the workbook names the unit: by the kinds the pack assesses, else by the record's kind."""
+    if pack is not None:
+        return words_for(pack.meta.applies_to)
+    return words_for(rec.ward.kind) if rec is not None else COMMUNE_WORDS
+
+
+def _ward_fields(words: UnitWords, rec: Optional[Evidence]) -> list[tuple[str, str, str]]:
+    """The unit sheet's rows named for the unit: an agency has no residential groups to count (the
+    rows stay when its record already holds them, never dropped on a round trip)."""
+    held = rec is not None and (rec.ward.residential_groups is not None or rec.ward.source)
+    out = []
+    for fid, label, help_ in L.WARD_FIELDS:
+        if fid in ("ward.residential_groups", "ward.source") and not words.has_groups and not held:
+            continue
+        if fid == "ward.name":
+            label, help_ = words.name_label, f"Bắt buộc. Ví dụ: {words.name_example}"
+        elif fid == "ward.kind":
+            label = words.kind_label
+        out.append((fid, label, help_))
+    return out
+
+
+def _ward_sheet(wb: Workbook, pack, rec: Optional[Evidence], district: bool) -> None:
     s = _Sheet(wb, L.SHEET_WARD, L.WARD_COLUMNS, "HỒ SƠ MINH CHỨNG CÔNG TÁC DÂN VẬN CHÍNH QUYỀN — ĐƠN VỊ VÀ KỲ ĐÁNH GIÁ",
                _pack_lines(pack) + ["Nhập vào cột \"Giá trị\". Không sửa cột \"Mã trường\"."])
     values: dict[str, Any] = {}
@@ -236,23 +273,22 @@ def _ward_sheet(wb: Workbook, pack, rec: Optional[Evidence]) -> None:
                   "status": statuses[rec.status]}
     elif pack is not None:
         values = {"ward.province": pack.meta.jurisdiction["province"]}
-    # the kinds offered: those the pack assesses (a đặc khu, a sở), and the record's own
-    kind_words = [w for w, k in L.KIND_WORDS.items()
-                  if (pack is None and k in COMMUNE_LEVEL) or (pack is not None and k in pack.meta.applies_to)
-                  or (rec is not None and k == rec.ward.kind)]
-    for fid, label, help_ in L.WARD_FIELDS:
-        if fid == "ward.kind":
-            help_ = L.KIND_HELP + ", ".join(kind_words)
+    kind_words = [vi for vi, k in L.KIND_WORDS.items()
+                  if pack is None or k in pack.meta.applies_to or (rec is not None and k == rec.ward.kind)]
+    words = unit_words(pack, rec)
+    for fid, label, help_ in _ward_fields(words, rec):
+        if fid == "ward.district" and not district:
+            continue
         s.put("id", fid, fixed=True)
         s.put("label", label, fixed=True)
-        s.put("help", help_, fixed=True)
+        s.put("help", _kind_help(kind_words) if fid == "ward.kind" else help_, fixed=True)
         v = values.get(fid)
         if v is None:
             s.blank("value", fmt="@" if fid in ("ward.name", "ward.district", "ward.province", "ward.source") else None)
         else:
             s.put("value", v, fmt="@" if isinstance(v, str) and fid not in ("ward.kind", "status") else None)
         if fid == "ward.kind":
-            _choice(s, "value", kind_words, "Chọn loại đơn vị hành chính")
+            _choice(s, "value", kind_words, f"Chọn {words.kind_label.lower()}")
         elif fid == "ward.residential_groups":
             _whole(s, "value", "Số tổ dân phố, thôn")
         elif fid == "period.year":
@@ -463,7 +499,8 @@ def _notes_sheet(wb: Workbook, rec: Optional[Evidence]) -> None:
 
 GUIDE = [
     ("Cách điền phiếu", None),
-    ("1. Trang \"Đơn vị và kỳ\": tên phường, xã; huyện; tỉnh; năm (và quý nếu đánh giá theo quý); tình trạng hồ sơ.", None),
+    ("1. Trang \"Đơn vị và kỳ\": {name}; {district}tỉnh; năm (và quý nếu đánh giá theo quý); tình trạng hồ sơ.",
+     None),
     ("2. Trang \"Văn bản\": mỗi dòng một văn bản của bộ tiêu chí. Đã có: ghi số, ký hiệu, ngày ban hành (dd/mm/yyyy); "
      "ngày gửi chỉ ở văn bản chấm theo ngày gửi. Chưa có: để trống cả dòng.", None),
     ("3. Trang \"Số liệu\": cột \"Cần nhập\" nói nhập gì ở mỗi dòng (số đếm, có/không, tử số và mẫu số, hoặc tỷ lệ %). "
@@ -477,7 +514,7 @@ GUIDE = [
 ]
 
 
-def _guide_sheet(wb: Workbook, pack) -> None:
+def _guide_sheet(wb: Workbook, pack, district: bool = True, words: UnitWords = COMMUNE_WORDS) -> None:
     """The "Hướng dẫn" sheet: how to fill the workbook, what the colours mean, and the pack's items
     with their maximum points (what each figure is scored in)."""
     ws = wb.create_sheet(L.SHEET_GUIDE)
@@ -490,6 +527,8 @@ def _guide_sheet(wb: Workbook, pack) -> None:
     ws.cell(2, 1).font = Font(italic=True)
     row = 4
     for text, _ in GUIDE:
+        text = text.replace("{district}", "huyện; " if district else "")  # only where the row is
+        text = text.replace("{name}", words.guide_name)
         heading = not text[0].isdigit() and len(text) < 20
         force_text(ws.cell(row, 1 if heading else 2), text)
         cell = ws.cell(row, 1 if heading else 2)
@@ -553,8 +592,9 @@ def build(pack, rec: Optional[Evidence] = None) -> bytes:
     drafts = _uses_draft_keys(rec)
     doc_cols = [c for c in L.DOC_COLUMNS if drafts or c.key not in L.DRAFT_KEYS]
     fact_cols = [c for c in L.FACT_COLUMNS if drafts or c.key not in L.DRAFT_KEYS]
-    _guide_sheet(wb, pack)
-    _ward_sheet(wb, pack, rec)
+    district = asks_district(pack, rec)
+    _guide_sheet(wb, pack, district, unit_words(pack, rec))
+    _ward_sheet(wb, pack, rec, district)
     _docs_sheet(wb, pack, rec, doc_cols)
     _facts_sheet(wb, pack, rec, fact_cols)
     _notes_sheet(wb, rec)

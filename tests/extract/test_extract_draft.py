@@ -153,3 +153,13 @@ def test_year_is_required_when_it_cannot_be_read(tmp_path):
 def test_record_of_drops_the_draft_block():
     d = extract_file(SEEDS[0]).draft
     assert "extraction" not in record_of(d) and yaml.safe_dump(record_of(d), allow_unicode=True)
+
+
+@pytest.mark.parametrize("year,asked", [(2023, True), (2026, False)])
+def test_a_missing_district_is_asked_for_only_before_the_two_tier_government(tmp_path, year, asked):
+    """Issue 13: since 1 July 2025 there is no district; a 2026 draft does not list it as absent."""
+    p = _write(tmp_path, f"UBND XÃ THỬ\n\nBÁO CÁO\n\nKết quả công tác dân vận chính quyền năm {year}\n\n"
+                         "I. KẾT QUẢ\n\nXã Thử thuộc tỉnh Quảng Ngãi.\n\n")
+    d = extract_file(p, year=year).draft
+    assert "district" not in d["ward"]
+    assert ("ward.district" in d["extraction"]["absent"]) == asked
