@@ -251,25 +251,3 @@ def test_xlsx_outputs_in_the_records_folder_are_skipped_but_evidence_workbooks_a
     d, _ = batch_json(runner, folder, code=2)
     assert sorted(f["file"] for f in d["failed"]) == ["hong.xlsx", "phieu.xlsx"]
     assert d["records"] == 6
-
-
-def test_a_ranking_of_units_without_districts_has_no_district_column(runner, tmp_path):
-    """Since 1 July 2025 communes report to the province: a 2026 ranking printed a 'Huyện/thị xã'
-    column that was empty on every row (met by the author's trial of issue 13). Kept when any row
-    has a district, and in CSV (a tool's columns do not come and go)."""
-    pack = ROOT / "tests" / "author_trial" / "xa-2-cap-2026" / "xa-2-cap-2026.yaml"
-    for i in (1, 2):
-        data = {"ward": {"name": f"Xã Thử {i}", "province": "Quảng Ngãi", "kind": "xã"},
-                "period": {"year": 2026, "quarter": 2}, "facts": {"receptions.held": i},
-                "documents": [{"id": "report.quarterly", "sent_on": "2026-07-05"}]}
-        (tmp_path / f"x{i}.json").write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
-    for fmt, word in (("table", "Huyện"), ("markdown", "Huyện"), ("html", "Huyện, thị xã")):
-        out = tmp_path / f"out.{fmt}"
-        r = runner.invoke(main, ["batch", str(tmp_path), "--rules", str(pack), "--format", fmt, "-o", str(out)])
-        assert r.exit_code == 0, r.stdout + r.stderr
-        text = out.read_text(encoding="utf-8")
-        assert "Xã Thử 1" in text and word not in text, fmt
-    r = runner.invoke(main, ["batch", str(tmp_path), "--rules", str(pack), "--format", "csv"])
-    assert "huyen" in r.stdout.splitlines()[0]
-    r = runner.invoke(main, ["batch", str(QN)])
-    assert "Huyện" in r.stdout   # the 2023 samples name their district: the column stays

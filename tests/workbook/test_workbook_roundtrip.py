@@ -147,28 +147,3 @@ def test_convert_refuses_to_overwrite_and_unknown_directions(tmp_path, runner):
     assert r.exit_code == 2 and "không chuyển được" in r.stderr
     r = runner.invoke(main, ["convert", str(out), "-o", str(out), "--force"])
     assert r.exit_code == 2 and "Traceback" not in r.stderr
-
-
-@pytest.mark.parametrize("kind", ["dac_khu", "so_nganh", "co_quan_cap_tinh"])
-def test_a_special_zone_or_an_agency_survives_the_workbook(kind, tmp_path):
-    """The workbook knew only phường, xã, thị trấn: `dvcq convert` of a đặc khu's or a sở's record
-    stopped with 'lỗi nội bộ (KeyError)', and a clerk of one could not pick the unit's kind."""
-    from scoring import api
-    from support import ROOT
-
-    agency = kind != "dac_khu"
-    stem = "so-nganh-2026" if agency else "xa-2-cap-2026"
-    pack = api.load_pack(ROOT / "tests" / "author_trial" / stem / f"{stem}.yaml")
-    data = {"ward": {"name": "Sở Thử" if agency else "Đặc khu Lý Sơn", "kind": kind,
-                     "province": pack.meta.jurisdiction["province"]},
-            "period": {"year": 2026, **({} if agency else {"quarter": 2})}, "facts": {}}
-    ev = api.load_record(data)
-    back, _ = _via_workbook(tmp_path, pack, ev.record)
-    assert back.record.ward.kind == kind and back.record == ev.record
-    from openpyxl import load_workbook
-
-    (tmp_path / "t.xlsx").write_bytes(build(pack, None))
-    ws = load_workbook(tmp_path / "t.xlsx")[L.SHEET_WARD]
-    helps = [row[3] for row in ws.iter_rows(values_only=True) if row and row[1] == "ward.kind"]
-    offered = ("sở ngành, cơ quan cấp tỉnh" if agency else "phường, xã, đặc khu")
-    assert helps == [f"Chọn: {offered}"]
