@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import copy
 import hashlib
+import os
 from decimal import Decimal
 from pathlib import Path
 
@@ -33,7 +34,11 @@ from oracle.reference import Reference
 PACKS = pack_files() + sorted((Path(__file__).resolve().parent.parent / "oracle" / "packs").glob("*.yaml"))
 IDS = [p.stem for p in PACKS]
 # filter_too_much stays on: a law whose every example is filtered out must fail, not pass vacuously.
-LAW = settings(max_examples=100, derandomize=True, database=None, deadline=None,
+# 60 generated records per law and pack in the default suite (each law runs on every shipped and
+# synthetic pack; the oracle's 1,000-record differential carries the breadth); DVCQ_LAW_EXAMPLES for a
+# longer hunt.
+LAW_EXAMPLES = int(os.environ.get("DVCQ_LAW_EXAMPLES", 60))
+LAW = settings(max_examples=LAW_EXAMPLES, derandomize=True, database=None, deadline=None,
                suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.large_base_example])
 
 
