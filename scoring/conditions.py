@@ -9,7 +9,6 @@ engine can always fire exactly one rule per condition.
 from __future__ import annotations
 
 import ast
-import difflib
 import math
 import re
 from dataclasses import dataclass
@@ -92,6 +91,8 @@ def _slipped_call(text: str) -> None:
     """'point(TC4)', 'Points(TC4)': a slip for a term over results, refused with the word it meant
     (ast would only say that one side must be a fact)."""
     for m in _CALL.finditer(text):
+        import difflib  # only for a message: not paid by every pack that loads
+
         close = difflib.get_close_matches(m.group(1).lower(), ["points", "max"], n=1, cutoff=0.6)
         if close and m.group(1) not in ("points", "max"):
             raise ResultTermError(f"biểu thức '{text}': '{m.group(1)}(…)' không có trong ngôn ngữ điều kiện; "

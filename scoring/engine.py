@@ -154,10 +154,11 @@ class CompiledPack:
                 shared[key] += 1
                 fld = _field_of(cond)
                 per_field.setdefault(fld, set()).add(key)
-        worst = shared.most_common(1)
-        if worst and worst[0][1] > MAX_SHARED_CONDITION:
-            shown = json.dumps(example[worst[0][0]], sort_keys=True)
-            probs.append(Problem(f"{worst[0][1]} luật cùng dùng một điều kiện {shown}, tối đa {MAX_SHARED_CONDITION}",
+        # the most shared condition (max, not most_common(1): that imports heapq into every start)
+        worst = max(shared.items(), key=lambda kv: kv[1], default=None)
+        if worst is not None and worst[1] > MAX_SHARED_CONDITION:
+            shown = json.dumps(example[worst[0]], sort_keys=True)
+            probs.append(Problem(f"{worst[1]} luật cùng dùng một điều kiện {shown}, tối đa {MAX_SHARED_CONDITION}",
                                  code="E107"))
         for fld, keys in per_field.items():
             if len(keys) > MAX_DISTINCT_PER_FIELD:

@@ -7,8 +7,7 @@ Everything a method needs is checked here, at load, so scoring never meets a mal
 """
 
 import re
-import calendar
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
@@ -123,7 +122,8 @@ class DateSpec(BaseModel):
             first = (quarter - 1) // (4 // PERIODS_IN_YEAR[self.unit]) * months  # months before the unit, 0-based
             k = year * 12 + first + self.year_offset * months + self.month - 1
             y, mo = divmod(k, 12)
-            return date(y, mo + 1, min(self.day, calendar.monthrange(y, mo + 1)[1]))
+            last = (date(y + (mo + 1) // 12, (mo + 1) % 12 + 1, 1) - timedelta(days=1)).day  # the month's last day
+            return date(y, mo + 1, min(self.day, last))
         y = year + self.year_offset
         try:
             return date(y, self.month, self.day)

@@ -1,6 +1,8 @@
 """Pieces the table and Markdown reporters share: header lines, the rows, the summary lines."""
 from __future__ import annotations
 
+import os
+import sys
 from typing import Optional
 
 from ..pack import fmt_number
@@ -170,11 +172,22 @@ FALLBACK_WIDTH = 100  # a pipe or a file: wide enough for a printout in landscap
 
 
 def terminal_width(width: Optional[int] = None) -> int:
-    """The width to fit: `--width` when given, else the terminal's (COLUMNS, then the tty), else 100."""
-    import shutil
+    """The width to fit: `--width` when given, else the terminal's (COLUMNS, then the tty), else 100.
 
-    w = width if width is not None else shutil.get_terminal_size((FALLBACK_WIDTH, 24)).columns
-    return max(MIN_WIDTH, w)
+    What `shutil.get_terminal_size` does for the columns, without importing `shutil` (and with it
+    `bz2`, `lzma`, `fnmatch`) into every `dvcq score` for this one call."""
+    if width is None:
+        try:
+            width = int(os.environ.get("COLUMNS", 0))
+        except ValueError:
+            width = 0
+        if width <= 0:
+            try:
+                width = os.get_terminal_size(sys.__stdout__.fileno()).columns
+            except (AttributeError, ValueError, OSError):
+                width = 0
+        width = width or FALLBACK_WIDTH
+    return max(MIN_WIDTH, width)
 
 
 def fit_widths(table: list[list[str]], headers: list[str], width: int, flex: dict[int, int]) -> list:
