@@ -210,24 +210,28 @@ def render_csv(b: BatchResult, *, separator: str = ",", decimal_comma: bool = Fa
     """The ranking for a spreadsheet: UTF-8 with a byte-order mark, without which Excel reads the file
     as the machine's ANSI code page and garbles every Vietnamese letter. Excel in a Vietnamese locale
     splits on ";" and reads "10,5" as a number (`separator=";"`, `decimal_comma=True`); the defaults
-    suit LibreOffice, scripts and English-locale Excel. The columns never change with the records
-    (`huyen` stays, empty, when no record has a district): scripts read them by name and position."""
+    suit LibreOffice, scripts and English-locale Excel. Scripts read the columns by name: `huyen` is
+    written only when some record has a district (periods before 01/07/2025), as every other output
+    leaves out a district column that would always be empty."""
     if separator not in CSV_SEPARATORS:
         raise ValueError(f"separator {separator!r}")
     buf = io.StringIO()
     buf.write("\ufeff")
     w = csv.writer(buf, delimiter=separator, lineterminator="\n")
-    w.writerow(CSV_HEADERS)
+    district = any(r.s.district for g in b.groups for r in g.rows)
+    keep = [i for i, h in enumerate(CSV_HEADERS) if district or h != "huyen"]
+    w.writerow([CSV_HEADERS[i] for i in keep])
     for g in b.groups:
         for r in g.rows:
             s = r.s
-            w.writerow([g.pack["id"], period_label(g.period), r.rank if r.rank is not None else "", s.ward,
-                        s.district or "", _plain(s.self_total, decimal_comma), _plain(s.verified_total, decimal_comma),
-                        _plain(s.total, decimal_comma), r.grade[0], r.grade[1],
-                        "; ".join(f"{i} {_plain(d, decimal_comma)}" for i, d in s.moved), r.note, s.file,
-                        _csv_state(r)])
+            row = [g.pack["id"], period_label(g.period), r.rank if r.rank is not None else "", s.ward,
+                   s.district or "", _plain(s.self_total, decimal_comma), _plain(s.verified_total, decimal_comma),
+                   _plain(s.total, decimal_comma), r.grade[0], r.grade[1],
+                   "; ".join(f"{i} {_plain(d, decimal_comma)}" for i, d in s.moved), r.note, s.file, _csv_state(r)]
+            w.writerow([row[i] for i in keep])
     for f in b.failed:
-        w.writerow(["", "", "", "", "", "", "", "", "", "", "", " | ".join(f.problems), f.file, "loi"])
+        row = ["", "", "", "", "", "", "", "", "", "", "", " | ".join(f.problems), f.file, "loi"]
+        w.writerow([row[i] for i in keep])
     return buf.getvalue()
 
 

@@ -85,11 +85,16 @@ def test_html_page_without_districts_has_no_district_cell(runner, tmp_path):
     assert "<b>UBND TỈNH THỬ NGHIỆM</b>" in html and "TỈNH TỈNH" not in html
 
 
-def test_csv_keeps_its_huyen_column_for_tools(runner, tmp_path):
-    """CSV is read by scripts by column: its header is one fixed list whatever the records hold."""
+def test_csv_has_a_huyen_column_only_when_a_record_has_a_district(runner, tmp_path):
+    """Scripts read CSV columns by name: `huyen` is there when a record has a district, and no
+    always-empty column is written for a 2026 ranking (issue 13: no output prints one)."""
     out = batch(runner, folder(tmp_path, record("Phường Một", 50, 30)), "--format", "csv")
     head, row = out.lstrip("\ufeff").splitlines()[:2]
-    assert head.split(",")[4] == "huyen" and row.split(",")[4] == ""
+    assert "huyen" not in head.split(",") and head.split(",")[3:5] == ["don_vi", "tu_cham"]
+    assert len(row.split(",")) == len(head.split(","))
+    out = batch(runner, folder(tmp_path / "cu", record("Phường Một", 50, 30, district="Thị xã Đức Phổ")), "--format", "csv")
+    head, row = out.lstrip("\ufeff").splitlines()[:2]
+    assert head.split(",")[4] == "huyen" and row.split(",")[4] == "Thị xã Đức Phổ"
 
 
 ROWS = [  # verified and not, no district: every formula and the chart move one column left
