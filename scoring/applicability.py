@@ -115,24 +115,22 @@ def declared(doc) -> tuple[list[Rule], list[Problem]]:
         return Rule(owner, level, tuple(kinds) if kinds is not None else None, spec.when, node, facts,
                     treatment or "exclude", labels)
 
-    for ci, c in enumerate(doc.data.criteria):
-        loc = ("criteria", ci)
-        if c.if_not_applicable is not None and c.applies_if is None:
-            bad("P024", f"{c.id}: 'if_not_applicable' chỉ dùng kèm 'applies_if'", loc + ("if_not_applicable",),
-                f"{c.id}.if_not_applicable")
-        if c.applies_if is not None:
-            r = rule_of(c.id, "criterion", c.applies_if, c.if_not_applicable, loc)
+    def declare(owner: str, level: str, decl, loc: tuple) -> None:
+        """A criterion's or an item's own declaration: its rule, or P024 for a treatment without one."""
+        if decl.if_not_applicable is not None and decl.applies_if is None:
+            bad("P024", f"{owner}: 'if_not_applicable' chỉ dùng kèm 'applies_if'", loc + ("if_not_applicable",),
+                f"{owner}.if_not_applicable")
+        if decl.applies_if is not None:
+            r = rule_of(owner, level, decl.applies_if, decl.if_not_applicable, loc)
             if r:
                 rules.append(r)
+
+    for ci, c in enumerate(doc.data.criteria):
+        loc = ("criteria", ci)
+        declare(c.id, "criterion", c, loc)
         for ii, it in enumerate(c.items):
             iloc = loc + ("items", ii)
-            if it.if_not_applicable is not None and it.applies_if is None:
-                bad("P024", f"{it.id}: 'if_not_applicable' chỉ dùng kèm 'applies_if'", iloc + ("if_not_applicable",),
-                    f"{it.id}.if_not_applicable")
-            if it.applies_if is not None:
-                r = rule_of(it.id, "item", it.applies_if, it.if_not_applicable, iloc)
-                if r:
-                    rules.append(r)
+            declare(it.id, "item", it, iloc)
             for path in _parts_declaring(it):
                 bad("P024", f"{it.id}/{path}: 'applies_if'/'if_not_applicable' chỉ khai báo ở tiêu chí hoặc nội dung "
                     "của tiêu chí, không ở một phần", iloc, f"{it.id}/{path}",

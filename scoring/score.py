@@ -351,10 +351,7 @@ def _applies(pl: Plan, record, fired: dict, app_read: dict) -> dict[str, dict]:
         vals, shown, missing = app_read[key]
         holds = None
         if vals is not None:
-            keys = sorted(set(fired.get(("applies", key), [])))
-            if len(keys) != 1:
-                raise EngineError(f"điều kiện áp dụng của {rule.owner}: bộ máy luật kích hoạt {len(keys)} nhánh (cần đúng 1)")
-            holds = keys[0] == "holds"
+            holds = _held(fired, ("applies", key))
         out[key] = applicability.outcome(rule, holds, record, shown, missing)
     return out
 
@@ -481,22 +478,31 @@ def _date_rules(pl: Plan, record, grade: GradeResult) -> tuple[GradeResult, list
         w = {"rule": rule.id, "reason": rule.reason, "source": rule.source, "document": rule.document,
              "date": rule.date, "given": given.isoformat() if given else None, "deadline": deadline.isoformat(),
              "submitted": doc is not None}
-        if cap is None:
-            out.append({"code": "ineligible", "label": pl.ineligible_label, **w})
-        elif cap.min < grade.min:
-            out.append({"code": "date_cap", "grade": cap.label, "from": grade.label, **w})
-            grade = GradeResult(cap.id, cap.label, cap.min, pl.uppers[cap.id], grade.vetoes,
-                                grade.capped_from or grade.label, None)
+        grade = _rule_outcome(pl, grade, cap, "date_cap", w, out)
     return grade, out
 
 
-def _held(fired: dict, owner: str) -> bool:
+def _held(fired: dict, owner) -> bool:
     """Whether a condition holds: durable fires a rule once per `$or` disjunct that matches ("a or b"
-    with both true fires twice), so count distinct branches: exactly one of holds/clear must have fired."""
+    with both true fires twice), so count distinct branches: exactly one of holds/clear must have fired.
+    `owner`: a veto's or result rule's id, or ("applies", "item:<id>" | "criterion:<id>")."""
     keys = sorted(set(fired.get(owner, [])))
     if len(keys) != 1:
-        raise EngineError(f"điều kiện {owner}: bộ máy luật kích hoạt {len(keys)} nhánh (cần đúng 1)")
+        raise EngineError(f"điều kiện {'áp dụng ' + owner[1] if isinstance(owner, tuple) else owner}: "
+                          f"bộ máy luật kích hoạt {len(keys)} nhánh (cần đúng 1)")
     return keys[0] == "holds"
+
+
+def _rule_outcome(pl: Plan, grade: GradeResult, cap, cap_code: str, w: dict, out: list) -> GradeResult:
+    """An eligibility rule that held (on a date or on results): ineligible (`cap` None), or the grade
+    capped to `cap` when it is above it; the warning appended to `out`."""
+    if cap is None:
+        out.append({"code": "ineligible", "label": pl.ineligible_label, **w})
+    elif cap.min < grade.min:
+        out.append({"code": cap_code, "grade": cap.label, "from": grade.label, **w})
+        grade = GradeResult(cap.id, cap.label, cap.min, pl.uppers[cap.id], grade.vetoes,
+                            grade.capped_from or grade.label, None)
+    return grade
 
 
 def _grade(pl: Plan, total: Decimal, fired: dict, veto_inputs: dict) -> GradeResult:
@@ -592,10 +598,5 @@ def _result_rules(pl: Plan, grade: GradeResult, fired: dict, uses: dict) -> tupl
         read = [({"id": u.id, "points": u.data["points"], "max": u.data["max"]} if u.kind == "points"
                  else {"id": u.id, "value": u.value}) for u in uses[owner]]
         w = {"rule": rule.id, "reason": rule.reason, "source": rule.source, "when": rule.when, "read": read}
-        if cap is None:
-            out.append({"code": "ineligible", "label": pl.ineligible_label, **w})
-        elif cap.min < grade.min:
-            out.append({"code": "result_cap", "grade": cap.label, "from": grade.label, **w})
-            grade = GradeResult(cap.id, cap.label, cap.min, pl.uppers[cap.id], grade.vetoes,
-                                grade.capped_from or grade.label, None)
+        grade = _rule_outcome(pl, grade, cap, "result_cap", w, out)
     return grade, out
