@@ -13,9 +13,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
 from datetime import date
-from typing import Iterable, Optional
+from typing import Iterable, NamedTuple, Optional
 
 KINDS = {
     "phuong": "Phường",
@@ -122,13 +121,13 @@ def province_committee(province: str) -> str:
     return f"UBND {province}" if first in ("tỉnh", "thành", "tp", "tp.") else f"UBND tỉnh {province}"
 
 
-@dataclass(frozen=True)
-class UnitWords:
+class UnitWords(NamedTuple):
     """How every output names the units it speaks of: one table, so that a department's paper never
     says "phường, xã" or "tổ dân phố", and a commune's keeps its wording to the byte.
 
     Chosen by `words_for` from a record's kind or from a pack's `applies_to`; read by the renderers
-    (single record, batch, verification), `explain`, the entry workbook and the portal."""
+    (single record, batch, verification), `explain`, the entry workbook and the portal. A NamedTuple:
+    a table of words that never changes, cheaper to define at every start than a frozen dataclass."""
 
     family: str          # "commune" | "agency"
     noun: str            # a column or field naming the unit: "Phường, xã, thị trấn" | "Cơ quan, đơn vị"

@@ -32,19 +32,23 @@ def test_the_program_prints_and_exits_as_the_click_group(args):
 
 def test_importing_the_library_changes_neither_the_environment_nor_the_collector():
     probe = ("import gc, os, scoring.api, scoring.cli, scoring.program\n"
-             "print(os.environ.get('PYDANTIC_DISABLE_PLUGINS'), gc.isenabled(), gc.get_freeze_count())")
+             "print(os.environ.get('PYDANTIC_DISABLE_PLUGINS'), gc.isenabled(), gc.get_freeze_count(), gc.get_threshold())")
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env=ENV, cwd=ROOT, timeout=120)
     assert out.returncode == 0, out.stderr
-    assert out.stdout.split() == ["None", "True", "0"]
+    bare = subprocess.run([sys.executable, "-c", "import gc; print(gc.get_threshold())"], capture_output=True, text=True)
+    assert out.stdout.split(" ", 3) == ["None", "True", "0", bare.stdout]  # the interpreter's own thresholds
 
 
 def test_the_command_runs_with_plugins_off_and_the_collector_on(monkeypatch):
-    """Collection resumes before the command runs (batch and serve run long); plugins stay off."""
+    """Collection resumes before the command runs (batch and serve run long), only less often for
+    the youngest objects; plugins stay off."""
     monkeypatch.setenv("PYDANTIC_DISABLE_PLUGINS", "restored-after-the-test")
     seen = {}
+    before = gc.get_threshold()
 
     def command():
-        seen.update(enabled=gc.isenabled(), plugins=os.environ.get("PYDANTIC_DISABLE_PLUGINS"))
+        seen.update(enabled=gc.isenabled(), plugins=os.environ.get("PYDANTIC_DISABLE_PLUGINS"),
+                    gen0=gc.get_threshold()[0], older=gc.get_threshold()[1:])
         raise SystemExit(0)
 
     monkeypatch.setattr(scoring.cli, "main", command)
@@ -53,7 +57,8 @@ def test_the_command_runs_with_plugins_off_and_the_collector_on(monkeypatch):
             program.main()
     finally:
         gc.unfreeze()
-    assert seen == {"enabled": True, "plugins": "__all__"}
+        gc.set_threshold(*before)
+    assert seen == {"enabled": True, "plugins": "__all__", "gen0": program.GEN0, "older": before[1:]}
     assert gc.isenabled()
 
 
