@@ -22,6 +22,8 @@ columns; NFC Vietnamese is one column per code point either way.)
 """
 from __future__ import annotations
 
+from bisect import bisect_right
+from itertools import accumulate
 from typing import Optional, Sequence
 
 # the characters only tabulate handles as tabulate does: SEPARATING_LINE, ANSI escapes, and the line
@@ -57,25 +59,30 @@ def wrap(text: str, width: int, break_on_hyphens: bool = True) -> list[str]:
     if "\n" in text or "\r" in text or "\x0b" in text or "\x0c" in text:
         text = text.translate(tw.unicode_whitespace_trans)
     # without a hyphen, textwrap's word pattern cuts exactly where its plain whitespace pattern does
-    chunks = [c for c in (tw.wordsep_re if break_on_hyphens and "-" in text else tw.wordsep_simple_re).split(text) if c]
-    chunks.reverse()
+    pattern = tw.wordsep_re if break_on_hyphens and "-" in text else tw.wordsep_simple_re
+    # textwrap's chunks, as the offsets where each ends in `text`; a line is then a slice of `text`
+    # and the chunks that fit on it are found by bisection, not one by one
+    ends = list(accumulate(map(len, filter(None, pattern.split(text)))))
+    n = len(ends)
     lines: list[str] = []
-    while chunks:
-        line: list[str] = []
-        used = 0
-        if lines and chunks[-1].strip() == "":
-            del chunks[-1]
-        while chunks and used + len(chunks[-1]) <= width:
-            used += len(chunks[-1])
-            line.append(chunks.pop())
-        if chunks and len(chunks[-1]) > width:  # a word no line can hold: as much as fits here
-            word = chunks[-1]
-            line.append(word[:width - used])
-            chunks[-1] = word[width - used:]
-        if line and line[-1].strip() == "":
-            del line[-1]
-        if line:
-            lines.append("".join(line))
+    i = pos = 0  # the next chunk, and where what is left of it starts (a long word is cut in pieces)
+    while i < n:
+        if lines and not text[pos:ends[i]].strip():  # whitespace at the start of a line but the first
+            pos = ends[i]
+            i += 1
+        start = pos
+        j = bisect_right(ends, pos + width, i)  # chunks i … j-1 fit on the line
+        last = ends[j - 2] if j - 2 >= i else start  # where the last of them starts
+        stop = ends[j - 1] if j > i else start
+        if j < n and ends[j] - stop > width:  # a word no line can hold: as much as fits here
+            last, stop = stop, start + width
+            pos, i = stop, j
+        else:
+            pos, i = stop, j
+        if stop > start and not text[last:stop].strip():  # whitespace at the end of the line
+            stop = last
+        if stop > start:
+            lines.append(text[start:stop])
     return lines
 
 
