@@ -33,7 +33,8 @@ _TABULATE_ONLY = frozenset("\x01\x1b\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029")
 _SPEC = {"left": "<", "right": ">", "center": "^"}
 
 
-def wrap(text: str, width: int, break_on_hyphens: bool = True) -> list[str]:
+def wrap(text: str, width: int, break_on_hyphens: bool = True, *, subsequent_indent: str = "",
+         break_long_words: bool = True) -> list[str]:
     """The lines tabulate's wrapper gives for a cell: `_CustomTextWrap(width=width,
     break_on_hyphens=…).wrap(text)` measured with `len`.
 
@@ -42,14 +43,17 @@ def wrap(text: str, width: int, break_on_hyphens: bool = True) -> list[str]:
     between letters when `break_on_hyphens`), whitespace dropped at the start of every line but the
     first and at the end of every line, a word longer than a line cut at the line's end (never at a
     hyphen, unlike textwrap's own `_handle_long_word`). Text with an ANSI escape goes to tabulate's
-    wrapper, which carries colours over to the next line.
+    wrapper, which carries colours over to the next line. `subsequent_indent` and
+    `break_long_words` are textwrap's options of those names; without a hyphen rule to differ on
+    (`break_on_hyphens` or `break_long_words` false), the lines are `textwrap.wrap`'s too.
 
     The patterns are textwrap's compiled class attributes: `textwrap` is already loaded in every
     `dvcq` process (durable.engine → traceback → textwrap), so this costs no import."""
     if not isinstance(text, str) or "\x1b" in text:
         import tabulate
 
-        return tabulate._CustomTextWrap(width=width, break_on_hyphens=break_on_hyphens).wrap(text)
+        return tabulate._CustomTextWrap(width=width, break_on_hyphens=break_on_hyphens, break_long_words=break_long_words,
+                                        subsequent_indent=subsequent_indent).wrap(text)
     if width <= 0:
         raise ValueError("invalid width %r (must be > 0)" % width)
     from textwrap import TextWrapper as tw
@@ -65,24 +69,29 @@ def wrap(text: str, width: int, break_on_hyphens: bool = True) -> list[str]:
     ends = list(accumulate(map(len, filter(None, pattern.split(text)))))
     n = len(ends)
     lines: list[str] = []
+    room = width  # the first line's; the others have the indent's less
     i = pos = 0  # the next chunk, and where what is left of it starts (a long word is cut in pieces)
     while i < n:
-        if lines and not text[pos:ends[i]].strip():  # whitespace at the start of a line but the first
-            pos = ends[i]
-            i += 1
+        if lines:
+            room = width - len(subsequent_indent)
+            if not text[pos:ends[i]].strip():  # whitespace at the start of a line but the first
+                pos = ends[i]
+                i += 1
         start = pos
-        j = bisect_right(ends, pos + width, i)  # chunks i … j-1 fit on the line
+        j = bisect_right(ends, pos + room, i)  # chunks i … j-1 fit on the line
         last = ends[j - 2] if j - 2 >= i else start  # where the last of them starts
         stop = ends[j - 1] if j > i else start
-        if j < n and ends[j] - stop > width:  # a word no line can hold: as much as fits here
-            last, stop = stop, start + width
-            pos, i = stop, j
-        else:
-            pos, i = stop, j
+        if j < n and ends[j] - stop > room:  # a word no line can hold
+            if break_long_words:  # as much of it as fits here (at least a character)
+                last, stop = stop, start + max(room, 1)
+            elif j == i:  # whole, alone on its line
+                last, stop = stop, ends[j]
+                j += 1
+        pos, i = stop, j
         if stop > start and not text[last:stop].strip():  # whitespace at the end of the line
             stop = last
         if stop > start:
-            lines.append(text[start:stop])
+            lines.append(subsequent_indent + text[start:stop] if lines else text[start:stop])
     return lines
 
 

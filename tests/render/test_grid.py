@@ -55,10 +55,10 @@ def ours(rows, headers, colalign):
         return type(e)
 
 
-def their_lines(text, width, break_on_hyphens=True):
+def their_lines(text, width, break_on_hyphens=True, **options):
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(tab, "wcwidth", None)
-        return tab._CustomTextWrap(width=width, break_on_hyphens=break_on_hyphens).wrap(text)
+        return tab._CustomTextWrap(width=width, break_on_hyphens=break_on_hyphens, **options).wrap(text)
 
 
 ALIGN = st.sampled_from(["left", "right", "center"])
@@ -145,6 +145,21 @@ def test_wrap_is_tabulates_wrapper(text, width, hyphens):
 def test_wrap_without_hyphens_is_textwraps(text, width):
     """The review table wraps reasons as `textwrap.wrap(…, break_on_hyphens=False)` did."""
     assert wrap(text, width, break_on_hyphens=False) == textwrap.wrap(text, width, break_on_hyphens=False)
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(st.one_of(TEXT, ODD_TEXT.filter(lambda t: "\x1b" not in t)), st.integers(1, 30),
+       st.sampled_from(["", " ", "    ", "  - ", " " * 12]), st.booleans(), st.booleans())
+def test_wrap_with_an_indent_is_textwraps(text, width, indent, long_words, hyphens):
+    """Sentences under the table (`wrap_lines`): continuation lines indented, long words kept whole;
+    the same lines as tabulate's wrapper with those options, and as textwrap's where no hyphen rule
+    differs (textwrap alone cuts a long word after a hyphen)."""
+    options = dict(subsequent_indent=indent, break_long_words=long_words)
+    lines = wrap(text, width, hyphens, **options)
+    if len(indent) < width:  # (tabulate's wrapper loops for ever on a one-letter word with no room)
+        assert lines == their_lines(text, width, hyphens, **options)
+    if not (hyphens and long_words):
+        assert lines == textwrap.wrap(text, width, break_on_hyphens=hyphens, **options)
 
 
 def test_wrap_refuses_a_width_below_one_as_textwrap_does():
