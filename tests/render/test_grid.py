@@ -77,21 +77,21 @@ def tables(draw, cell=st.one_of(TEXT, TEXT, TEXT, st.just(""))):
     return rows, headers, colalign
 
 
-@settings(max_examples=300, deadline=None, derandomize=True)
+@settings(max_examples=200, deadline=None, derandomize=True)
 @given(tables())
 def test_simple_grid_is_tabulates(table):
     rows, headers, colalign = table
     assert ours(rows, headers, colalign) == theirs(rows, headers, colalign)
 
 
-@settings(max_examples=100, deadline=None, derandomize=True)
+@settings(max_examples=60, deadline=None, derandomize=True)
 @given(tables(cell=st.one_of(TEXT, ODD_TEXT, st.just(""), st.just("\x01"))))
 def test_tables_with_what_only_tabulate_handles(table):
     rows, headers, colalign = table
     assert ours(rows, headers, colalign) == theirs(rows, headers, colalign)
 
 
-@settings(max_examples=60, deadline=None, derandomize=True)
+@settings(max_examples=40, deadline=None, derandomize=True)
 @given(st.lists(st.lists(st.one_of(TEXT, st.integers(), st.none(), st.binary(max_size=4)), min_size=3, max_size=3),
                 max_size=3))
 def test_cells_that_are_not_text_are_drawn_by_tabulate(rows):
@@ -134,20 +134,20 @@ def test_fallbacks_hand_over_to_tabulate():
     assert simple_grid(rows, ["Màu", "Chữ"], ["left", "right"]) == theirs(rows, ["Màu", "Chữ"], ["left", "right"])
 
 
-@settings(max_examples=400, deadline=None, derandomize=True)
+@settings(max_examples=250, deadline=None, derandomize=True)
 @given(st.one_of(TEXT, TEXT, ODD_TEXT), st.integers(1, 30), st.booleans())
 def test_wrap_is_tabulates_wrapper(text, width, hyphens):
     assert wrap(text, width, hyphens) == their_lines(text, width, hyphens)
 
 
-@settings(max_examples=200, deadline=None, derandomize=True)
+@settings(max_examples=120, deadline=None, derandomize=True)
 @given(st.one_of(TEXT, ODD_TEXT.filter(lambda t: "\x1b" not in t)), st.integers(1, 30))
 def test_wrap_without_hyphens_is_textwraps(text, width):
     """The review table wraps reasons as `textwrap.wrap(…, break_on_hyphens=False)` did."""
     assert wrap(text, width, break_on_hyphens=False) == textwrap.wrap(text, width, break_on_hyphens=False)
 
 
-@settings(max_examples=300, deadline=None, derandomize=True)
+@settings(max_examples=150, deadline=None, derandomize=True)
 @given(st.one_of(TEXT, ODD_TEXT.filter(lambda t: "\x1b" not in t)), st.integers(1, 30),
        st.sampled_from(["", " ", "    ", "  - ", " " * 12]), st.booleans(), st.booleans())
 def test_wrap_with_an_indent_is_textwraps(text, width, indent, long_words, hyphens):
