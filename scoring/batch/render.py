@@ -10,12 +10,11 @@ import io
 from decimal import Decimal
 from typing import Any, Optional
 
-from tabulate import tabulate
-
 from ..vietnamese import fmt_number, plain_number, status_label
 from ..render import BATCH, binary, formats
 from ..render import render as report
 from ..render.common import fit_widths, terminal_width, wrap_columns, wrap_headers, wrap_lines
+from ..render.grid import simple_grid
 from ..render.json import Stream, dumps, iterdumps, number, sealed
 from .. import result as result_module
 from .ranking import BatchResult, Group, Row, period_label
@@ -139,8 +138,7 @@ def _grid(cells: list[list[str]], width: Optional[int] = None, cols: Optional[li
     else:
         widths = fit_widths(cells, headers, width, {k: FLEX[i] for k, i in enumerate(cols) if i in FLEX})
         headers = wrap_headers(headers, widths, cells)
-    return tabulate(wrap_columns(cells, widths), headers=headers, tablefmt="simple_grid",
-                    disable_numparse=True, colalign=[ALIGN[i] for i in cols])
+    return simple_grid(wrap_columns(cells, widths), headers, [ALIGN[i] for i in cols])
 
 
 def _table(rows: list[Row], width: int) -> str:
@@ -171,6 +169,8 @@ def _md(s: str) -> str:
 
 
 def _md_table(rows: list[Row]) -> str:
+    from tabulate import tabulate  # Markdown only: the terminal grid is drawn without it (render/grid.py)
+
     cols, cells = _cells(rows)
     return tabulate([[_md(c) for c in row] for row in cells], headers=[HEADERS[i] for i in cols], tablefmt="github",
                     disable_numparse=True, colalign=[ALIGN[i] for i in cols])

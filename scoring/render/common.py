@@ -243,48 +243,48 @@ def wrap_headers(headers: list[str], widths: list, table: list[list[str]]) -> li
 
 
 def wrap_lines(lines: list[str], width: int) -> list[str]:
-    """Sentences wrapped to `width`, continuation lines indented: a list of 27 missing facts is one line."""
-    import textwrap
+    """Sentences wrapped to `width`, continuation lines indented: a list of 27 missing facts is one line.
+
+    The lines of `textwrap.wrap(line, width, subsequent_indent=…, break_long_words=False,
+    break_on_hyphens=False)`, through `grid.wrap` (the same algorithm, without a wrapper object per
+    sentence); a sentence with an ANSI escape goes to textwrap itself, which counts the escape's
+    characters."""
+    from .grid import wrap
 
     out = []
     for line in lines:
         lead = len(line) - len(line.lstrip(" "))
-        out += textwrap.wrap(line, width, subsequent_indent=" " * (lead + 2), break_long_words=False,
-                             break_on_hyphens=False) or [""]
+        indent = " " * (lead + 2)
+        if "\x1b" in line:
+            import textwrap
+
+            out += textwrap.wrap(line, width, subsequent_indent=indent, break_long_words=False,
+                                 break_on_hyphens=False) or [""]
+        else:
+            out += wrap(line, width, False, subsequent_indent=indent, break_long_words=False) or [""]
     return out
 
 
 def wrap_columns(table: list[list[str]], widths: list) -> list[list[str]]:
     """The cells of `table` wrapped to `widths` (None: not wrapped), as tabulate's `maxcolwidths` does.
 
-    tabulate wraps every cell with a new wrapper measuring every word through an ANSI-stripping,
-    wide-character-aware length: two thirds of printing a score table, most of printing a 10,000-row
-    batch. Here a cell that is no wider than its column, printable and not ending in a space is left
-    as it is (the wrapper would return it unchanged); a cell without colour codes whose characters
-    are all one column wide (per `wcwidth`, when tabulate uses it) goes through tabulate's own wrapper
-    measuring with plain `len` — the same algorithm, so the same lines; any other cell is wrapped
-    exactly as tabulate would. Unlike `maxcolwidths`, a cell reading "True" or "False" stays text
+    Each cell goes through `grid.wrap`, the lines tabulate's own wrapper gives (measured with `len`,
+    as tabulate measures without `wcwidth`), without a wrapper object per cell; a cell that is no
+    wider than its column, printable and not ending in a space is left as it is (the wrapper would
+    return it unchanged). Unlike `maxcolwidths`, a cell reading "True" or "False" stays text
     (tabulate casts it to a bool and fails). Compared with tabulate on generated text in
-    tests/render/test_wrap_columns.py and tests/test_fast_paths.py.
+    tests/render/test_wrap_columns.py, tests/render/test_grid.py and tests/test_fast_paths.py.
     """
-    import tabulate as tab
+    from .grid import wrap
 
-    class PlainWidth(tab._CustomTextWrap):
-        _len = staticmethod(len)
-
-    width_of = getattr(tab, "wcwidth", None)
     out = []
     for row in table:
         new = []
         for cell, w in zip(row, widths):
-            if w is None or not isinstance(cell, str):
+            if w is None or not isinstance(cell, str) or (len(cell) <= w and cell.isprintable()
+                                                          and not cell.endswith(" ")):
                 new.append(cell)
-                continue
-            plain = "\x1b" not in cell and (width_of is None or width_of.wcswidth(cell) == len(cell))
-            if plain and len(cell) <= w and cell.isprintable() and not cell.endswith(" "):
-                new.append(cell)
-                continue
-            wrapper = PlainWidth(width=w) if plain else tab._CustomTextWrap(width=w)
-            new.append("\n".join(wrapper.wrap(cell)))
+            else:
+                new.append("\n".join(wrap(cell, w)))
         out.append(new)
     return out

@@ -8,12 +8,11 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Optional
 
-from tabulate import tabulate
-
 from ..pack import fmt_number
 from ..render import VERIFICATION, formats
 from ..render import render as report
 from ..render.common import fit_widths, header_lines, summary_lines, terminal_width, wrap_headers, wrap_lines
+from ..render.grid import simple_grid, wrap
 from ..render.json import dumps, sealed
 from ..render.sentences import points_range, reason_with_units
 from .model import KIND_LABEL
@@ -106,8 +105,8 @@ def render_table(v: Verification, width: Optional[int] = None) -> str:
     table = rows(v)
     width = terminal_width(width)
     widths = fit_widths(table, HEADERS, width, {1: 2, 6: 3})
-    body = tabulate(wrap_cells(table, widths), headers=wrap_headers(HEADERS, widths, table), tablefmt="simple_grid", disable_numparse=True,
-                    colalign=("left", "left", "right", "right", "right", "right", "left"))
+    body = simple_grid(wrap_cells(table, widths), wrap_headers(HEADERS, widths, table),
+                       ("left", "left", "right", "right", "right", "right", "left"))
     out = wrap_lines(header_lines(v.verified) + review_lines(v), width) + ["", body, "", "KẾT LUẬN THẨM ĐỊNH:"]
     out += wrap_lines(finding_lines(v), width) or ["(không có kết luận nào: công nhận kết quả tự chấm)"]
     out += [""] + wrap_lines(total_lines(v) + _trailer(v), width)
@@ -115,11 +114,20 @@ def render_table(v: Verification, width: Optional[int] = None) -> str:
 
 
 def wrap_cells(table: list[list[str]], widths: list) -> list[list[str]]:
-    """Each line of a cell wrapped on its own (a cell's own line breaks are kept)."""
-    import textwrap
+    """Each line of a cell wrapped on its own (a cell's own line breaks are kept), never at a hyphen.
 
-    return [[c if w is None else "\n".join(x for part in c.split("\n")
-                                           for x in (textwrap.wrap(part, w, break_on_hyphens=False) or [""]))
+    The lines `textwrap.wrap(line, w, break_on_hyphens=False)` gives: `grid.wrap` is the same
+    algorithm when no hyphen rule applies, without a wrapper object per line (compared with textwrap
+    in tests/render/test_grid.py). A line with an ANSI escape goes to textwrap itself, which counts
+    the escape's characters where tabulate's wrapper would not."""
+    def lines(part: str, w: int) -> list[str]:
+        if "\x1b" in part:
+            import textwrap
+
+            return textwrap.wrap(part, w, break_on_hyphens=False)
+        return wrap(part, w, break_on_hyphens=False)
+
+    return [[c if w is None else "\n".join(x for part in c.split("\n") for x in (lines(part, w) or [""]))
              for c, w in zip(row, widths)] for row in table]
 
 
@@ -128,6 +136,8 @@ def _cell(s: str) -> str:
 
 
 def render_markdown(v: Verification) -> str:
+    from tabulate import tabulate  # Markdown only: the terminal grid is drawn without it (render/grid.py)
+
     e = v.verified.evidence
     out = [f"# Kết quả thẩm định công tác dân vận chính quyền — {e['ward']} ({e['period']['year']})", ""]
     for line in header_lines(v.verified) + review_lines(v):
