@@ -7,6 +7,7 @@ province that has no pack yet.
 """
 
 import re
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -366,7 +367,9 @@ class Evidence(BaseModel):
     def fact(self, fid: str) -> Optional[FactValue]:
         """A fact by id; `ward.residential_groups` lives in the ward block but reads like any fact."""
         if fid == "ward.residential_groups" and fid not in self.facts and self.ward.residential_groups is not None:
-            return FactValue(kind="count", value=self.ward.residential_groups, source=self.ward.source)
+            # values of the validated ward block: constructed, not validated again (which would build
+            # FactValue's own validator, on every `dvcq score`, for this one fact)
+            return FactValue.model_construct(kind="count", value=self.ward.residential_groups, source=self.ward.source)
         return self.facts.get(fid)
 
     def document(self, did: str) -> Optional[Document]:
@@ -376,15 +379,17 @@ class Evidence(BaseModel):
         return None
 
 
-class LoadedEvidence(BaseModel):
-    """A validated record together with where it came from (for messages and the audit hash)."""
+@dataclass(repr=False, eq=False)
+class LoadedEvidence:
+    """A validated record together with where it came from (for messages and the audit hash).
 
-    model_config = ConfigDict(arbitrary_types_allowed=True, defer_build=True)
+    A plain container, not a model: its parts are made by the loaders (the record validated by
+    `Evidence`), and validating them again built a validator on every `dvcq score`."""
 
     path: str
     sha256: str
     record: Evidence
-    lines: Any = {}  # a yamlio.LazyLines for YAML: filled only for messages
+    lines: Any = field(default_factory=dict)  # a yamlio.LazyLines for YAML: filled only for messages
     made_for: Optional[dict] = None  # {id, version, sha256} of the pack a workbook was generated from
     # A workbook's cells by record field ("facts.x.y" → "phieu.xlsx, trang 'Số liệu', ô E12"): a clerk
     # who typed into a sheet is told the cell, also for faults found later against the pack.
@@ -492,16 +497,17 @@ def _message(err: dict) -> str:
 
 
 def translate(exc: ValidationError, file: str, lines: dict, code: Optional[str] = None,
-              hint_of=None, fields=None) -> list[Problem]:
+              hint_of=None, fields=None, within: tuple = ()) -> list[Problem]:
     """pydantic's English errors → Vietnamese problems with file:line and the dotted field.
 
     The alternatives of a union (a key taking a word or a number) are merged into one problem.
     `code` and `hint_of(loc)` let a caller (the pack loader) give every problem its code and a hint;
     `fields(loc)`, the keys allowed beside the one at `loc`, gives a misspelt key its did-you-mean (a
-    record's own when not given)."""
+    record's own when not given). `within`: where in the file the validated part sits (("pack",) for
+    a pack's `pack:` section validated alone)."""
     merged: dict[tuple, list] = {}
     for err in exc.errors(include_url=False):
-        loc = tuple(x for x in err["loc"] if not (isinstance(x, str) and (x.startswith("function-")
+        loc = within + tuple(x for x in err["loc"] if not (isinstance(x, str) and (x.startswith("function-")
                                                                           or _UNION_MEMBER.match(x))))
         merged.setdefault(loc, []).append(err)
     problems = []

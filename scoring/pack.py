@@ -12,7 +12,7 @@ from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, Literal, Optional, Union
+from typing import Any, Literal, NamedTuple, Optional, Union
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
@@ -63,12 +63,14 @@ class Rounding(BaseModel):
         return (Decimal(n) * self.step).normalize() if n else Decimal(0)
 
 
-class DateSpec(BaseModel):
+class DateSpec(NamedTuple):
     """A date relative to the scored period: its year ('year-03-31', 'year-1-12-01'), or, in packs
     that score quarters, its quarter or the half-year that holds it ('quarter+1-01-15': the 15th of
-    the first month of the next quarter; 'half-06-31'). `year_offset` counts in `unit`s."""
+    the first month of the next quarter; 'half-06-31'). `year_offset` counts in `unit`s.
 
-    model_config = ConfigDict(frozen=True, defer_build=True)
+    Made only by `parse`, which checks every part; a NamedTuple, not a model, so that reading a
+    pack's dates builds no validator of its own."""
+
     year_offset: int
     month: int      # within the unit: 1…12 for a year, 1…3 for a quarter, 1…6 for a half-year
     day: int

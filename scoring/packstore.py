@@ -28,7 +28,7 @@ from .yamlio import LoadFailure, load_text, read_hashed
 from .units import province_hint, province_key, province_phrase
 from .vietnamese import status_label
 from .packload import load_parsed
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import ValidationError
 
 ENV = "DVCQ_RULES"
 PACK_ID = re.compile(PACK_ID_PATTERN)
@@ -109,7 +109,7 @@ def read_entry(path: Path, whole: bool = False) -> Entry:
         section = data.get("pack") if isinstance(data, dict) else None
         if isinstance(section, dict):
             try:
-                return Entry(name, sha256, _Head.model_validate({"pack": section}).pack)
+                return Entry(name, sha256, Meta.model_validate(section))
             except ValidationError:
                 pass  # reported from the whole file below, with its lines
     try:
@@ -121,9 +121,10 @@ def read_entry(path: Path, whole: bool = False) -> Entry:
         return Entry(name, sha256, problems=(Problem("tệp bộ tiêu chí thiếu phần 'pack' (mã, tỉnh, hiệu lực)",
                                                      file=name, line=1, field="pack"),))
     try:
-        meta = _Head.model_validate({"pack": section}).pack
+        meta = Meta.model_validate(section)
     except ValidationError as exc:
-        return Entry(name, sha256, problems=tuple(translate(exc, name, lines, code="P013", hint_of=section_hint, fields=pack_fields_at)))
+        return Entry(name, sha256, problems=tuple(translate(exc, name, lines, code="P013", hint_of=section_hint,
+                                                            fields=pack_fields_at, within=("pack",))))
     return Entry(name, sha256, meta, parsed=(data, lines))
 
 
@@ -152,13 +153,6 @@ def _pack_head(text: str) -> Optional[str]:
     while j < len(lines) and not _TOP_KEY.match(lines[j]):
         j += 1
     return "\n".join(lines[:j]) + "\n"
-
-
-class _Head(BaseModel):
-    """The `pack:` section alone, validated with its place in the file (for line numbers)."""
-
-    model_config = ConfigDict(extra="forbid", defer_build=True)
-    pack: Meta
 
 
 @dataclass
