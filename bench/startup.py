@@ -20,7 +20,10 @@ program with a pydantic model pays. That figure is informative, not the target.
 
 `--instructions` counts instead the instructions each side executes (valgrind's callgrind, one run
 each, PYTHONHASHSEED=0): the same from run to run whatever else the machine is doing, so it is the
-figure to compare changes with when the cores are shared; it leaves out cache and I/O effects.
+figure to compare changes with when the cores are shared; it leaves out cache and I/O effects. It is
+a proxy, not the budget: the kernel's share of starting a process (exec, mapping the interpreter and
+its extension modules, page faults) is wall time both sides pay alike and no user-space instruction,
+so the instruction ratio runs above the wall-clock ratio (1.64× against 1.48× at the same commit).
 """
 from __future__ import annotations
 
@@ -92,17 +95,18 @@ def instructions(cmd: list[str]) -> int:
     return int(found.group(1))
 
 
-def measure_instructions() -> bool:
+def measure_instructions() -> None:
     if shutil.which("valgrind") is None:
         raise SystemExit("--instructions needs valgrind")
     subprocess.run([str(PYTHON), "-m", "compileall", "-q", str(ROOT / "scoring")], check=True)
     base, score = instructions(BASELINE), instructions(SCORE)
     print(f"instructions: baseline {base / 1e6:.0f} M; dvcq score {score / 1e6:.0f} M; "
-          f"ratio {score / base:.2f}× (target ≤ {TARGET}×)")
-    return score / base <= TARGET
+          f"ratio {score / base:.2f}× (a proxy to compare changes with; the budget, ≤ {TARGET}×, is the "
+          f"wall-clock ratio that `bench/startup.py` without --instructions measures)")
 
 
 if __name__ == "__main__":
     if "--instructions" in sys.argv[1:]:
-        sys.exit(0 if measure_instructions() else 1)
+        measure_instructions()
+        sys.exit(0)
     sys.exit(0 if measure(int(sys.argv[1]) if len(sys.argv) > 1 else 7).ok else 1)
