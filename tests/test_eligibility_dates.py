@@ -130,3 +130,20 @@ def test_exactly_one_known_outcome(tmp_path, outcome):
     with pytest.raises(DvcqError) as exc:
         api.load_pack(f)
     assert [p.code for p in exc.value.problems] == ["P021"]
+
+
+@pytest.mark.parametrize("sent_on,note", [
+    ("2023-10-11", "nop_muon: Gửi báo cáo năm sau hạn"),                         # late: nothing is missing
+    (None, "nop_muon: Gửi báo cáo năm sau hạn (thiếu report.dvcq_annual)"),     # undated: the document is named
+])
+def test_the_batch_note_names_what_is_missing_only_when_something_is(tmp_path, sent_on, note):
+    import yaml
+
+    pack(tmp_path)
+    folder = tmp_path / "hoso"
+    folder.mkdir()
+    (folder / "a.yaml").write_text(yaml.safe_dump(rec(sent_on), allow_unicode=True), encoding="utf-8")
+    res = api.batch(folder, pack=tmp_path / "p.yaml", jobs=1)
+    assert not res.failed
+    (row,) = [r for g in res.groups for r in g.rows]
+    assert row.rank is None and row.note == note

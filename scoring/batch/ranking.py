@@ -189,7 +189,8 @@ def rank_group(pack, members: list[Scored]) -> Group:
                 i = j
 
     for s in sorted((s for s in members if s.ineligible), key=name_key):
-        why = "; ".join(f"{x['id']}: {x['reason']} (thiếu {', '.join(x['missing'])})" for x in s.ineligible)
+        why = "; ".join(f"{x['id']}: {x['reason']}" + (f" (thiếu {', '.join(x['missing'])})" if x["missing"] else "")
+                        for x in s.ineligible)  # a late date or a rule on results has nothing missing to name
         rows.append(Row(s, None, ("", label_ne), why))
 
     counts = [(gid, label, sum(1 for r in rows if r.rank is not None and r.grade[0] == gid)) for gid, label in grades]
