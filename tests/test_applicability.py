@@ -367,3 +367,16 @@ def test_conditions_over_results_read_own_points_and_the_rescaled_total(tmp_path
     with_desk = score(p, agency())
     assert not next(v for v in with_desk.grade.vetoes if v.id == "V2").holds
     assert with_desk.grade.id == "xuat_sac"
+
+
+def test_the_criteria_chart_draws_the_part_taken_out_of_the_maximum(pack):
+    """A criterion with an item that does not apply: its bar spans the criterion's maximum, with the
+    excluded part drawn apart (neither won nor lost) and named in the text, the tooltip and the legend."""
+    from scoring.render.html import criteria_chart
+
+    svg = criteria_chart(score(pack, agency(**{"unit.has_one_stop_desk": False})))
+    assert "không áp dụng cho đơn vị (loại khỏi điểm tối đa)" in svg       # the legend
+    assert "10/25 (15 không áp dụng)" in svg                                 # TC2's bar text: TC2.1's 15 points
+    assert "15 điểm không áp dụng cho đơn vị" in svg                        # its tooltip
+    whole = criteria_chart(score(pack, agency()))
+    assert "không áp dụng" not in whole                                      # nothing taken out: as before

@@ -117,7 +117,8 @@ def _legend_lines(legend: list[tuple[str, str]], width: int) -> list[list[tuple[
 def svg(chart: Chart, width: int = 760) -> str:
     """The chart as an `<svg>` element (role img, with a text title for screen readers)."""
     label_w = chart.label_chars * 7 + 8
-    text_w = 120
+    # the text after each bar: 120 px (16 characters at about 7 px) unless a row's text is longer
+    text_w = max([120] + [7 * len(row.text) + 8 for row in chart.rows])
     plot_w = Decimal(width - label_w - text_w)
     title_lines = _wrap(chart.title, width // 8)     # bold 14px: about 8 px a character
     legend = _legend_lines(chart.legend, width)

@@ -145,17 +145,27 @@ def _period(ev: dict) -> str:
 
 
 def criteria_chart(r: Result) -> str:
+    """Points won and lost per criterion; the part of a criterion taken out of the maximum for this
+    unit (items that do not apply to it, `if_not_applicable: exclude`) drawn apart, neither won nor
+    lost, so every bar still spans the criterion's maximum."""
     rows = []
     for c in r.criteria:
-        lost = c.lost
+        lost, out = c.lost, c.excluded_max
+        segments = [charts.Segment(c.points, charts.WON, "điểm đạt"), charts.Segment(lost, charts.LOST, "điểm mất")]
+        if out:
+            segments.append(charts.Segment(out, charts.NEUTRAL, "không áp dụng cho đơn vị"))
+        notes = ([f"−{_pts(lost)}"] if lost else []) + ([f"{_pts(out)} không áp dụng"] if out else [])
         rows.append(charts.Row(
             label=f"{c.id}. {c.title}",
-            segments=[charts.Segment(c.points, charts.WON, "điểm đạt"), charts.Segment(lost, charts.LOST, "điểm mất")],
-            text=f"{_pts(c.points)}/{_pts(c.max)}" + (f" (−{_pts(lost)})" if lost else ""),
-            tooltip=f"{c.id}. {c.title}: đạt {_pts(c.points)}, mất {_pts(lost)} trên {_pts(c.max)} điểm"))
+            segments=segments,
+            text=f"{_pts(c.points)}/{_pts(c.max)}" + (f" ({'; '.join(notes)})" if notes else ""),
+            tooltip=f"{c.id}. {c.title}: đạt {_pts(c.points)}, mất {_pts(lost)} trên {_pts(c.max)} điểm"
+                    + (f"; {_pts(out)} điểm không áp dụng cho đơn vị (loại khỏi điểm tối đa)" if out else "")))
     scale = max((c.max for c in r.criteria), default=Decimal(1))
-    chart = charts.Chart("Điểm đạt và điểm mất theo tiêu chí", rows, scale,
-                         legend=[(charts.WON, "điểm đạt"), (charts.LOST, "điểm mất")])
+    legend = [(charts.WON, "điểm đạt"), (charts.LOST, "điểm mất")]
+    if any(c.excluded_max for c in r.criteria):
+        legend.append((charts.NEUTRAL, "không áp dụng cho đơn vị (loại khỏi điểm tối đa)"))
+    chart = charts.Chart("Điểm đạt và điểm mất theo tiêu chí", rows, scale, legend=legend)
     return charts.svg(chart)
 
 
