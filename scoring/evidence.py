@@ -266,6 +266,12 @@ class Ward(BaseModel):
         return self
 
 
+def period_fields(key: tuple) -> dict:
+    """{"year", "quarter"[, "half"]} of a (year, quarter, half) key, as every JSON output writes a period."""
+    year, quarter, half = (tuple(key) + (None, None))[:3]
+    return {"year": year, "quarter": quarter, **({"half": half} if half else {})}
+
+
 class Period(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
@@ -285,9 +291,17 @@ class Period(BaseModel):
         return self
 
     def label(self) -> str:
-        if self.half:
-            return f"6 tháng {'đầu' if self.half == 1 else 'cuối'} năm {self.year}"
-        return f"quý {self.quarter}/{self.year}" if self.quarter else f"năm {self.year}"
+        from .vietnamese import period_label
+
+        return period_label(self)
+
+    def key(self) -> tuple[int, Optional[int], Optional[int]]:
+        """(year, quarter, half): one period, hashable and sortable (a batch ranks each apart)."""
+        return self.year, self.quarter, self.half
+
+    def fields(self) -> dict:
+        """The period as results write it: `half` only when set (older results never had it)."""
+        return period_fields(self.key())
 
     def date_quarter(self) -> Optional[int]:
         """The quarter that dates relative to the quarter or half-year count from: the record's

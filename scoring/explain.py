@@ -11,6 +11,7 @@ from .pack import fmt_number
 from .render import sentences
 from .render.common import GRADE_NOTICES
 from .result import ItemResult, Result
+from .vietnamese import period_label
 
 
 def _pts(d) -> str:
@@ -115,9 +116,7 @@ def explain(result: Result, rule: Optional[str] = None) -> str:
         out.append(f"⚠ BỘ TIÊU CHÍ DỰ THẢO (draft): {p['id']} — {p.get('note') or ''}".rstrip(" —"))
     e = result.evidence
     where = ", ".join(x for x in (e["ward"], e["district"], e["province"]) if x)  # no empty district slot
-    out.append(f"Đơn vị: {where} — kỳ {e['period']['year']}"
-               + (f" quý {e['period']['quarter']}" if e['period']['quarter'] else "")
-               + (f" nửa năm {e['period']['half']}" if e['period'].get('half') else ""))
+    out.append(f"Đơn vị: {where} — {period_label(e['period'], 'term')}")
     out.append(f"Bộ tiêu chí: {p['id']} v{p['version']} ({p['legal_basis']}); sha256 {p['sha256'][:16]}…")
     out.append(f"Hồ sơ: {e['file']} sha256 {e['sha256'][:16]}…")
     out.append("")

@@ -92,7 +92,9 @@ def evidence_schema(pack: Optional[Pack] = None) -> dict:
                 "source": {"type": "string"}}},
             "period": {"type": "object", "required": ["year"], "additionalProperties": False, "properties": {
                 "year": {"type": "integer", "minimum": 1945, "maximum": 2100},
-                "quarter": {"type": "integer", "minimum": 1, "maximum": 4}}},
+                "quarter": {"type": "integer", "minimum": 1, "maximum": 4},
+                "half": {"type": "integer", "minimum": 1, "maximum": 2}},
+                "not": {"required": ["quarter", "half"]}},  # a quarter or a half-year, never both (evidence.Period)
             "status": {"enum": ["final", "in_progress"]},
             "documents": {"type": "array", "items": {"type": "object", "required": ["id"], "additionalProperties": False,
                                                      "properties": {"id": doc_ids, "number": {"type": "string"},

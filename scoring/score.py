@@ -228,7 +228,7 @@ def evidence_summary(ev: LoadedEvidence) -> dict:
         "ward": r.ward.name,
         "district": r.ward.district,
         "province": r.ward.province,
-        "period": {"year": r.period.year, "quarter": r.period.quarter, **({"half": r.period.half} if r.period.half else {})},
+        "period": r.period.fields(),
         "status": r.status,
         **extra,
     }

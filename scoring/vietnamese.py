@@ -9,12 +9,15 @@ sentence of every scored record.
 `plain_number` is the other spelling: the exact machine text (dot, no grouping, no exponent) that
 JSON, CSV, SVG coordinates and spreadsheets carry.
 
-Labels: pack status, scoring method and fact kind, each spelt once.
+Labels: pack status, scoring method and fact kind, each spelt once; and the period a record is of
+(`period_label`), in the few styles the outputs print it in.
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
 from decimal import Decimal
 from fractions import Fraction
+from typing import Optional
 
 LOCALE = "vi_VN"
 _SHORT = Decimal("0.0001")
@@ -54,6 +57,46 @@ def status_label(status: str) -> str:
 
 def method_label(method: str) -> str:
     return METHOD_LABELS.get(method, method)
+
+
+# How each output words a period, as (whole year, quarter) templates; a half-year always reads as
+# `Period.label()` does ("6 tháng đầu năm 2026"), except a sheet name, which has ≤ 31 characters
+# for "Xếp hạng … tạm tính" and takes "nửa đầu-2026". Year and quarter texts are the ones each
+# output printed before half-years were worded (the golden outputs hold them byte for byte).
+PERIOD_STYLES = {
+    "short": ("năm {y}", "quý {q}/{y}"),            # messages, the batch's tables, csv and titles
+    "long": ("năm {y}", "quý {q} năm {y}"),         # html titles, the verification record
+    "title": ("NĂM {y}", "QUÝ {q} NĂM {y}"),        # an upper-case title (the Excel score sheet)
+    "heading": ("năm {y}", "năm {y}, quý {q}"),     # the "Đơn vị: … — …" line of the table and Markdown
+    "term": ("kỳ {y}", "kỳ {y} quý {q}"),           # dvcq explain's first line
+    "sheet": ("{y}", "quý {q}-{y}"),                # Excel sheet names (no '/')
+}
+HALF_WORDS = {1: "đầu", 2: "cuối"}
+
+
+def period_parts(period) -> tuple[int, Optional[int], Optional[int]]:
+    """(year, quarter, half) of a period given as a result's `evidence.period` dict (where `half`
+    is written only when set), an `evidence.Period`, or a (year, quarter[, half]) tuple."""
+    if isinstance(period, tuple):
+        year, quarter, half = (tuple(period) + (None, None))[:3]
+    elif isinstance(period, Mapping):
+        year, quarter, half = period["year"], period.get("quarter"), period.get("half")
+    else:
+        year, quarter, half = period.year, period.quarter, period.half
+    return year, quarter or None, half or None
+
+
+def period_label(period, style: str = "short") -> str:
+    """The one wording of a record's period: 'quý 2/2026', 'QUÝ 2 NĂM 2026', '6 tháng cuối năm 2026'…"""
+    year, quarter, half = period_parts(period)
+    if half:
+        if style == "sheet":
+            return f"nửa {HALF_WORDS[half]}-{year}"
+        text = f"6 tháng {HALF_WORDS[half]} năm {year}"
+        text = f"kỳ {text}" if style == "term" else text
+        return text.upper() if style == "title" else text
+    whole, part = PERIOD_STYLES[style]
+    return (part if quarter else whole).format(y=year, q=quarter)
 
 
 def fmt_number(d: Decimal | int | Fraction) -> str:

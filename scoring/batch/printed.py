@@ -16,9 +16,9 @@ from html import escape as e
 from typing import Optional
 
 from ..render.batch_html import TITLE, Ranking, Report
-from .ranking import PROVISIONAL, BatchResult, Group, Row, period_label, vi_key
+from .ranking import PROVISIONAL, BatchResult, Group, Row, vi_key
 from ..units import COMMUNE_WORDS, UnitWords, province_committee, words_for
-from ..vietnamese import status_label
+from ..vietnamese import period_label, status_label
 from .render import (
     FAILED_HEADING,
     PROVISIONAL_HEADING,
@@ -54,8 +54,7 @@ def districts(rows: list[Row]) -> str:
 
 
 def sheet_label(g: Group) -> str:
-    year, quarter = g.period
-    return f"quý {quarter}-{year}" if quarter else str(year)
+    return period_label(g.period, "sheet")
 
 
 def issuing_unit(g: Group) -> str:

@@ -51,7 +51,7 @@ class QuotaReport:
 @dataclass
 class Group:
     pack: dict
-    period: tuple[int, Optional[int]]
+    period: tuple[int, Optional[int], Optional[int]]  # (year, quarter, half): H1 and H2 are ranked apart
     rows: list[Row]
     grades: list[tuple[str, str]]       # pack order, best first
     counts: list[tuple[str, str, int]]  # (grade id, label, units) after the batch rules; "" = ineligible
@@ -126,11 +126,6 @@ def name_key(s: Scored) -> tuple:
     return (vi_key(name), name, s.file)
 
 
-def period_label(period: tuple[int, Optional[int]]) -> str:
-    year, quarter = period
-    return f"quý {quarter}/{year}" if quarter else f"năm {year}"
-
-
 def build(outcomes: list[Scored], failed: list[Failed], unmatched: list[dict]) -> BatchResult:
     from .. import api
 
@@ -138,7 +133,7 @@ def build(outcomes: list[Scored], failed: list[Failed], unmatched: list[dict]) -
     for s in outcomes:
         groups.setdefault((s.period, s.pack["id"], s.pack["sha256"]), []).append(s)
     out = []
-    for key in sorted(groups, key=lambda k: (k[0][0], k[0][1] or 0, k[1], k[2])):
+    for key in sorted(groups, key=lambda k: (k[0][0], k[0][1] or 0, k[0][2] or 0, k[1], k[2])):
         members = groups[key]
         pack = api.load_pack(members[0].pack_path)
         out.append(rank_group(pack, members))

@@ -10,14 +10,15 @@ import io
 from decimal import Decimal
 from typing import Any, Optional
 
-from ..vietnamese import fmt_number, plain_number, status_label
+from ..evidence import period_fields
+from ..vietnamese import fmt_number, period_label, plain_number, status_label
 from ..render import BATCH, binary, formats
 from ..render import render as report
 from ..render.common import fit_widths, terminal_width, wrap_columns, wrap_headers, wrap_lines
 from ..render.grid import simple_grid
 from ..render.json import Stream, dumps, iterdumps, number, sealed
 from .. import result as result_module
-from .ranking import BatchResult, Group, Row, period_label
+from .ranking import BatchResult, Group, Row
 
 FORMATS = formats(BATCH)  # from the one reporter registry (scoring.render)
 BINARY = {f for f in FORMATS if binary(f)}
@@ -102,7 +103,7 @@ def tail_lines(b: BatchResult) -> list[str]:
 
 def unmatched_text(u: dict) -> str:
     kind, sha = ("mã nội dung", u["record_sha256"]) if u.get("record_sha256") else ("sha256", u["evidence_sha256"])
-    return f"{u['ward']}, {period_label((u['period']['year'], u['period']['quarter']))}, {kind} {sha[:12]}…"
+    return f"{u['ward']}, {period_label(u['period'])}, {kind} {sha[:12]}…"
 
 
 def total_line(b: BatchResult) -> str:
@@ -272,7 +273,7 @@ def to_json_dict(b: BatchResult) -> dict[str, Any]:
         q = g.quota
         groups.append({
             "pack": g.pack,
-            "period": {"year": g.period[0], "quarter": g.period[1]},
+            "period": period_fields(g.period),
             "ranking": rows,
             "counts": [{"id": gid or None, "label": label, "units": n} for gid, label, n in g.counts],
             "quota": None if q is None else {

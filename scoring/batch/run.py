@@ -41,7 +41,7 @@ class Scored:
     ward: str
     district: Optional[str]
     province: str
-    period: tuple[int, Optional[int]]
+    period: tuple[int, Optional[int], Optional[int]]  # Period.key(): (year, quarter, half)
     status: str
     pack_path: str
     pack: dict
@@ -246,7 +246,7 @@ def _score_loaded(task: Task, ev, review: Optional[str], matched: list, content:
     # One summary object for every record of a pack: pickled once per message, not once per record.
     summary = _summaries.setdefault((own.pack.get("sha256"), own.pack.get("file")), own.pack)
     out = Scored(task.display, rec.ward.name, rec.ward.district, rec.ward.province,
-                 (rec.period.year, rec.period.quarter), rec.status, pack.path, summary, ev.sha256,
+                 rec.period.key(), rec.status, pack.path, summary, ev.sha256,
                  own.total, (own.grade.id, own.grade.label), own.total, (own.grade.id, own.grade.label),
                  missing_evidence=list(own.missing_evidence), pending=[p["id"] for p in own.pending],
                  review_keys=matched, content_sha256=content)
@@ -423,7 +423,7 @@ def run_batch(folder: Path, reviews: Optional[Path] = None, rules: Optional[str]
         for rv in rvs:
             of = rv.head.review_of
             hits = [s for s in scored if s.review is None and norm(s.ward) == norm(of.ward)
-                    and s.period == (of.period.year, of.period.quarter)]
+                    and s.period == of.period.key()]
             for s in hits:
                 stale.add(id(s))
                 now = content.get(s.file, "?") if kind == "record" else s.evidence_sha256
@@ -433,7 +433,7 @@ def run_batch(folder: Path, reviews: Optional[Path] = None, rules: Optional[str]
                     "thẩm định — thẩm định lại hoặc dùng đúng tệp đã thẩm định"]))
             if not hits:
                 unmatched.append({"file": Path(rv.path).name, "ward": of.ward,
-                                  "period": {"year": of.period.year, "quarter": of.period.quarter},
+                                  "period": of.period.fields(),
                                   f"{kind}_sha256": sha})
     scored = [s for s in scored if id(s) not in stale]
     return build(scored, failed, unmatched)

@@ -7,7 +7,7 @@ from typing import Optional
 
 from ..pack import fmt_number
 from ..result import Result
-from ..vietnamese import status_label
+from ..vietnamese import period_label, status_label
 from . import sentences
 
 HEADERS = ["Mã", "Nội dung", "Tối đa", "Điểm", "Căn cứ chấm điểm"]
@@ -54,7 +54,7 @@ def header_lines(r: Result) -> list[str]:
                      f"{p['id']} v{p['version']}: kiểm tra lại các mã số liệu.")
     if e["status"] == "in_progress":
         lines.append("⚠ Hồ sơ đang hoàn thiện: kết quả là tạm tính.")
-    period = f"năm {e['period']['year']}" + (f", quý {e['period']['quarter']}" if e["period"]["quarter"] else "")
+    period = period_label(e["period"], "heading")
     where = ", ".join(x for x in (e["ward"], e["district"], e["province"]) if x)
     lines.append(f"Đơn vị: {where} — {period}")
     lines.append(f"Bộ tiêu chí: {p['title']} [{p['id']} v{p['version']}, {status_label(p['status'])}]")

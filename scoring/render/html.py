@@ -18,7 +18,7 @@ from ..pack import fmt_number
 from .common import blocking_vetoes, fact_labels, grade_label, part_rows, walk
 from ..result import ItemResult, Result
 from . import charts, sentences
-from ..vietnamese import method_label, status_label
+from ..vietnamese import method_label, period_label, status_label
 
 
 CSS = """
@@ -140,8 +140,7 @@ def _pts(d: Decimal) -> str:
 
 
 def _period(ev: dict) -> str:
-    p = ev["period"]
-    return f"quý {p['quarter']} năm {p['year']}" if p["quarter"] else f"năm {p['year']}"
+    return period_label(ev["period"], "long")
 
 
 def criteria_chart(r: Result) -> str:

@@ -22,7 +22,7 @@ from . import sentences
 from .common import GRADE_NOTICES, blocking_vetoes, part_label
 from ..workbook import marker
 from ..workbook.xlsxio import NUMBER_FORMAT, put_value, save
-from ..vietnamese import status_label
+from ..vietnamese import period_label, status_label
 
 SHEET = "Bảng điểm"
 HEADERS = ["Tiêu chí", "Nội dung", "Điểm tối đa", "Căn cứ chấm điểm (số liệu, tỷ lệ, văn bản)", "Điểm tự chấm",
@@ -121,8 +121,7 @@ class _Table:
         self.merge(5, 7, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc", bold=True, align="center")
         self.height(2)
         self.row += 2
-        period = f"NĂM {e['period']['year']}" if not e["period"]["quarter"] else \
-            f"QUÝ {e['period']['quarter']} NĂM {e['period']['year']}"
+        period = period_label(e["period"], "title")
         what = "BẢNG ĐIỂM THẨM ĐỊNH" if r.mode == "verified" else "BẢNG TỰ CHẤM ĐIỂM"
         self.merge(1, 7, f"{what} CÔNG TÁC DÂN VẬN CHÍNH QUYỀN {period}", bold=True, align="center", size=14)
         self.row += 1

@@ -67,7 +67,7 @@ def check_binding(review: LoadedReview, ev: LoadedEvidence) -> list[Problem]:
     if norm(of.ward) != norm(rec.ward.name):
         out.append(Problem(f"thẩm định của '{of.ward}', còn hồ sơ {ev.path} là của '{rec.ward.name}'",
                            file=review.path, line=review.line("review_of", "ward"), field="review_of.ward"))
-    if (of.period.year, of.period.quarter, of.period.half) != (rec.period.year, rec.period.quarter, rec.period.half):
+    if of.period.key() != rec.period.key():
         out.append(Problem(f"thẩm định cho {of.period.label()}, còn hồ sơ {ev.path} là của {rec.period.label()}",
                            file=review.path, line=review.line("review_of", "period"), field="review_of.period"))
     return out

@@ -13,6 +13,7 @@ from ..render import VERIFICATION, formats
 from ..render import render as report
 from ..render.common import fit_widths, header_lines, summary_lines, terminal_width, wrap_headers, wrap_lines
 from ..render.grid import simple_grid, wrap
+from ..vietnamese import period_label
 from ..render.json import dumps, sealed
 from ..render.sentences import points_range, reason_with_units
 from .model import KIND_LABEL
@@ -172,8 +173,7 @@ def render_html(v: Verification) -> str:
 
     r, h = v.verified, v.review.head
     ev, p = r.evidence, r.pack
-    period = f"quý {ev['period']['quarter']} năm {ev['period']['year']}" if ev["period"]["quarter"] \
-        else f"năm {ev['period']['year']}"
+    period = period_label(ev["period"], "long")
     where = ", ".join(x for x in (ev["ward"], ev["district"], ev["province"]) if x)
     parts = ['<section class="ward verification">',
              national_header(h.reviewer.unit, None, ev["district"] or ev["province"], h.reviewed_on),

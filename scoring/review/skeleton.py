@@ -25,8 +25,9 @@ from ..vietnamese import plain_number
 from ..vocabulary import TWO_TIER_FROM
 
 SHEET = "Thẩm định"
-HEAD_ROWS = [  # (key, label) of the head block, column B holds the value
+HEAD_ROWS = [  # (key, label) of the head block, column B holds the value; read back by the label
     ("ward", "Đơn vị được thẩm định"), ("year", "Năm"), ("quarter", "Quý (nếu có)"),
+    ("half", "Nửa năm (nếu có: 1 là 6 tháng đầu, 2 là 6 tháng cuối)"),
     ("record_sha256", "Mã nội dung hồ sơ (không sửa)"), ("unit", "Cơ quan thẩm định (bắt buộc)"),
     ("name", "Người thẩm định"), ("title", "Chức vụ"), ("reviewed_on", "Ngày thẩm định (bắt buộc)"),
 ]
@@ -108,7 +109,7 @@ def _date_example(prep) -> str:
 def skeleton_yaml(prep, result) -> str:
     """The YAML skeleton: head filled from the record, every finding slot commented out."""
     e = result.evidence
-    period = f"{{year: {e['period']['year']}" + (f", quarter: {e['period']['quarter']}" if e["period"]["quarter"] else "") + "}"
+    period = "{" + ", ".join(f"{k}: {v}" for k, v in e["period"].items() if v is not None) + "}"  # {year: 2026, half: 1}
     out = [f"# Phiếu thẩm định hồ sơ {e['file']} ({e['ward']}), lập bằng `dvcq review new`.",
            "# Cách điền: ghi cơ quan thẩm định (reviewer.unit) và ngày thẩm định (reviewed_on); với mỗi số liệu,",
            "# văn bản hay nội dung có kết luận, bỏ dấu # ở các dòng của mục đó, sửa giá trị và ghi lý do (reason).",
@@ -158,7 +159,7 @@ def skeleton_xlsx(prep, result) -> bytes:
     ws.title = SHEET
     grey = PatternFill("solid", fgColor="E7E6E6")
     head = {"ward": e["ward"], "year": e["period"]["year"], "quarter": e["period"]["quarter"],
-            "record_sha256": result.record_sha256}
+            "half": e["period"].get("half"), "record_sha256": result.record_sha256}
     force_text(ws.cell(1, 1), f"PHIẾU THẨM ĐỊNH HỒ SƠ {e['file']} — điền cột 'Lý do' ở mỗi dòng có kết luận")
     ws.cell(1, 1).font = Font(bold=True, size=13)
     for k, (key, label) in enumerate(HEAD_ROWS, start=2):
@@ -239,15 +240,35 @@ def _yesno(v) -> Any:
     return True if t in YES else False if t in NO else str(v)
 
 
+def _layout(ws) -> tuple[dict, int]:
+    """Where the head's values and the findings table are: head rows found by their label in
+    column A, the table by its first header. A form written before the half-year row was added
+    (table header on row 11, no "Nửa năm" row) reads as it did."""
+    keys = {label: key for key, label in HEAD_ROWS}
+    first = COLUMNS[0][1]
+    rows: dict[str, int] = {}
+    table = TABLE_ROW
+    for r in range(2, min(ws.max_row, TABLE_ROW + 5) + 1):
+        label = ws.cell(r, 1).value
+        if label == first:
+            table = r
+            break
+        if label in keys:
+            rows.setdefault(keys[label], r)
+    return rows, table
+
+
 def form_data(ws) -> tuple[dict, dict]:
     """The filled form as the data a YAML review holds, and finding index → 'ô J14' for messages."""
-    head = {key: ws.cell(k, 2).value for k, (key, _) in enumerate(HEAD_ROWS, start=2)}
+    at, table = _layout(ws)
+    head = {key: ws.cell(at[key], 2).value if key in at else None for key, _ in HEAD_ROWS}
     reviewed = head["reviewed_on"]
     if isinstance(reviewed, datetime):
         reviewed = reviewed.date()
     period: dict[str, Any] = {"year": head["year"]}
-    if head["quarter"] not in (None, ""):
-        period["quarter"] = head["quarter"]
+    for part in ("quarter", "half"):
+        if head[part] not in (None, ""):
+            period[part] = head[part]
     data: dict[str, Any] = {
         "review_of": {"ward": _text(head["ward"]), "period": period, "record_sha256": _text(head["record_sha256"])},
         "reviewer": {k: v for k in ("unit", "name", "title") if (v := _text(head[k])) is not None} or {"unit": ""},
@@ -256,7 +277,7 @@ def form_data(ws) -> tuple[dict, dict]:
     }
     where: dict[int, str] = {}
     cols = {key: c for c, (key, _, _) in enumerate(COLUMNS, start=1)}
-    for r in range(TABLE_ROW + 1, ws.max_row + 1):
+    for r in range(table + 1, ws.max_row + 1):
         get = {key: ws.cell(r, c).value for key, c in cols.items()}
         kind = WORD_KIND.get(_text(get["kind"]) or "")
         ident = _text(get["id"])

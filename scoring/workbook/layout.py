@@ -56,6 +56,7 @@ WARD_FIELDS = [
     ("ward.source", "Nguồn của số tổ dân phố, thôn", "Văn bản, trang, đoạn trích dẫn"),
     ("period.year", "Năm đánh giá", "Bắt buộc. Ví dụ: 2023"),
     ("period.quarter", "Quý (để trống nếu đánh giá cả năm)", "1, 2, 3 hoặc 4"),
+    ("period.half", "Nửa năm (1: 6 tháng đầu, 2: 6 tháng cuối; để trống nếu đánh giá cả năm hoặc theo quý)", "1 hoặc 2"),
     ("status", "Tình trạng hồ sơ", "Chọn: hoàn chỉnh hoặc đang hoàn thiện (kết quả tạm tính)"),
 ]
 

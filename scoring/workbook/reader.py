@@ -169,6 +169,7 @@ class _Reader:
         known = {f[0] for f in L.WARD_FIELDS}
         parsers = {"ward.kind": lambda v: C.choice(v, L.KIND_WORDS, "loại đơn vị"),
                    "ward.residential_groups": C.integer, "period.year": C.integer, "period.quarter": C.integer,
+                   "period.half": C.integer,
                    "status": lambda v: C.choice(v, L.STATUS_WORDS, "tình trạng hồ sơ")}
         seen: dict[str, int] = {}
         for r in self.rows(sh):
@@ -196,6 +197,8 @@ class _Reader:
             else:
                 ward[fid.split(".", 1)[1]] = v
         self.addr.setdefault("ward", self.where(L.SHEET_WARD))
+        if "quarter" in period and "half" in period:  # the record refuses both: name the cells it is about
+            self.addr["period"] = f"{self.addr['period.quarter']} và {self.addr['period.half'].rsplit(', ', 1)[1]}"
         self.addr.setdefault("period", self.where(L.SHEET_WARD))
         return ward, period, status
 

@@ -270,6 +270,7 @@ def _ward_sheet(wb: Workbook, pack, rec: Optional[Evidence], district: bool) -> 
         values = {"ward.name": w.name, "ward.district": w.district, "ward.province": w.province,
                   "ward.kind": kinds[w.kind], "ward.residential_groups": w.residential_groups, "ward.source": w.source,
                   "period.year": rec.period.year, "period.quarter": rec.period.quarter,
+                  "period.half": rec.period.half,
                   "status": statuses[rec.status]}
     elif pack is not None:
         values = {"ward.province": pack.meta.jurisdiction["province"]}
@@ -295,6 +296,8 @@ def _ward_sheet(wb: Workbook, pack, rec: Optional[Evidence], district: bool) -> 
             _whole(s, "value", "Năm đánh giá", 1945, 2100)
         elif fid == "period.quarter":
             _whole(s, "value", "Quý", 1, 4)
+        elif fid == "period.half":
+            _whole(s, "value", "Nửa năm", 1, 2)
         elif fid == "status":
             _choice(s, "value", list(L.STATUS_WORDS), "Chọn tình trạng hồ sơ")
         s.next()
@@ -499,7 +502,7 @@ def _notes_sheet(wb: Workbook, rec: Optional[Evidence]) -> None:
 
 GUIDE = [
     ("Cách điền phiếu", None),
-    ("1. Trang \"Đơn vị và kỳ\": {name}; {district}tỉnh; năm (và quý nếu đánh giá theo quý); tình trạng hồ sơ.",
+    ("1. Trang \"Đơn vị và kỳ\": {name}; {district}tỉnh; năm (và quý, hay nửa năm, nếu đánh giá theo quý, theo 6 tháng); tình trạng hồ sơ.",
      None),
     ("2. Trang \"Văn bản\": mỗi dòng một văn bản của bộ tiêu chí. Đã có: ghi số, ký hiệu, ngày ban hành (dd/mm/yyyy); "
      "ngày gửi chỉ ở văn bản chấm theo ngày gửi. Chưa có: để trống cả dòng.", None),

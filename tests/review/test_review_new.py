@@ -11,11 +11,17 @@ from openpyxl import load_workbook
 
 from scoring import api
 from scoring.cli import main
-from scoring.review.skeleton import COLUMNS, SHEET, TABLE_ROW
+from scoring.review.skeleton import COLUMNS, HEAD_ROWS, SHEET, TABLE_ROW
 
 from support import SAMPLES
 
 RECORD = SAMPLES / "quang-ngai" / "pho-van-2023.yaml"
+
+
+def head(ws, key):
+    """The value cell of a head row, found by its label as `verify` reads the form."""
+    label = dict(HEAD_ROWS)[key]
+    return ws.cell(next(r for r in range(1, TABLE_ROW) if ws.cell(r, 1).value == label), 2)
 
 
 def _new(runner, tmp_path, name):
@@ -65,12 +71,12 @@ def test_the_excel_form_filled_by_a_reviewer_is_read_by_verify(runner, tmp_path)
     wb = load_workbook(out)
     ws = wb[SHEET]
     assert ws.protection.sheet
-    assert ws.cell(5, 2).value == api.score(RECORD).record_sha256
+    assert head(ws, "record_sha256").value == api.score(RECORD).record_sha256
     cols = {key: c for c, (key, _, _) in enumerate(COLUMNS, start=1)}
     rows = {ws.cell(r, cols["id"]).value: r for r in range(TABLE_ROW + 1, ws.max_row + 1)}
     assert {"plan.dvcq_annual", "leadership.briefing_conferences", "TC6.2"} <= set(rows)
-    ws.cell(6, 2).value = "Phòng Nội vụ thị xã Đức Phổ"
-    ws.cell(9, 2).value = date(2023, 12, 10)
+    head(ws, "unit").value = "Phòng Nội vụ thị xã Đức Phổ"
+    head(ws, "reviewed_on").value = date(2023, 12, 10)
     ws.cell(rows["plan.dvcq_annual"], cols["accepted"]).value = "không"
     ws.cell(rows["plan.dvcq_annual"], cols["reason"]).value = "Không có bản chụp kế hoạch."
     ws.cell(rows["TC6.2"], cols["points"]).value = 1.5
@@ -87,8 +93,8 @@ def test_a_form_row_without_a_reason_is_named_by_its_row(runner, tmp_path):
     out = _new(runner, tmp_path, "thamdinh.xlsx")
     wb = load_workbook(out)
     ws = wb[SHEET]
-    ws.cell(6, 2).value = "Phòng Nội vụ"
-    ws.cell(9, 2).value = date(2023, 12, 10)
+    head(ws, "unit").value = "Phòng Nội vụ"
+    head(ws, "reviewed_on").value = date(2023, 12, 10)
     row = next(r for r in range(TABLE_ROW + 1, ws.max_row + 1) if ws.cell(r, 2).value == "plan.dvcq_annual")
     ws.cell(row, 8).value = "không"
     wb.save(out)
