@@ -70,6 +70,7 @@ PERIOD_STYLES = {
     "heading": ("năm {y}", "năm {y}, quý {q}"),     # the "Đơn vị: … — …" line of the table and Markdown
     "term": ("kỳ {y}", "kỳ {y} quý {q}"),           # dvcq explain's first line
     "sheet": ("{y}", "quý {q}-{y}"),                # Excel sheet names (no '/')
+    "bare": ("{y}", "quý {q}/{y}"),                  # in brackets after a name: Markdown titles
 }
 HALF_WORDS = {1: "đầu", 2: "cuối"}
 

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Callable, Optional
 
 from ..errors import DvcqError, UsageError
+from ..vietnamese import period_label
 
 RECORD_SUFFIXES = (".yaml", ".yml", ".json", ".xlsx", ".ods", ".xls")  # .xls: refused with how to convert
 REVIEW_MARK = ".review."       # `x.review.yaml` is a review, never a record
@@ -407,7 +408,7 @@ def run_batch(folder: Path, reviews: Optional[Path] = None, rules: Optional[str]
         if len(group) > 1:
             names = ", ".join(s.file for s in group)
             for s in group:
-                failed.append(Failed(s.file, [f"{s.file}: {s.ward} ({s.period[0]}) có nhiều hồ sơ trong thư mục: {names}"
+                failed.append(Failed(s.file, [f"{s.file}: {s.ward} ({period_label(s.period, 'bare')}) có nhiều hồ sơ trong thư mục: {names}"
                                               " — chỉ để lại một"]))
     scored = [s for s in scored if id(s) not in dup]
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 from tabulate import tabulate
 
 from ..result import Result
+from ..vietnamese import period_label
 from .common import HEADERS, header_lines, rows, summary_lines
 
 
@@ -13,7 +14,7 @@ def _cell(s: str) -> str:
 
 def render(result: Result) -> str:
     e = result.evidence
-    out = [f"# Kết quả chấm điểm công tác dân vận chính quyền — {e['ward']} ({e['period']['year']})", ""]
+    out = [f"# Kết quả chấm điểm công tác dân vận chính quyền — {e['ward']} ({period_label(e['period'], 'bare')})", ""]
     for line in header_lines(result):
         out.append(f"> {line}" if line.startswith("⚠") else f"- {line}")
     out.append("")

@@ -479,5 +479,5 @@ def _render(t: _Table) -> bytes:
     t.signatures()
     t.page_setup(header_row)
     what = "Bảng điểm thẩm định" if result.mode == "verified" else "Bảng điểm"
-    title = f"{what} công tác dân vận chính quyền — {result.evidence['ward']} — năm {result.evidence['period']['year']}"
+    title = f"{what} công tác dân vận chính quyền — {result.evidence['ward']} — {period_label(result.evidence['period'], 'long')}"
     return save(t.wb, title, {SHEET: t.cached}, kind=marker.OFFICIAL_TABLE)

@@ -140,7 +140,7 @@ def render_markdown(v: Verification) -> str:
     from tabulate import tabulate  # Markdown only: the terminal grid is drawn without it (render/grid.py)
 
     e = v.verified.evidence
-    out = [f"# Kết quả thẩm định công tác dân vận chính quyền — {e['ward']} ({e['period']['year']})", ""]
+    out = [f"# Kết quả thẩm định công tác dân vận chính quyền — {e['ward']} ({period_label(e['period'], 'bare')})", ""]
     for line in header_lines(v.verified) + review_lines(v):
         out.append(f"> {line}" if line.startswith("⚠") else f"- {line}")
     out.append("")

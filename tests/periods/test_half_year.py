@@ -47,6 +47,7 @@ def run(runner, *args, code=0):
     ("heading", "năm 2026", "năm 2026, quý 2", "6 tháng đầu năm 2026"),
     ("term", "kỳ 2026", "kỳ 2026 quý 2", "kỳ 6 tháng đầu năm 2026"),
     ("sheet", "2026", "quý 2-2026", "nửa đầu-2026"),
+    ("bare", "2026", "quý 2/2026", "6 tháng đầu năm 2026"),
 ])
 def test_one_wording_of_a_period_in_every_style(style, year, quarter, h1):
     """Year and quarter texts are those each output printed before; a JSON period without `half`
@@ -71,6 +72,8 @@ def test_score_table_and_markdown_headers_name_the_half(runner):
         assert "Đơn vị: Xã An Phú, Tỉnh Ví Dụ — 6 tháng đầu năm 2026" in out, fmt
     out = run(runner, "score", H2, "--rules", PACK).stdout
     assert "— 6 tháng cuối năm 2026" in out and "— năm 2026" not in out
+    md = run(runner, "score", H1, "--rules", PACK, "--format", "markdown").stdout
+    assert md.startswith("# Kết quả chấm điểm công tác dân vận chính quyền — Xã An Phú (6 tháng đầu năm 2026)\n")
 
 
 def test_json_carries_the_half(runner):
@@ -298,3 +301,15 @@ def test_schema_accepts_a_half_and_refuses_quarter_with_half(runner):
     rec["period"]["quarter"] = 1
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate(json.loads(json.dumps(rec, default=str)), schema)
+
+
+def test_two_records_of_one_unit_and_half_are_refused_naming_the_half(tmp_path):
+    folder = tmp_path / "hoso"
+    folder.mkdir()
+    shutil.copy(H1, folder / "a.yaml")
+    shutil.copy(H1, folder / "b.yaml")
+    shutil.copy(H2, folder / "c.yaml")   # the same unit's other half: its own period, ranked
+    res = api.batch(folder, pack=PACK, jobs=1)
+    messages = [m for f in res.failed for m in f.problems]
+    assert len(messages) == 2 and all("Xã An Phú (6 tháng đầu năm 2026) có nhiều hồ sơ trong thư mục" in m for m in messages)
+    assert [len(g.rows) for g in res.groups] == [1]
