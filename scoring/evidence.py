@@ -18,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from .errors import EvidenceError, Problem, did_you_mean
 from .spellings import (CHECKLIST, MAX_COUNT, MAX_PERCENT, MAX_PERCENT_DECIMALS, META_KEYS, NOT_APPLICABLE_KEY,
                         RATE_PAIR, RATE_PERCENT, VALUE, VALUE_KEYS, is_not_applicable)
+from .vietnamese import period_label, period_parts
 from .yamlio import LoadFailure, line_of, load_document_hashed
 
 FACT_ID = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$")
@@ -266,9 +267,10 @@ class Ward(BaseModel):
         return self
 
 
-def period_fields(key: tuple) -> dict:
-    """{"year", "quarter"[, "half"]} of a (year, quarter, half) key, as every JSON output writes a period."""
-    year, quarter, half = (tuple(key) + (None, None))[:3]
+def period_fields(period) -> dict:
+    """{"year", "quarter"[, "half"]} of a period (as `vietnamese.period_parts` reads one), as every
+    JSON output writes it: `half` only when set (older results never had it)."""
+    year, quarter, half = period_parts(period)
     return {"year": year, "quarter": quarter, **({"half": half} if half else {})}
 
 
@@ -291,8 +293,6 @@ class Period(BaseModel):
         return self
 
     def label(self) -> str:
-        from .vietnamese import period_label
-
         return period_label(self)
 
     def key(self) -> tuple[int, Optional[int], Optional[int]]:
@@ -300,8 +300,7 @@ class Period(BaseModel):
         return self.year, self.quarter, self.half
 
     def fields(self) -> dict:
-        """The period as results write it: `half` only when set (older results never had it)."""
-        return period_fields(self.key())
+        return period_fields(self)
 
     def date_quarter(self) -> Optional[int]:
         """The quarter that dates relative to the quarter or half-year count from: the record's

@@ -244,24 +244,13 @@ def wrap_headers(headers: list[str], widths: list, table: list[list[str]]) -> li
 
 def wrap_lines(lines: list[str], width: int) -> list[str]:
     """Sentences wrapped to `width`, continuation lines indented: a list of 27 missing facts is one line.
-
-    The lines of `textwrap.wrap(line, width, subsequent_indent=…, break_long_words=False,
-    break_on_hyphens=False)`, through `grid.wrap` (the same algorithm, without a wrapper object per
-    sentence); a sentence with an ANSI escape goes to textwrap itself, which counts the escape's
-    characters."""
-    from .grid import wrap
+    Never at a hyphen nor inside a word (`grid.textwrap_lines`, textwrap's lines)."""
+    from .grid import textwrap_lines
 
     out = []
     for line in lines:
         lead = len(line) - len(line.lstrip(" "))
-        indent = " " * (lead + 2)
-        if "\x1b" in line:
-            import textwrap
-
-            out += textwrap.wrap(line, width, subsequent_indent=indent, break_long_words=False,
-                                 break_on_hyphens=False) or [""]
-        else:
-            out += wrap(line, width, False, subsequent_indent=indent, break_long_words=False) or [""]
+        out += textwrap_lines(line, width, subsequent_indent=" " * (lead + 2), break_long_words=False) or [""]
     return out
 
 

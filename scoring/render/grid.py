@@ -95,6 +95,19 @@ def wrap(text: str, width: int, break_on_hyphens: bool = True, *, subsequent_ind
     return lines
 
 
+
+def textwrap_lines(text: str, width: int, *, subsequent_indent: str = "", break_long_words: bool = True) -> list[str]:
+    """The lines of `textwrap.wrap(text, width, break_on_hyphens=False, …)`: `wrap` without a hyphen
+    rule is the same algorithm, without a wrapper object per call (compared with textwrap in
+    tests/render/test_grid.py); text with an ANSI escape goes to textwrap itself, which counts the
+    escape's characters where tabulate's wrapper (what `wrap` hands it to) would not."""
+    if "\x1b" in text:
+        import textwrap
+
+        return textwrap.wrap(text, width, subsequent_indent=subsequent_indent, break_long_words=break_long_words,
+                             break_on_hyphens=False)
+    return wrap(text, width, False, subsequent_indent=subsequent_indent, break_long_words=break_long_words)
+
 def _plain(rows, headers, colalign) -> bool:
     """Whether the grid below is proven to draw these exactly as tabulate would."""
     if type(headers) not in (list, tuple) or not headers or type(rows) not in (list, tuple):

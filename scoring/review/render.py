@@ -12,7 +12,7 @@ from ..pack import fmt_number
 from ..render import VERIFICATION, formats
 from ..render import render as report
 from ..render.common import fit_widths, header_lines, summary_lines, terminal_width, wrap_headers, wrap_lines
-from ..render.grid import simple_grid, wrap
+from ..render.grid import simple_grid, textwrap_lines
 from ..vietnamese import period_label
 from ..render.json import dumps, sealed
 from ..render.sentences import points_range, reason_with_units
@@ -115,20 +115,9 @@ def render_table(v: Verification, width: Optional[int] = None) -> str:
 
 
 def wrap_cells(table: list[list[str]], widths: list) -> list[list[str]]:
-    """Each line of a cell wrapped on its own (a cell's own line breaks are kept), never at a hyphen.
-
-    The lines `textwrap.wrap(line, w, break_on_hyphens=False)` gives: `grid.wrap` is the same
-    algorithm when no hyphen rule applies, without a wrapper object per line (compared with textwrap
-    in tests/render/test_grid.py). A line with an ANSI escape goes to textwrap itself, which counts
-    the escape's characters where tabulate's wrapper would not."""
-    def lines(part: str, w: int) -> list[str]:
-        if "\x1b" in part:
-            import textwrap
-
-            return textwrap.wrap(part, w, break_on_hyphens=False)
-        return wrap(part, w, break_on_hyphens=False)
-
-    return [[c if w is None else "\n".join(x for part in c.split("\n") for x in (lines(part, w) or [""]))
+    """Each line of a cell wrapped on its own (a cell's own line breaks are kept), never at a hyphen
+    (`grid.textwrap_lines`, textwrap's lines)."""
+    return [[c if w is None else "\n".join(x for part in c.split("\n") for x in (textwrap_lines(part, w) or [""]))
              for c, w in zip(row, widths)] for row in table]
 
 
